@@ -1,0 +1,72 @@
+# Shared by run.sh, test.sh, .ci/run and the benchmarks: installs what is missing (and only
+# that), and sets the build environment. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.10"
+# The wasm-bindgen CLI must equal the library in Cargo.lock exactly.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+# The name cargo-leptos gives the js/wasm/css (its `name`). Leptos reads it at compile time,
+# so every cargo command here sets the same value and they share one build cache.
+export LEPTOS_OUTPUT_NAME="ziyaly-qauym"
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes on 2 cores, once)"
+    # no_downloads: a missing tool fails loudly instead of being fetched from GitHub.
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
+    # Not --locked: the registry here lacks one of its locked dependencies.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_node_modules() {
+  # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests.
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing npm packages (binaryen, playwright-core)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing Debian's chromium for the browser tests"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+  fi
+}
+
+# cargo-leptos adds `--cfg erase_components` to debug builds; plain cargo commands get the same
+# flags so they reuse its build instead of compiling everything again.
+use_debug_flags() {
+  export RUSTFLAGS="--cfg erase_components"
+}
+
+build_debug() {
+  use_debug_flags
+  step "building the app (debug)"
+  cargo leptos build
+}
+
+build_release() {
+  unset RUSTFLAGS
+  step "building the app (release)"
+  cargo leptos build --release
+}

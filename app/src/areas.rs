@@ -1,0 +1,79 @@
+//! The main areas of the app as the navigation lists them. Each area grows into its own
+//! folder (tasks, persons, offences, …) as its issue is built; until then its page says so.
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Tasks,
+    Map,
+    Persons,
+    Offences,
+    Proposals,
+    Events,
+    Council,
+    Reports,
+}
+
+impl Area {
+    pub const ALL: &'static [Area] = &[
+        Self::Tasks,
+        Self::Map,
+        Self::Persons,
+        Self::Offences,
+        Self::Proposals,
+        Self::Events,
+        Self::Council,
+        Self::Reports,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Tasks => "/tasks",
+            Self::Map => "/map",
+            Self::Persons => "/persons",
+            Self::Offences => "/offences",
+            Self::Proposals => "/proposals",
+            Self::Events => "/events",
+            Self::Council => "/council",
+            Self::Reports => "/reports",
+        }
+    }
+
+    pub fn title(self, i18n: I18nContext<Locale>) -> &'static str {
+        match self {
+            Self::Tasks => t_string!(i18n, nav.tasks),
+            Self::Map => t_string!(i18n, nav.map),
+            Self::Persons => t_string!(i18n, nav.persons),
+            Self::Offences => t_string!(i18n, nav.offences),
+            Self::Proposals => t_string!(i18n, nav.proposals),
+            Self::Events => t_string!(i18n, nav.events),
+            Self::Council => t_string!(i18n, nav.council),
+            Self::Reports => t_string!(i18n, nav.reports),
+        }
+    }
+
+    fn description(self, i18n: I18nContext<Locale>) -> &'static str {
+        match self {
+            Self::Tasks => t_string!(i18n, area.tasks),
+            Self::Map => t_string!(i18n, area.map),
+            Self::Persons => t_string!(i18n, area.persons),
+            Self::Offences => t_string!(i18n, area.offences),
+            Self::Proposals => t_string!(i18n, area.proposals),
+            Self::Events => t_string!(i18n, area.events),
+            Self::Council => t_string!(i18n, area.council),
+            Self::Reports => t_string!(i18n, area.reports),
+        }
+    }
+}
+
+#[component]
+pub fn AreaPage(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || area.title(i18n)}</h1>
+        <p class="lead">{move || area.description(i18n)}</p>
+        <p class="notice">{t!(i18n, area.in_progress)}</p>
+    }
+}

@@ -1,0 +1,19 @@
+//! Shared by the server (feature `ssr`) and the browser (feature `hydrate`): domain types and
+//! their rules, Leptos pages and components, and the server functions behind them.
+//!
+//! One folder per domain area (`places`, `councils`, …), each with its types, its server side
+//! (under `ssr`) and its views, so a rule is found in the same place from every crate.
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod areas;
+pub mod councils;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod http_status;
+pub mod places;
+pub mod shell;
+pub mod stored;
+
+pub use shell::{shell, App, AssetLinks};

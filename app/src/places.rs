@@ -1,0 +1,10 @@
+//! Districts and villages of the program: who is in it, since when, and where.
+mod api;
+#[cfg(feature = "ssr")]
+pub mod store;
+mod types;
+mod views;
+
+pub use api::{get_village, list_villages};
+pub use types::{LocalizedName, ProgramStatus, VillageDetails, VillageSummary};
+pub use views::{HomePage, VillagePage, VillagePicker, VillagesResource};

@@ -1,0 +1,360 @@
+//! Pages and components of the places area.
+use super::api::get_village;
+use super::types::{LocalizedName, ProgramStatus, VillageDetails, VillageSummary};
+use crate::councils::{CouncilMember, MemberRole};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+
+/// The list of villages, loaded once per page and shared by the picker and the home page.
+pub type VillagesResource = Resource<Result<Vec<VillageSummary>, ServerFnError>>;
+
+/// The translated label of a program status, with the joining date when it is known.
+pub fn status_label(
+    i18n: I18nContext<Locale>,
+    status: ProgramStatus,
+    joined_on: Option<&str>,
+) -> String {
+    match (status, joined_on) {
+        (ProgramStatus::NotJoined, _) => t_string!(i18n, status.not_joined).to_string(),
+        (ProgramStatus::Pilot, _) => t_string!(i18n, status.pilot).to_string(),
+        (ProgramStatus::Joined, Some(date)) => {
+            t_string!(i18n, status.joined_on, date = date.to_owned()).to_string()
+        }
+        (ProgramStatus::Joined, None) => t_string!(i18n, status.joined).to_string(),
+    }
+}
+
+fn role_label(i18n: I18nContext<Locale>, role: MemberRole) -> String {
+    match role {
+        MemberRole::Chair => t_string!(i18n, role.chair),
+        MemberRole::Elder => t_string!(i18n, role.elder),
+        MemberRole::Akimat => t_string!(i18n, role.akimat),
+        MemberRole::Business => t_string!(i18n, role.business),
+        MemberRole::Other => t_string!(i18n, role.other),
+    }
+    .to_string()
+}
+
+fn localized(i18n: I18nContext<Locale>, name: LocalizedName) -> impl Fn() -> String {
+    move || name.pick(i18n.get_locale()).to_owned()
+}
+
+/// The village from the current address, when the page is a village page.
+fn current_village_id() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location
+            .pathname
+            .get()
+            .strip_prefix("/villages/")
+            .map(|id| id.trim_end_matches('/').to_owned())
+    })
+}
+
+/// A select in the header that opens a village's page.
+#[component]
+pub fn VillagePicker() -> impl IntoView {
+    let i18n = use_i18n();
+    let villages = expect_context::<VillagesResource>();
+    let navigate = use_navigate();
+    let selected = current_village_id();
+    let on_change = move |ev| {
+        let id = event_target_value(&ev);
+        if !id.is_empty() {
+            navigate(&format!("/villages/{id}"), Default::default());
+        }
+    };
+    view! {
+        <div class="village-picker">
+            <label for="village-picker">{t!(i18n, village_picker)}</label>
+            <select id="village-picker" name="village" on:change=on_change>
+                <option value="">{t!(i18n, village_picker_hint)}</option>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        villages
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|village| {
+                                let id = village.id.clone();
+                                let is_selected = move || {
+                                    selected.get().as_deref() == Some(id.as_str())
+                                };
+                                view! {
+                                    <option value=village.id.clone() selected=is_selected>
+                                        {localized(i18n, village.name)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    })}
+                </Transition>
+            </select>
+        </div>
+    }
+}
+
+/// Villages grouped by district, in the order the query gave them.
+fn group_by_district(villages: Vec<VillageSummary>) -> Vec<(LocalizedName, Vec<VillageSummary>)> {
+    let mut groups: Vec<(LocalizedName, Vec<VillageSummary>)> = Vec::new();
+    for village in villages {
+        match groups.last_mut() {
+            Some((district, members)) if *district == village.district => members.push(village),
+            _ => groups.push((village.district.clone(), vec![village])),
+        }
+    }
+    groups
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let villages = expect_context::<VillagesResource>();
+    view! {
+        <h1>{t!(i18n, home.title)}</h1>
+        <p class="lead">{t!(i18n, home.intro)}</p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match villages.await {
+                    Ok(list) => view! { <VillageList villages=list /> }.into_any(),
+                    Err(_) => view! { <p role="alert">{t!(i18n, load_failed)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VillageList(villages: Vec<VillageSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = villages.len();
+    let groups = group_by_district(villages);
+    view! {
+        <p class="count">{t!(i18n, home.villages_count, count = count)}</p>
+        {groups
+            .into_iter()
+            .map(|(district, villages)| {
+                view! {
+                    <section class="district">
+                        <h2>{localized(i18n, district)}</h2>
+                        <ul class="cards">
+                            {villages
+                                .into_iter()
+                                .map(|village| view! { <VillageCard village /> })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()}
+    }
+}
+
+#[component]
+fn VillageCard(village: VillageSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = localized(i18n, village.name.clone());
+    let aria = {
+        let name = village.name.clone();
+        move || {
+            let name = name.pick(i18n.get_locale()).to_owned();
+            t_string!(i18n, home.open_village, name = name).to_string()
+        }
+    };
+    let status = village.status;
+    view! {
+        <li class="card">
+            <A href=format!("/villages/{}", village.id) attr:aria-label=aria>
+                <span class="card-title">{name}</span>
+                <span class=format!("badge status-{}", crate::stored::StoredEnum::as_str(status))>
+                    {move || status_label(i18n, status, None)}
+                </span>
+            </A>
+        </li>
+    }
+}
+
+#[component]
+pub fn VillagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let village = Resource::new(id, get_village);
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match village.await {
+                    Ok(Some(village)) => view! { <VillageDetailsView village /> }.into_any(),
+                    Ok(None) => view! { <VillageNotFound /> }.into_any(),
+                    Err(_) => view! { <p role="alert">{t!(i18n, load_failed)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VillageNotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, village.not_found)}</h1>
+        <p>{t!(i18n, village.not_found_hint)}</p>
+        <p>
+            <A href="/">{t!(i18n, village.back_to_list)}</A>
+        </p>
+    }
+}
+
+#[component]
+fn VillageDetailsView(village: VillageDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let VillageDetails {
+        name,
+        district,
+        rural_okrug,
+        status,
+        joined_on,
+        lat,
+        lon,
+        position_approximate,
+        has_council,
+        council_members,
+        ..
+    } = village;
+    let position = match (lat, lon) {
+        (Some(lat), Some(lon)) => format!("{lat:.4}, {lon:.4}"),
+        _ => "—".to_owned(),
+    };
+    view! {
+        <h1 id="village-name">{localized(i18n, name)}</h1>
+        <dl class="facts">
+            <dt>{t!(i18n, village.district)}</dt>
+            <dd id="village-district">{localized(i18n, district)}</dd>
+            {rural_okrug
+                .map(|okrug| {
+                    view! {
+                        <dt>{t!(i18n, village.rural_okrug)}</dt>
+                        <dd>{okrug}</dd>
+                    }
+                })}
+            <dt>{t!(i18n, village.program_status)}</dt>
+            <dd id="village-status">
+                <span class=format!("badge status-{}", crate::stored::StoredEnum::as_str(status))>
+                    {move || status_label(i18n, status, joined_on.as_deref())}
+                </span>
+            </dd>
+            <dt>{t!(i18n, village.position)}</dt>
+            <dd>
+                {position}
+                <br />
+                <small>
+                    {move || {
+                        if position_approximate {
+                            t_string!(i18n, village.position_approximate)
+                        } else {
+                            t_string!(i18n, village.position_set)
+                        }
+                    }}
+                </small>
+            </dd>
+        </dl>
+        <section aria-labelledby="council-heading">
+            <h2 id="council-heading">{t!(i18n, village.council_members)}</h2>
+            {if !has_council {
+                view! { <p>{t!(i18n, village.no_council)}</p> }.into_any()
+            } else if council_members.is_empty() {
+                view! { <p>{t!(i18n, village.no_members)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="members" id="council-members">
+                        {council_members
+                            .into_iter()
+                            .map(|member| view! { <MemberItem member /> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn MemberItem(member: CouncilMember) -> impl IntoView {
+    let i18n = use_i18n();
+    let CouncilMember {
+        full_name,
+        role,
+        phone,
+        since,
+        demo,
+        ..
+    } = member;
+    let call_label = {
+        let name = full_name.clone();
+        move || t_string!(i18n, village.call, name = name.clone()).to_string()
+    };
+    view! {
+        <li class="member">
+            <span class="member-name">{full_name}</span>
+            {demo.then(|| view! { <span class="badge demo">{t!(i18n, demo_badge)}</span> })}
+            <span class="member-role">{move || role_label(i18n, role)}</span>
+            {since
+                .map(|date| {
+                    view! {
+                        <span class="member-since">
+                            {move || t_string!(i18n, village.member_since, date = date.clone()).to_string()}
+                        </span>
+                    }
+                })}
+            {phone
+                .map(|phone| {
+                    view! {
+                        <a class="button call" href=format!("tel:{}", phone.replace(' ', "")) aria-label=call_label>
+                            {phone.clone()}
+                        </a>
+                    }
+                })}
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn village(id: &str, district: &str) -> VillageSummary {
+        VillageSummary {
+            id: id.into(),
+            name: LocalizedName {
+                ru: id.into(),
+                kk: None,
+            },
+            district: LocalizedName {
+                ru: district.into(),
+                kk: None,
+            },
+            status: ProgramStatus::Joined,
+        }
+    }
+
+    #[test]
+    fn villages_are_grouped_by_consecutive_district() {
+        let groups = group_by_district(vec![
+            village("a", "Атбасарский"),
+            village("b", "Атбасарский"),
+            village("c", "Есильский"),
+        ]);
+        let shape: Vec<(String, usize)> = groups
+            .iter()
+            .map(|(d, v)| (d.ru.clone(), v.len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [("Атбасарский".into(), 2), ("Есильский".into(), 1)]
+        );
+    }
+}

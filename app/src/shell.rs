@@ -1,0 +1,86 @@
+//! The HTML document, the router and the app shell around every page.
+mod language;
+mod layout;
+mod network;
+
+use crate::areas::{Area, AreaPage};
+use crate::i18n::*;
+use crate::places::{HomePage, VillagePage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// Build-specific asset addresses the server knows (the stylesheet name carries the build hash).
+#[derive(Clone, Debug)]
+pub struct AssetLinks {
+    pub stylesheet: String,
+}
+
+/// The colour of the browser chrome and the splash screen; matches the manifest.
+pub const THEME_COLOR: &str = "#0f5e4a";
+
+pub fn shell(options: LeptosOptions, assets: AssetLinks) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content=THEME_COLOR />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" type="image/png" sizes="192x192" href="/icons/icon-192.png" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href=assets.stylesheet />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <DocumentTitle />
+            <Router>
+                <layout::AppLayout>
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/villages/:id") view=VillagePage />
+                        <Route path=path!("/tasks") view=|| view! { <AreaPage area=Area::Tasks /> } />
+                        <Route path=path!("/map") view=|| view! { <AreaPage area=Area::Map /> } />
+                        <Route path=path!("/persons") view=|| view! { <AreaPage area=Area::Persons /> } />
+                        <Route path=path!("/offences") view=|| view! { <AreaPage area=Area::Offences /> } />
+                        <Route path=path!("/proposals") view=|| view! { <AreaPage area=Area::Proposals /> } />
+                        <Route path=path!("/events") view=|| view! { <AreaPage area=Area::Events /> } />
+                        <Route path=path!("/council") view=|| view! { <AreaPage area=Area::Council /> } />
+                        <Route path=path!("/reports") view=|| view! { <AreaPage area=Area::Reports /> } />
+                    </Routes>
+                </layout::AppLayout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    crate::http_status::not_found();
+    view! {
+        <h1>{t!(i18n, not_found.title)}</h1>
+        <p>{t!(i18n, not_found.hint)}</p>
+    }
+}

@@ -1,0 +1,82 @@
+//! Configuration from flags and environment variables (`server --help` lists them).
+use clap::{ArgAction, Parser, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Zĭyaly Qauym: the village public councils app (server with embedded SQLite)"
+)]
+pub struct Config {
+    /// Address to listen on. Port 0 picks a free port; the chosen address is logged at start.
+    #[arg(long, env = "ZQ_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// SQLite database: a file path or a `sqlite:` URL. Created and migrated at start.
+    #[arg(long, env = "ZQ_DATABASE", default_value = "data/ziyaly-qauym.sqlite")]
+    pub database: String,
+
+    /// Load demo councils, accounts and records (all marked as demo) on first start.
+    /// `--demo-data false` leaves them out; the program's reference villages are always loaded.
+    #[arg(long, env = "ZQ_DEMO_DATA", default_value_t = true, action = ArgAction::Set)]
+    pub demo_data: bool,
+
+    /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
+    #[arg(long, env = "ZQ_LOG", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "ZQ_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Folder of the built site (cargo-leptos output: pkg/, icons, manifest).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_serve_on_port_3000_with_demo_data() {
+        let config = Config::try_parse_from(["server"]).unwrap();
+        assert_eq!(config.addr.port(), 3000);
+        assert!(config.demo_data);
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let config = Config::try_parse_from([
+            "server",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            "/tmp/x.sqlite",
+            "--demo-data",
+            "false",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(config.addr.port(), 0);
+        assert_eq!(config.database, "/tmp/x.sqlite");
+        assert!(!config.demo_data);
+        assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_bad_address_is_refused_with_the_flag_named() {
+        let error = Config::try_parse_from(["server", "--addr", "nowhere"]).unwrap_err();
+        assert!(error.to_string().contains("--addr"), "{error}");
+    }
+}

@@ -1,0 +1,12 @@
+//! The Zĭyaly Qauym server: configuration, the SQLite store and its migrations, reference and
+//! demo data, the PWA files, and the HTTP application that serves the Leptos app.
+pub mod config;
+pub mod db;
+pub mod password;
+pub mod pwa;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,172 @@
+//! The installable-app side: which files make up this build, and the service worker that
+//! precaches exactly those files in a cache named after the build.
+use leptos::config::LeptosOptions;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+const SERVICE_WORKER_TEMPLATE: &str = include_str!("pwa/sw.js");
+
+/// Static files every build serves and the app shell needs offline.
+const STATIC_SHELL_FILES: &[&str] = &[
+    "/manifest.webmanifest",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/icons/icon-maskable-512.png",
+];
+
+/// The js, wasm and css of the running build, as addresses under the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildAssets {
+    /// Changes whenever any of the files changes; names the service worker's caches.
+    pub build_id: String,
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    /// True when file names carry content hashes (cargo-leptos `hash-files`): such files
+    /// never change and may be cached for a year.
+    pub hashed: bool,
+}
+
+impl BuildAssets {
+    /// Reads cargo-leptos's `hash.txt` beside the server binary (where Leptos's own
+    /// `HydrationScripts` looks for it); without one, falls back to unhashed names.
+    pub fn discover(options: &LeptosOptions) -> Self {
+        let hash_file = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        let hashes = hash_file.and_then(|path| std::fs::read_to_string(path).ok());
+        Self::from_hash_file(options, hashes.as_deref())
+    }
+
+    pub fn from_hash_file(options: &LeptosOptions, hash_file: Option<&str>) -> Self {
+        let name = options.output_name.as_ref();
+        let pkg = format!("/{}", options.site_pkg_dir.trim_matches('/'));
+        let hash_of = |kind: &str| -> Option<String> {
+            hash_file?.lines().find_map(|line| {
+                let (file, hash) = line.split_once(':')?;
+                (file.trim() == kind).then(|| hash.trim().to_owned())
+            })
+        };
+        match (hash_of("js"), hash_of("wasm"), hash_of("css")) {
+            (Some(js), Some(wasm), Some(css)) => Self {
+                build_id: short_hash(&[&js, &wasm, &css]),
+                js: format!("{pkg}/{name}.{js}.js"),
+                wasm: format!("{pkg}/{name}.{wasm}.wasm"),
+                css: format!("{pkg}/{name}.{css}.css"),
+                hashed: true,
+            },
+            _ => {
+                let js = format!("{pkg}/{name}.js");
+                let wasm = format!("{pkg}/{name}.wasm");
+                let css = format!("{pkg}/{name}.css");
+                let site_root = Path::new(options.site_root.as_ref());
+                let contents: Vec<Vec<u8>> = [&js, &wasm, &css]
+                    .iter()
+                    .map(|file| std::fs::read(site_file(site_root, file)).unwrap_or_default())
+                    .collect();
+                let parts: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
+                Self {
+                    build_id: short_hash(&parts),
+                    js,
+                    wasm,
+                    css,
+                    hashed: false,
+                }
+            }
+        }
+    }
+
+    /// Every address the service worker stores at install: the shell page, this build's
+    /// js/wasm/css, the manifest and the icons.
+    pub fn precache_list(&self) -> Vec<String> {
+        let mut files = vec![
+            "/".to_owned(),
+            self.js.clone(),
+            self.wasm.clone(),
+            self.css.clone(),
+        ];
+        files.extend(STATIC_SHELL_FILES.iter().map(|f| (*f).to_owned()));
+        files
+    }
+
+    /// The service worker script for this build.
+    pub fn service_worker(&self) -> String {
+        let list = serde_json::to_string(&self.precache_list())
+            .expect("a list of strings always serialises");
+        SERVICE_WORKER_TEMPLATE
+            .replace("\"__BUILD_ID__\"", &format!("{:?}", self.build_id))
+            .replace("[/*__PRECACHE__*/]", &list)
+    }
+}
+
+fn site_file(site_root: &Path, address: &str) -> PathBuf {
+    site_root.join(address.trim_start_matches('/'))
+}
+
+fn short_hash<T: Hash + ?Sized>(parts: &[&T]) -> String {
+    let mut hasher = DefaultHasher::new();
+    for part in parts {
+        part.hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name("zq")
+            .site_root("/nonexistent")
+            .build()
+    }
+
+    #[test]
+    fn hashed_names_come_from_the_hash_file() {
+        let assets =
+            BuildAssets::from_hash_file(&options(), Some("js: aaa\nwasm: bbb\ncss: ccc\n"));
+        assert_eq!(assets.js, "/pkg/zq.aaa.js");
+        assert_eq!(assets.wasm, "/pkg/zq.bbb.wasm");
+        assert_eq!(assets.css, "/pkg/zq.ccc.css");
+        assert!(assets.hashed);
+    }
+
+    #[test]
+    fn a_different_build_gets_a_different_id_and_cache() {
+        let a = BuildAssets::from_hash_file(&options(), Some("js: a\nwasm: b\ncss: c"));
+        let b = BuildAssets::from_hash_file(&options(), Some("js: a\nwasm: B\ncss: c"));
+        assert_ne!(a.build_id, b.build_id);
+        assert!(a.service_worker().contains(&format!("\"{}\"", a.build_id)));
+        assert!(!a.service_worker().contains("__BUILD_ID__"));
+    }
+
+    #[test]
+    fn the_worker_precaches_exactly_the_build_files_and_shell() {
+        let assets = BuildAssets::from_hash_file(&options(), Some("js: a\nwasm: b\ncss: c"));
+        let worker = assets.service_worker();
+        let list = serde_json::to_string(&assets.precache_list()).unwrap();
+        assert!(worker.contains(&list), "{worker}");
+        assert_eq!(
+            assets.precache_list(),
+            [
+                "/",
+                "/pkg/zq.a.js",
+                "/pkg/zq.b.wasm",
+                "/pkg/zq.c.css",
+                "/manifest.webmanifest",
+                "/icons/icon-192.png",
+                "/icons/icon-512.png",
+                "/icons/icon-maskable-512.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_hash_file_names_are_plain() {
+        let assets = BuildAssets::from_hash_file(&options(), None);
+        assert_eq!(assets.js, "/pkg/zq.js");
+        assert!(!assets.hashed);
+    }
+}

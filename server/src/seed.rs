@@ -1,0 +1,70 @@
+//! One-off data loads on start: the program's reference places (always) and demo data
+//! (unless turned off). Each load runs in one transaction and is recorded in `data_loads`,
+//! so a restart never loads twice and a failed load leaves nothing half-written.
+mod demo;
+mod places;
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+pub use places::{ProgramPlaces, PLACES_JSON};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the embedded places file is invalid: {0}")]
+    Places(#[from] serde_json::Error),
+    #[error("loading {0} failed: {1}")]
+    Database(&'static str, #[source] sqlx::Error),
+    #[error("hashing a demo password failed: {0}")]
+    Password(String),
+}
+
+/// Loads what is missing: places always, demo data when `with_demo` is set.
+pub async fn load(pool: &SqlitePool, with_demo: bool) -> Result<(), SeedError> {
+    run_once(pool, "places", |tx| Box::pin(places::load(tx))).await?;
+    if with_demo {
+        let accounts = demo::hash_demo_passwords()?;
+        run_once(pool, "demo", move |tx| Box::pin(demo::load(tx, accounts))).await?;
+    }
+    Ok(())
+}
+
+type LoadFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), SeedError>> + Send + 'a>>;
+
+async fn run_once<F>(pool: &SqlitePool, name: &'static str, load: F) -> Result<(), SeedError>
+where
+    F: for<'t> FnOnce(&'t mut Transaction<'static, Sqlite>) -> LoadFuture<'t>,
+{
+    let db = |e| SeedError::Database(name, e);
+    let mut tx = pool.begin().await.map_err(db)?;
+    let done: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM data_loads WHERE name = $1)")
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    if done {
+        return Ok(());
+    }
+    load(&mut tx).await?;
+    sqlx::query("INSERT INTO data_loads (name, loaded_at) VALUES ($1, $2)")
+        .bind(name)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    tracing::info!(load = name, "data loaded");
+    Ok(())
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .expect("a UTC time always formats as RFC 3339")
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,164 @@
+//! Builds the HTTP application: database, data loads, routes and middleware.
+use crate::config::Config;
+use crate::db::{self, DbError};
+use crate::pwa::BuildAssets;
+use crate::seed::{self, SeedError};
+use app::{shell, App, AssetLinks};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::{get_configuration, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::SqlitePool;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_http::CompressionLevel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    #[error("the Leptos settings in the environment are invalid: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, #[source] std::io::Error),
+    #[error("the server stopped with an error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pool: SqlitePool,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let pool = db::connect(&config.database).await?;
+        seed::load(&pool, config.demo_data).await?;
+
+        let mut options = get_configuration(None)
+            .map_err(|e| StartupError::Leptos(e.to_string()))?
+            .leptos_options;
+        options.site_root = config.site_root.to_string_lossy().as_ref().into();
+        let assets = BuildAssets::discover(&options);
+        options.hash_files = assets.hashed;
+
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| StartupError::Bind(config.addr, e))?;
+        let router = router(pool.clone(), options, assets);
+        Ok(Self {
+            listener,
+            router,
+            pool,
+        })
+    }
+
+    /// The bound address (with the real port when the configured one was 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight and closes the
+    /// database cleanly.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartupError> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(StartupError::Serve)?;
+        self.pool.close().await;
+        Ok(())
+    }
+}
+
+fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets) -> Router {
+    let links = AssetLinks {
+        stylesheet: assets.css.clone(),
+    };
+    let routes = generate_route_list(App);
+    let context = {
+        let pool = pool.clone();
+        move || provide_context(pool.clone())
+    };
+    let page_shell = {
+        let options = options.clone();
+        let links = links.clone();
+        move || shell(options.clone(), links.clone())
+    };
+    let worker: Arc<str> = assets.service_worker().into();
+    let hashed_assets = assets.hashed;
+
+    Router::new()
+        .route("/healthz", get(move || healthz(pool.clone())))
+        .route("/sw.js", get(move || service_worker(worker.clone())))
+        .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context,
+            move |options| shell(options, links.clone()),
+        ))
+        .layer(middleware::from_fn(move |request, next| {
+            cache_headers(request, next, hashed_assets)
+        }))
+        // Brotli at quality 5: about as small as gzip -9 and fast enough to compress a debug
+        // wasm on the fly; quality 11 takes seconds per megabyte.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(options)
+}
+
+async fn healthz(pool: SqlitePool) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
+        Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn service_worker(script: Arc<str>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // The browser must see a new build's worker at once.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        script.to_string(),
+    )
+        .into_response()
+}
+
+/// Hashed build files never change, so they are cached for a year; everything else is
+/// revalidated, so a new build is picked up on the next visit.
+async fn cache_headers(request: Request, next: Next, hashed_assets: bool) -> Response {
+    let immutable = hashed_assets && request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Rust tools, npm packages, Debian's chromium), builds the app,
+# and runs every test: Rust unit tests, HTTP integration tests against the real server, and
+# end-to-end tests in headless Chromium.
+source "$(dirname "$0")/.ci/lib.sh"
+
+ensure_rust_tools
+ensure_node_modules
+ensure_chromium
+build_debug
+
+step "unit tests (cargo test)"
+cargo test -p app --features app/ssr
+cargo test -p server
+
+export ZQ_SERVER_BIN="$ROOT/target/debug/server"
+export ZQ_SITE_ROOT="$ROOT/target/site"
+
+step "integration tests: the real server over HTTP"
+node --test --test-concurrency=1 tests/http/
+
+step "end-to-end tests: headless Chromium"
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,65 @@
+// First-load transfer sizes of the release build: the page, js, wasm and css as the server
+// sends them (identity, gzip, brotli), plus what the best brotli/gzip settings would give.
+// Prints a table and writes it into BENCHMARKS.md between its markers.
+import { readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import zlib from "node:zlib";
+import { ROOT, startServer } from "../support/server.mjs";
+
+function rawGet(url, encoding) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { "accept-encoding": encoding } }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"] ?? "identity", body: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
+  });
+}
+
+const kb = (n) => (n / 1024).toFixed(1);
+
+const server = await startServer();
+try {
+  const page = await rawGet(`${server.url}/`, "identity");
+  const html = page.body.toString("utf8");
+  const files = [
+    ["HTML (/)", "/"],
+    ...["js", "wasm", "css"].map((ext) => [ext.toUpperCase(), html.match(new RegExp(`(?:href|src)="(/pkg/[^"]+\\.${ext})"`))[1]]),
+  ];
+  const rows = [];
+  for (const [kind, file] of files) {
+    const identity = await rawGet(`${server.url}${file}`, "identity");
+    const gzip = await rawGet(`${server.url}${file}`, "gzip");
+    const br = await rawGet(`${server.url}${file}`, "br");
+    if (gzip.encoding !== "gzip" || br.encoding !== "br") throw new Error(`${file} was not compressed`);
+    const bestGzip = zlib.gzipSync(identity.body, { level: 9 }).length;
+    const bestBr = zlib.brotliCompressSync(identity.body, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.body.length },
+    }).length;
+    rows.push({ kind, raw: identity.body.length, gzip: gzip.body.length, br: br.body.length, bestGzip, bestBr });
+  }
+  const total = rows.reduce(
+    (t, r) => ({ kind: "Total", raw: t.raw + r.raw, gzip: t.gzip + r.gzip, br: t.br + r.br, bestGzip: t.bestGzip + r.bestGzip, bestBr: t.bestBr + r.bestBr }),
+    { raw: 0, gzip: 0, br: 0, bestGzip: 0, bestBr: 0 },
+  );
+  const lines = [
+    "| file | raw KiB | gzip KiB (served) | brotli KiB (served) | gzip -9 KiB | brotli q11 KiB |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...[...rows, total].map((r) => `| ${r.kind} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.br)} | ${kb(r.bestGzip)} | ${kb(r.bestBr)} |`),
+  ];
+  const table = lines.join("\n");
+  console.log(table);
+
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/transfer-sizes.sh\` (release build, demo data, Russian home page).`;
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const doc = readFileSync(file, "utf8");
+  const start = "<!-- transfer-sizes:start -->";
+  const end = "<!-- transfer-sizes:end -->";
+  const updated = doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${stamp}\n\n${table}\n${end}`);
+  writeFileSync(file, updated);
+} finally {
+  await server.dispose();
+}

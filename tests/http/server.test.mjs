@@ -1,0 +1,263 @@
+// Integration tests: the real server binary, a temporary SQLite file, plain HTTP.
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runServer, sqlite, startServer, tempDir } from "../support/server.mjs";
+
+/** GET without any automatic decompression, so sizes and encodings are what was sent. */
+function rawGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
+  });
+}
+
+function villageLinks(html) {
+  return [...html.matchAll(/href="\/villages\/([0-9a-f-]{36})"[^>]*>\s*<span class="card-title">([^<]+)</g)].map(
+    (m) => ({ id: m[1], name: m[2] }),
+  );
+}
+
+describe("a server with demo data", () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server.dispose());
+
+  test("answers its health check", async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { status: "ok" });
+  });
+
+  test("lists the 13 program villages in 8 districts on the home page", async () => {
+    const res = await fetch(`${server.url}/`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.equal(villageLinks(html).length, 13);
+    assert.equal(html.match(/<section class="district">/g)?.length, 8);
+    assert.match(html, /Шуйское/);
+    assert.match(html, /Пилотное село/);
+  });
+
+  test("shows a village's district, status and council members from the database", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const shuiskoe = villageLinks(html).find((v) => v.name === "Шуйское");
+    assert.ok(shuiskoe, "Шуйское is listed");
+    const res = await fetch(`${server.url}/villages/${shuiskoe.id}`);
+    assert.equal(res.status, 200);
+    const page = await res.text();
+    assert.match(page, /<dd id="village-district">Атбасарский район<\/dd>/);
+    assert.match(page, /Пилотное село/);
+    assert.match(page, /Приблизительно/);
+    const members = sqlite(
+      server.database,
+      `SELECT m.full_name, m.role FROM council_members m JOIN councils c ON c.id = m.council_id
+       WHERE c.village_id = '${shuiskoe.id}'`,
+    );
+    assert.equal(members.length, 5);
+    for (const [name] of members) assert.ok(page.includes(name), `${name} is on the page`);
+    assert.equal(page.match(/class="member"/g)?.length, 5);
+    assert.ok(page.indexOf("Председатель") < page.indexOf("Аксакал"), "the chair is listed first");
+  });
+
+  test("answers 404 with a translated message for a village that does not exist", async () => {
+    const res = await fetch(`${server.url}/villages/00000000-0000-7000-8000-000000000000`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /Село не найдено/);
+  });
+
+  test("answers 404 for an unknown page", async () => {
+    const res = await fetch(`${server.url}/no-such-page`);
+    assert.equal(res.status, 404);
+    assert.match(await res.text(), /Страница не найдена/);
+  });
+
+  test("renders Russian by default and the language of the cookie or Accept-Language", async () => {
+    const ru = await (await fetch(`${server.url}/`)).text();
+    assert.match(ru, /<html[^>]* lang="ru"/);
+    assert.match(ru, /Сёла программы/);
+    const kk = await (await fetch(`${server.url}/`, { headers: { cookie: "i18n_pref_locale=kk" } })).text();
+    assert.match(kk, /<html[^>]* lang="kk"/);
+    assert.match(kk, /Бағдарламадағы ауылдар/);
+    const en = await (await fetch(`${server.url}/`, { headers: { "accept-language": "en-GB,en;q=0.9" } })).text();
+    assert.match(en, /Program villages/);
+  });
+
+  test("loads one demo account per role, each with an argon2id hash", () => {
+    const rows = sqlite(server.database, "SELECT role, demo, password_hash FROM accounts ORDER BY role");
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      ["admin", "akimat", "council_chair", "council_member", "district_supervisor", "inspector", "region_coordinator"],
+    );
+    for (const [, demo, hash] of rows) {
+      assert.equal(demo, 1);
+      assert.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    }
+  });
+
+  test("marks every demo record as demo and loads a few of each kind", () => {
+    for (const table of ["persons", "offences", "visits", "tasks", "proposals", "events", "meetings", "decisions", "councils"]) {
+      const [[total, demo]] = sqlite(server.database, `SELECT COUNT(*), SUM(demo) FROM ${table}`);
+      assert.ok(total > 0, `${table} has demo rows`);
+      assert.equal(demo, total, `every row of ${table} is marked demo`);
+    }
+    const [[offencesInPilot]] = sqlite(
+      server.database,
+      "SELECT COUNT(*) FROM offences o JOIN villages v ON v.id = o.village_id WHERE v.name_ru = 'Шуйское'",
+    );
+    assert.equal(offencesInPilot, 0, "the pilot village reported no offences; demo data keeps that");
+  });
+
+  test("keeps the database in WAL mode", () => {
+    assert.deepEqual(sqlite(server.database, "PRAGMA journal_mode"), [["wal"]]);
+  });
+
+  test("serves the manifest with its icons", async () => {
+    const res = await fetch(`${server.url}/manifest.webmanifest`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type"), /application\/manifest\+json/);
+    const manifest = await res.json();
+    assert.equal(manifest.display, "standalone");
+    assert.equal(manifest.start_url, "/");
+    assert.ok(manifest.short_name && manifest.name && manifest.theme_color);
+    const sizes = manifest.icons.map((i) => `${i.sizes} ${i.purpose}`);
+    assert.deepEqual(sizes, ["192x192 any", "512x512 any", "512x512 maskable"]);
+    for (const icon of manifest.icons) {
+      const png = Buffer.from(await (await fetch(`${server.url}${icon.src}`)).arrayBuffer());
+      const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      assert.equal(`${w}x${h}`, icon.sizes, `${icon.src} is really ${icon.sizes}`);
+    }
+  });
+
+  test("serves a service worker that precaches exactly this build's files", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const referenced = [...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]);
+    const js = referenced.find((f) => f.endsWith(".js"));
+    const wasm = referenced.find((f) => f.endsWith(".wasm"));
+    const css = referenced.find((f) => f.endsWith(".css"));
+    assert.ok(js && wasm && css, `the page links its js, wasm and css: ${referenced}`);
+
+    const res = await fetch(`${server.url}/sw.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type"), /javascript/);
+    assert.equal(res.headers.get("cache-control"), "no-cache");
+    const worker = await res.text();
+    const buildId = worker.match(/const BUILD_ID = "([0-9a-f]{16})"/)?.[1];
+    assert.ok(buildId, "the worker names its build");
+    const precache = JSON.parse(worker.match(/const PRECACHE = (\[.*\]);/)[1]);
+    assert.deepEqual(precache.slice(0, 4), ["/", js, wasm, css]);
+    for (const file of precache) {
+      assert.equal((await fetch(`${server.url}${file}`)).status, 200, `${file} is served`);
+    }
+  });
+
+  test("compresses the page, js, wasm and css with brotli or gzip as asked", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const files = ["/", ...[...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1])];
+    for (const file of files) {
+      const raw = await rawGet(`${server.url}${file}`, { "accept-encoding": "identity" });
+      const br = await rawGet(`${server.url}${file}`, { "accept-encoding": "br" });
+      const gz = await rawGet(`${server.url}${file}`, { "accept-encoding": "gzip" });
+      assert.equal(br.headers["content-encoding"], "br", `${file} in brotli`);
+      assert.equal(gz.headers["content-encoding"], "gzip", `${file} in gzip`);
+      assert.ok(br.body.length < raw.body.length, `${file}: brotli is smaller`);
+      assert.ok(gz.body.length < raw.body.length, `${file}: gzip is smaller`);
+    }
+  });
+
+  test("lets hashed build files be cached for a year and pages be revalidated", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const pkgFile = html.match(/href="(\/pkg\/[^"]+\.css)"/)[1];
+    const asset = await fetch(`${server.url}${pkgFile}`);
+    const page = await fetch(`${server.url}/`);
+    if (/\.[0-9a-zA-Z_-]{8,}\.css$/.test(pkgFile)) {
+      assert.match(asset.headers.get("cache-control"), /immutable/);
+    }
+    assert.equal(page.headers.get("cache-control"), "no-cache");
+  });
+});
+
+describe("starting and stopping", () => {
+  test("without demo data: the program villages only, no accounts, no councils", async () => {
+    const server = await startServer({ demo: false });
+    try {
+      assert.deepEqual(sqlite(server.database, "SELECT COUNT(*) FROM villages"), [[13]]);
+      assert.deepEqual(sqlite(server.database, "SELECT COUNT(*) FROM accounts"), [[0]]);
+      const html = await (await fetch(`${server.url}/`)).text();
+      const village = villageLinks(html)[0];
+      const page = await (await fetch(`${server.url}/villages/${village.id}`)).text();
+      assert.match(page, /Совет ещё не записан/);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  test("stops cleanly on SIGTERM and a restart neither loses nor duplicates data", async () => {
+    const dir = tempDir();
+    const first = await startServer({ dir });
+    const before = sqlite(first.database, "SELECT (SELECT COUNT(*) FROM villages), (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM council_members)");
+    const { code } = await first.stop("SIGTERM");
+    assert.equal(code, 0, `exit code after SIGTERM\n${first.stderr()}`);
+    assert.match(first.stderr(), /stopped cleanly|shutdown requested/);
+
+    const second = await startServer({ dir });
+    try {
+      const after = sqlite(second.database, "SELECT (SELECT COUNT(*) FROM villages), (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM council_members)");
+      assert.deepEqual(after, before);
+      assert.deepEqual(before, [[13, 7, 65]]);
+      assert.equal((await fetch(`${second.url}/healthz`)).status, 200);
+    } finally {
+      await second.dispose();
+    }
+  });
+
+  test("a damaged database file gives a clear error and exit code 1, not a panic", () => {
+    const dir = tempDir();
+    const database = path.join(dir, "broken.sqlite");
+    writeFileSync(database, "this is not a database ".repeat(400));
+    const { code, stderr } = runServer(["--addr", "127.0.0.1:0", "--database", database]);
+    assert.equal(code, 1);
+    assert.match(stderr, /not a SQLite database or is damaged/);
+    assert.doesNotMatch(stderr, /panicked/);
+  });
+
+  test("a database path that cannot be created gives a clear error", () => {
+    const dir = tempDir();
+    const blocker = path.join(dir, "a-file");
+    writeFileSync(blocker, "");
+    const { code, stderr } = runServer(["--addr", "127.0.0.1:0", "--database", path.join(blocker, "db/zq.sqlite")]);
+    assert.equal(code, 1);
+    assert.match(stderr, /cannot create the folder/);
+    assert.doesNotMatch(stderr, /panicked/);
+    assert.ok(!existsSync(path.join(blocker, "db")));
+  });
+
+  test("--help lists the settings", () => {
+    const { code, stdout } = runServer(["--help"]);
+    assert.equal(code, 0);
+    for (const flag of ["--addr", "--database", "--demo-data", "--log-level", "--log-format", "--site-root"]) {
+      assert.ok(stdout.includes(flag), `--help mentions ${flag}`);
+    }
+  });
+
+  test("an address already in use gives a clear error", async () => {
+    const server = await startServer();
+    try {
+      const port = new URL(server.url).port;
+      const { code, stderr } = runServer(["--addr", `127.0.0.1:${port}`, "--database", path.join(server.dir, "other.sqlite")]);
+      assert.equal(code, 1);
+      assert.match(stderr, /cannot listen on 127\.0\.0\.1:\d+/);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

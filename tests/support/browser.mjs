@@ -1,0 +1,25 @@
+// Debian's Chromium driven headless by playwright-core (no downloaded browser).
+import { chromium } from "playwright-core";
+
+export const PHONE = { width: 360, height: 740 };
+export const TABLET = { width: 800, height: 1280 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Waits until the wasm has hydrated the page (the layout marks itself). */
+export async function waitForHydration(page) {
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 60_000 });
+}

@@ -1,0 +1,71 @@
+// Starts the real server binary on port 0 with its own temporary SQLite file, the way a user
+// would run it, and reads the chosen address from its first line of output.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const SERVER_BIN = process.env.ZQ_SERVER_BIN ?? path.join(ROOT, "target/debug/server");
+export const SITE_ROOT = process.env.ZQ_SITE_ROOT ?? path.join(ROOT, "target/site");
+
+export function tempDir() {
+  return mkdtempSync(path.join(tmpdir(), "zq-test-"));
+}
+
+export async function startServer({ dir = tempDir(), database, demo = true, args = [] } = {}) {
+  const db = database ?? path.join(dir, "zq.sqlite");
+  const child = spawn(
+    SERVER_BIN,
+    ["--addr", "127.0.0.1:0", "--database", db, "--demo-data", String(demo), "--site-root", SITE_ROOT, ...args],
+    { env: { ...process.env, ZQ_LOG: process.env.ZQ_LOG ?? "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s\n${stderr}`)), 60_000);
+    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+      const match = line.match(/^listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    dir,
+    database: db,
+    stderr: () => stderr,
+    exited,
+    /** Sends `signal` and resolves with the exit code and signal once the process is gone. */
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    async dispose() {
+      await this.stop("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the server binary to completion (for start-up failures and --help). */
+export function runServer(args, { timeout = 60_000 } = {}) {
+  const result = spawnSync(SERVER_BIN, args, { encoding: "utf8", timeout, env: { ...process.env, ZQ_LOG: "warn" } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Reads a SQLite file with Python's sqlite3 (the tests must not go through the server). */
+export function sqlite(database, sql) {
+  const script = "import json,sqlite3,sys;c=sqlite3.connect(sys.argv[1]);print(json.dumps(c.execute(sys.argv[2]).fetchall()))";
+  const result = spawnSync("python3", ["-c", script, database, sql], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+}
