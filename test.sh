@@ -10,8 +10,9 @@ ensure_chromium
 build_debug
 
 step "unit tests (cargo test)"
-cargo test -p app --features app/ssr
-cargo test -p server
+# One invocation for both crates: their dependencies build with the same features as the
+# server binary above, so nothing is compiled twice.
+cargo test -p app -p server --features app/ssr
 
 export ZQ_SERVER_BIN="$ROOT/target/debug/server"
 export ZQ_SITE_ROOT="$ROOT/target/site"

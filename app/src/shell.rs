@@ -9,7 +9,7 @@ use crate::places::{HomePage, VillagePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// Build-specific asset addresses the server knows (the stylesheet name carries the build hash).
 #[derive(Clone, Debug)]
@@ -52,8 +52,11 @@ pub fn App() -> impl IntoView {
             <Router>
                 <layout::AppLayout>
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=HomePage />
-                        <Route path=path!("/villages/:id") view=VillagePage />
+                        // Async: the whole page is rendered before the response starts, so a
+                        // missing village can still answer 404, and the HTML a service worker
+                        // keeps for offline use is complete.
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/villages/:id") view=VillagePage ssr=SsrMode::Async />
                         <Route path=path!("/tasks") view=|| view! { <AreaPage area=Area::Tasks /> } />
                         <Route path=path!("/map") view=|| view! { <AreaPage area=Area::Map /> } />
                         <Route path=path!("/persons") view=|| view! { <AreaPage area=Area::Persons /> } />

@@ -1,7 +1,7 @@
 // End-to-end stories in headless Debian Chromium against the real server.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, PHONE, TABLET, waitForHydration } from "../support/browser.mjs";
+import { launch, newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration } from "../support/browser.mjs";
 import { startServer } from "../support/server.mjs";
 
 describe("the app shell in Chromium", () => {
@@ -17,7 +17,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(a) on a phone the page hydrates: the menu opens and a link navigates in the browser", async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: "ru-RU" });
+    const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -44,7 +44,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("the village picker opens a village page with its council", async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -58,7 +58,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(b) switching to Kazakh shows Kazakh text and survives a reload", async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -76,30 +76,26 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(c) the page links a manifest and registers an active service worker", async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     const manifest = await page.evaluate(async (url) => (await fetch(url)).json(), href);
     assert.equal(manifest.display, "standalone");
-    const state = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.ready;
-      return { state: registration.active?.state, script: registration.active?.scriptURL };
-    });
-    assert.equal(state.state, "activated");
-    assert.match(state.script, /\/sw\.js$/);
+    const script = await waitForActiveServiceWorker(page);
+    assert.match(script, /\/sw\.js$/);
     const caches = await page.evaluate(async () => caches.keys());
     assert.ok(caches.some((name) => /^zq-shell-[0-9a-f]{16}$/.test(name)), `a build-named cache: ${caches}`);
     await context.close();
   });
 
   test("(d) after one online visit the shell opens and hydrates with the network off", async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
-    await page.evaluate(async () => navigator.serviceWorker.ready);
+    await waitForActiveServiceWorker(page);
     // The first load happened before the worker controlled the page; reload once online so
     // this page itself passes through it, as it would on any later visit.
     await page.reload();
@@ -128,7 +124,7 @@ describe("the app shell in Chromium", () => {
 
   test("every control on the phone and tablet layouts is at least 44 px tall and labelled", async () => {
     for (const viewport of [PHONE, TABLET]) {
-      const context = await browser.newContext({ viewport });
+      const context = await newContext(browser, { viewport });
       const page = await context.newPage();
       await page.goto(server.url);
       await waitForHydration(page);

@@ -23,3 +23,22 @@ export async function launch() {
 export async function waitForHydration(page) {
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 60_000 });
 }
+
+/** A fresh browser profile; Russian unless said otherwise, as most users of the app read it. */
+export async function newContext(browser, { viewport = PHONE, locale = "ru-RU" } = {}) {
+  return browser.newContext({ viewport, locale });
+}
+
+/** Resolves once the page's service worker has finished activating; returns its script URL. */
+export async function waitForActiveServiceWorker(page) {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    if (worker.state !== "activated") {
+      await new Promise((resolve) =>
+        worker.addEventListener("statechange", () => worker.state === "activated" && resolve()),
+      );
+    }
+    return worker.scriptURL;
+  });
+}

@@ -14,12 +14,21 @@ export function tempDir() {
   return mkdtempSync(path.join(tmpdir(), "zq-test-"));
 }
 
-export async function startServer({ dir = tempDir(), database, demo = true, args = [] } = {}) {
+export async function startServer({
+  dir = tempDir(),
+  database,
+  demo = true,
+  args = [],
+  log,
+  bin = SERVER_BIN,
+  siteRoot = SITE_ROOT,
+  addr = "127.0.0.1:0",
+} = {}) {
   const db = database ?? path.join(dir, "zq.sqlite");
   const child = spawn(
-    SERVER_BIN,
-    ["--addr", "127.0.0.1:0", "--database", db, "--demo-data", String(demo), "--site-root", SITE_ROOT, ...args],
-    { env: { ...process.env, ZQ_LOG: process.env.ZQ_LOG ?? "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+    bin,
+    ["--addr", addr, "--database", db, "--demo-data", String(demo), "--site-root", siteRoot, ...args],
+    { env: { ...process.env, ZQ_LOG: log ?? process.env.ZQ_LOG ?? "warn" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -49,9 +58,9 @@ export async function startServer({ dir = tempDir(), database, demo = true, args
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
-    async dispose() {
+    async dispose({ keepDir = false } = {}) {
       await this.stop("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -19,14 +19,34 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, &[&str])] = &[
     ("demo.akimat", "Демо Представитель акимата", "akimat", "villages", &["Сепе"]),
 ];
 
-const FIRST_NAMES: &[&str] = &[
-    "Серик", "Болат", "Нурлан", "Айгуль", "Галина", "Ерлан", "Сауле", "Виктор", "Жанар", "Марат",
-    "Асель", "Николай", "Гульнара",
+const MALE_NAMES: &[&str] = &[
+    "Серик", "Болат", "Нурлан", "Ерлан", "Виктор", "Марат", "Николай", "Бауыржан", "Сергей",
+    "Қайрат", "Ғалым",
 ];
-const SURNAMES: &[&str] = &[
-    "Жаксылыков", "Кенжебаев", "Омаров", "Исмаилова", "Петренко", "Ахметов", "Сарсенова",
-    "Ковальчук", "Бекова", "Тулегенов", "Нурланова", "Шевченко", "Абдрахманова",
+const MALE_SURNAMES: &[&str] = &[
+    "Жаксылыков", "Кенжебаев", "Омаров", "Ахметов", "Тулегенов", "Ковальчук", "Петренко",
+    "Смагулов", "Иванов", "Есенов",
 ];
+const FEMALE_NAMES: &[&str] = &[
+    "Айгуль", "Галина", "Сауле", "Жанар", "Асель", "Гульнара", "Ольга", "Әсем", "Динара",
+];
+const FEMALE_SURNAMES: &[&str] = &[
+    "Исмаилова", "Сарсенова", "Бекова", "Нурланова", "Абдрахманова", "Шевченко", "Ким",
+    "Жумабаева",
+];
+
+/// A made-up name whose first name and surname agree in gender.
+fn demo_name(n: usize) -> String {
+    if n % 3 == 2 {
+        let first = FEMALE_NAMES[n % FEMALE_NAMES.len()];
+        let surname = FEMALE_SURNAMES[(n * 7 + 3) % FEMALE_SURNAMES.len()];
+        format!("{first} {surname}")
+    } else {
+        let first = MALE_NAMES[n % MALE_NAMES.len()];
+        let surname = MALE_SURNAMES[(n * 7 + 3) % MALE_SURNAMES.len()];
+        format!("{first} {surname}")
+    }
+}
 const MEMBER_ROLES: &[&str] = &["chair", "elder", "elder", "akimat", "business"];
 
 /// Argon2 hashes are computed before the transaction opens, so it stays short.
@@ -82,9 +102,6 @@ pub(super) async fn load(
             .map_err(db)?;
         let mut member_ids = Vec::new();
         for (slot, role) in MEMBER_ROLES.iter().enumerate() {
-            let n = index * MEMBER_ROLES.len() + slot;
-            let first = FIRST_NAMES[n % FIRST_NAMES.len()];
-            let surname = SURNAMES[(n * 7 + 3) % SURNAMES.len()];
             let id = new_id();
             sqlx::query(
                 "INSERT INTO council_members (id, council_id, full_name, role, phone, since, demo) \
@@ -92,7 +109,7 @@ pub(super) async fn load(
             )
             .bind(&id)
             .bind(&council_id)
-            .bind(format!("{first} {surname}"))
+            .bind(demo_name(index * MEMBER_ROLES.len() + slot))
             .bind(role)
             .bind(format!("+7 700 000 {:02} {:02}", index + 1, slot + 1))
             .bind(day(-400 + (slot as i64) * 30))
