@@ -35,7 +35,10 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let stored = hash("correct horse").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse", &stored));
         assert!(!verify("wrong horse", &stored));
         assert!(!verify("correct horse", "not a hash"));

@@ -74,7 +74,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then finishes the requests in flight and closes the
     /// database cleanly.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), StartupError> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
@@ -120,7 +123,10 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets) -> Rout
 }
 
 async fn healthz(pool: SqlitePool) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&pool)
+        .await
+    {
         Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(error) => {
             tracing::error!(%error, "health check: database unavailable");

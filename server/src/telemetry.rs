@@ -4,8 +4,7 @@ use crate::config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 pub fn init(config: &Config) {
-    let filter =
-        EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -352,9 +352,6 @@ mod tests {
             .iter()
             .map(|(d, v)| (d.ru.clone(), v.len()))
             .collect();
-        assert_eq!(
-            shape,
-            [("Атбасарский".into(), 2), ("Есильский".into(), 1)]
-        );
+        assert_eq!(shape, [("Атбасарский".into(), 2), ("Есильский".into(), 1)]);
     }
 }

@@ -11,27 +11,94 @@ pub const DEMO_PASSWORD: &str = "demo-zq-2026";
 /// (login, display name, role, scope kind, villages or district of the scope)
 const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, &[&str])] = &[
     ("demo.admin", "Демо Администратор", "admin", "region", &[]),
-    ("demo.coordinator", "Демо Координатор области", "region_coordinator", "region", &[]),
-    ("demo.supervisor", "Демо Руководитель района", "district_supervisor", "district", &["Атбасарский район"]),
-    ("demo.inspector", "Демо Участковый инспектор", "inspector", "villages", &["Шуйское", "Сепе", "Покровка", "Бастау"]),
-    ("demo.chair", "Демо Председатель совета", "council_chair", "villages", &["Шуйское"]),
-    ("demo.elder", "Демо Аксакал", "council_member", "villages", &["Шуйское"]),
-    ("demo.akimat", "Демо Представитель акимата", "akimat", "villages", &["Сепе"]),
+    (
+        "demo.coordinator",
+        "Демо Координатор области",
+        "region_coordinator",
+        "region",
+        &[],
+    ),
+    (
+        "demo.supervisor",
+        "Демо Руководитель района",
+        "district_supervisor",
+        "district",
+        &["Атбасарский район"],
+    ),
+    (
+        "demo.inspector",
+        "Демо Участковый инспектор",
+        "inspector",
+        "villages",
+        &["Шуйское", "Сепе", "Покровка", "Бастау"],
+    ),
+    (
+        "demo.chair",
+        "Демо Председатель совета",
+        "council_chair",
+        "villages",
+        &["Шуйское"],
+    ),
+    (
+        "demo.elder",
+        "Демо Аксакал",
+        "council_member",
+        "villages",
+        &["Шуйское"],
+    ),
+    (
+        "demo.akimat",
+        "Демо Представитель акимата",
+        "akimat",
+        "villages",
+        &["Сепе"],
+    ),
 ];
 
 const MALE_NAMES: &[&str] = &[
-    "Серик", "Болат", "Нурлан", "Ерлан", "Виктор", "Марат", "Николай", "Бауыржан", "Сергей",
-    "Қайрат", "Ғалым",
+    "Серик",
+    "Болат",
+    "Нурлан",
+    "Ерлан",
+    "Виктор",
+    "Марат",
+    "Николай",
+    "Бауыржан",
+    "Сергей",
+    "Қайрат",
+    "Ғалым",
 ];
 const MALE_SURNAMES: &[&str] = &[
-    "Жаксылыков", "Кенжебаев", "Омаров", "Ахметов", "Тулегенов", "Ковальчук", "Петренко",
-    "Смагулов", "Иванов", "Есенов",
+    "Жаксылыков",
+    "Кенжебаев",
+    "Омаров",
+    "Ахметов",
+    "Тулегенов",
+    "Ковальчук",
+    "Петренко",
+    "Смагулов",
+    "Иванов",
+    "Есенов",
 ];
 const FEMALE_NAMES: &[&str] = &[
-    "Айгуль", "Галина", "Сауле", "Жанар", "Асель", "Гульнара", "Ольга", "Әсем", "Динара",
+    "Айгуль",
+    "Галина",
+    "Сауле",
+    "Жанар",
+    "Асель",
+    "Гульнара",
+    "Ольга",
+    "Әсем",
+    "Динара",
 ];
 const FEMALE_SURNAMES: &[&str] = &[
-    "Исмаилова", "Сарсенова", "Бекова", "Нурланова", "Абдрахманова", "Шевченко", "Ким",
+    "Исмаилова",
+    "Сарсенова",
+    "Бекова",
+    "Нурланова",
+    "Абдрахманова",
+    "Шевченко",
+    "Ким",
     "Жумабаева",
 ];
 
@@ -53,7 +120,9 @@ const MEMBER_ROLES: &[&str] = &["chair", "elder", "elder", "akimat", "business"]
 pub(super) fn hash_demo_passwords() -> Result<Vec<String>, SeedError> {
     DEMO_ACCOUNTS
         .iter()
-        .map(|_| crate::password::hash(DEMO_PASSWORD).map_err(|e| SeedError::Password(e.to_string())))
+        .map(|_| {
+            crate::password::hash(DEMO_PASSWORD).map_err(|e| SeedError::Password(e.to_string()))
+        })
         .collect()
 }
 
@@ -63,7 +132,9 @@ fn day(offset_days: i64) -> String {
 }
 
 fn moment(offset_days: i64) -> String {
-    let at = OffsetDateTime::now_utc().replace_nanosecond(0).expect("0 ns is valid")
+    let at = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 ns is valid")
         + Duration::days(offset_days);
     at.format(&time::format_description::well_known::Rfc3339)
         .expect("a UTC time always formats as RFC 3339")
@@ -93,13 +164,15 @@ pub(super) async fn load(
     let mut members_of: Vec<(String, Vec<String>)> = Vec::new();
     for (index, (vid, _)) in villages.iter().enumerate() {
         let council_id = new_id();
-        sqlx::query("INSERT INTO councils (id, village_id, formed_on, demo) VALUES ($1, $2, $3, 1)")
-            .bind(&council_id)
-            .bind(vid)
-            .bind(day(-400))
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO councils (id, village_id, formed_on, demo) VALUES ($1, $2, $3, 1)",
+        )
+        .bind(&council_id)
+        .bind(vid)
+        .bind(day(-400))
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
         let mut member_ids = Vec::new();
         for (slot, role) in MEMBER_ROLES.iter().enumerate() {
             let id = new_id();
@@ -166,12 +239,14 @@ pub(super) async fn load(
         .map_err(db)?;
         if *scope == "villages" {
             for place in *places {
-                sqlx::query("INSERT INTO account_villages (account_id, village_id) VALUES ($1, $2)")
-                    .bind(&id)
-                    .bind(village_id(place)?)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db)?;
+                sqlx::query(
+                    "INSERT INTO account_villages (account_id, village_id) VALUES ($1, $2)",
+                )
+                .bind(&id)
+                .bind(village_id(place)?)
+                .execute(&mut **tx)
+                .await
+                .map_err(db)?;
             }
         }
         account_ids.push(id);
@@ -186,8 +261,24 @@ pub(super) async fn load(
     let person_a = new_id();
     let person_b = new_id();
     for (id, vid, name, year, household, categories, basis) in [
-        (&person_a, &sepe, "Демо Ермек Сапаров", 1988, "ул. Степная, 4", r#"["public_order_violator"]"#, Some("administrative_supervision")),
-        (&person_b, &pokrovka, "Демо семья Литвиненко", 1979, "ул. Школьная, 12", r#"["domestic_offences","low_income"]"#, None),
+        (
+            &person_a,
+            &sepe,
+            "Демо Ермек Сапаров",
+            1988,
+            "ул. Степная, 4",
+            r#"["public_order_violator"]"#,
+            Some("administrative_supervision"),
+        ),
+        (
+            &person_b,
+            &pokrovka,
+            "Демо семья Литвиненко",
+            1979,
+            "ул. Школьная, 12",
+            r#"["domestic_offences","low_income"]"#,
+            None,
+        ),
     ] {
         sqlx::query(
             "INSERT INTO persons (id, village_id, full_name, birth_year, household, categories, \
@@ -210,9 +301,30 @@ pub(super) async fn load(
 
     // Offences: two by the same person within 12 months in Сепе (the second one is a repeat).
     for (vid, days_ago, category, kind, person, text) in [
-        (&sepe, 200, "alcohol", "administrative", Some(&person_a), "Демо: распитие спиртного в общественном месте"),
-        (&sepe, 40, "public_order", "administrative", Some(&person_a), "Демо: нарушение общественного порядка"),
-        (&pokrovka, 75, "cattle_theft", "criminal", None, "Демо: пропажа двух голов КРС с пастбища"),
+        (
+            &sepe,
+            200,
+            "alcohol",
+            "administrative",
+            Some(&person_a),
+            "Демо: распитие спиртного в общественном месте",
+        ),
+        (
+            &sepe,
+            40,
+            "public_order",
+            "administrative",
+            Some(&person_a),
+            "Демо: нарушение общественного порядка",
+        ),
+        (
+            &pokrovka,
+            75,
+            "cattle_theft",
+            "criminal",
+            None,
+            "Демо: пропажа двух голов КРС с пастбища",
+        ),
     ] {
         let id = new_id();
         sqlx::query(
@@ -242,8 +354,20 @@ pub(super) async fn load(
 
     // Visits and preventive talks.
     for (vid, person, kind, days_ago, outcome) in [
-        (&sepe, &person_a, "preventive_talk", 30, "Демо: проведена профилактическая беседа"),
-        (&pokrovka, &person_b, "visit", 10, "Демо: посещение семьи, нарушений нет"),
+        (
+            &sepe,
+            &person_a,
+            "preventive_talk",
+            30,
+            "Демо: проведена профилактическая беседа",
+        ),
+        (
+            &pokrovka,
+            &person_b,
+            "visit",
+            10,
+            "Демо: посещение семьи, нарушений нет",
+        ),
     ] {
         sqlx::query(
             "INSERT INTO visits (id, village_id, person_id, visitor_id, kind, visited_at, outcome, \
@@ -265,8 +389,22 @@ pub(super) async fn load(
     // Proposals.
     let grazing_proposal = new_id();
     for (id, vid, category, status, body, answer) in [
-        (&grazing_proposal, &shuiskoe, "grazing", "accepted", "Демо: назначить пастуха на общее стадо, чтобы скот не уходил на дорогу", Some("Демо: принято, пастух назначен на сезон")),
-        (&new_id(), &sepe, "lighting", "submitted", "Демо: установить фонари у школы и остановки", None),
+        (
+            &grazing_proposal,
+            &shuiskoe,
+            "grazing",
+            "accepted",
+            "Демо: назначить пастуха на общее стадо, чтобы скот не уходил на дорогу",
+            Some("Демо: принято, пастух назначен на сезон"),
+        ),
+        (
+            &new_id(),
+            &sepe,
+            "lighting",
+            "submitted",
+            "Демо: установить фонари у школы и остановки",
+            None,
+        ),
     ] {
         sqlx::query(
             "INSERT INTO proposals (id, village_id, author, category, body, status, answer, \
@@ -288,9 +426,33 @@ pub(super) async fn load(
 
     // Tasks for councils, assigned to members.
     for (vid, village, title, due_in, status, creator, proposal) in [
-        (&shuiskoe, "Шуйское", "Демо: согласовать график выпаса с владельцами скота", 7, "in_progress", &chair_account, Some(&grazing_proposal)),
-        (&shuiskoe, "Шуйское", "Демо: провести встречу с молодёжью призывного возраста", 14, "new", &inspector, None),
-        (&sepe, "Сепе", "Демо: обойти магазины и проверить соблюдение решения об отказе от алкоголя", -3, "new", &inspector, None),
+        (
+            &shuiskoe,
+            "Шуйское",
+            "Демо: согласовать график выпаса с владельцами скота",
+            7,
+            "in_progress",
+            &chair_account,
+            Some(&grazing_proposal),
+        ),
+        (
+            &shuiskoe,
+            "Шуйское",
+            "Демо: провести встречу с молодёжью призывного возраста",
+            14,
+            "new",
+            &inspector,
+            None,
+        ),
+        (
+            &sepe,
+            "Сепе",
+            "Демо: обойти магазины и проверить соблюдение решения об отказе от алкоголя",
+            -3,
+            "new",
+            &inspector,
+            None,
+        ),
     ] {
         let id = new_id();
         sqlx::query(
@@ -319,8 +481,20 @@ pub(super) async fn load(
 
     // Preventive events.
     for (vid, kind, title, days_ago, attendance) in [
-        (&shuiskoe, "anti_fraud", "Демо: как не попасться интернет-мошенникам", 12, 34),
-        (&sepe, "healthy_lifestyle", "Демо: турнир по волейболу «Село без алкоголя»", 25, 58),
+        (
+            &shuiskoe,
+            "anti_fraud",
+            "Демо: как не попасться интернет-мошенникам",
+            12,
+            34,
+        ),
+        (
+            &sepe,
+            "healthy_lifestyle",
+            "Демо: турнир по волейболу «Село без алкоголя»",
+            25,
+            58,
+        ),
     ] {
         sqlx::query(
             "INSERT INTO events (id, village_id, kind, title, held_on, audience, attendance, \

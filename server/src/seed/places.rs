@@ -159,9 +159,15 @@ mod tests {
     fn district_points_fall_back_from_town_to_article_to_region() {
         let places = ProgramPlaces::parse().unwrap();
         // Atbasar town has its own coordinates.
-        assert_eq!(places.district_point("Атбасарский район"), (51.808333, 68.358056));
+        assert_eq!(
+            places.district_point("Атбасарский район"),
+            (51.808333, 68.358056)
+        );
         // Egindykol: only the district article's point is known.
-        assert_eq!(places.district_point("Егиндыкольский район"), (50.91, 69.23));
+        assert_eq!(
+            places.district_point("Егиндыкольский район"),
+            (50.91, 69.23)
+        );
         // Sandyktau: nothing known, so the region's point.
         assert_eq!(places.district_point("Сандыктауский район"), (52.0, 69.0));
     }
