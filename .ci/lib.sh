@@ -38,9 +38,9 @@ ensure_rust_tools() {
 
 ensure_node_modules() {
   # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests.
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "installing npm packages (binaryen, playwright-core)"
+    step "installing npm packages (binaryen, playwright-core, axe-core)"
     npm ci --no-audit --no-fund
   fi
 }

@@ -9,6 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod areas;
 pub mod councils;
+pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod http_status;

@@ -2,6 +2,7 @@
 use super::api::get_village;
 use super::types::{LocalizedName, ProgramStatus, VillageDetails, VillageSummary};
 use crate::councils::{CouncilMember, MemberRole};
+use crate::dates::format_date;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -21,7 +22,8 @@ pub fn status_label(
         (ProgramStatus::NotJoined, _) => t_string!(i18n, status.not_joined).to_string(),
         (ProgramStatus::Pilot, _) => t_string!(i18n, status.pilot).to_string(),
         (ProgramStatus::Joined, Some(date)) => {
-            t_string!(i18n, status.joined_on, date = date.to_owned()).to_string()
+            let date = format_date(i18n.get_locale(), date);
+            t_string!(i18n, status.joined_on, date = date).to_string()
         }
         (ProgramStatus::Joined, None) => t_string!(i18n, status.joined).to_string(),
     }
@@ -157,17 +159,10 @@ fn VillageList(villages: Vec<VillageSummary>) -> impl IntoView {
 fn VillageCard(village: VillageSummary) -> impl IntoView {
     let i18n = use_i18n();
     let name = localized(i18n, village.name.clone());
-    let aria = {
-        let name = village.name.clone();
-        move || {
-            let name = name.pick(i18n.get_locale()).to_owned();
-            t_string!(i18n, home.open_village, name = name).to_string()
-        }
-    };
     let status = village.status;
     view! {
         <li class="card">
-            <A href=format!("/villages/{}", village.id) attr:aria-label=aria>
+            <A href=format!("/villages/{}", village.id)>
                 <span class="card-title">{name}</span>
                 <span class=format!("badge status-{}", crate::stored::StoredEnum::as_str(status))>
                     {move || status_label(i18n, status, None)}
@@ -293,9 +288,19 @@ fn MemberItem(member: CouncilMember) -> impl IntoView {
         demo,
         ..
     } = member;
+    // The label holds the visible number too (WCAG 2.5.3, label in name).
     let call_label = {
         let name = full_name.clone();
-        move || t_string!(i18n, village.call, name = name.clone()).to_string()
+        let phone = phone.clone().unwrap_or_default();
+        move || {
+            t_string!(
+                i18n,
+                village.call,
+                name = name.clone(),
+                phone = phone.clone()
+            )
+            .to_string()
+        }
     };
     view! {
         <li class="member">
@@ -306,7 +311,10 @@ fn MemberItem(member: CouncilMember) -> impl IntoView {
                 .map(|date| {
                     view! {
                         <span class="member-since">
-                            {move || t_string!(i18n, village.member_since, date = date.clone()).to_string()}
+                            {move || {
+                                let date = format_date(i18n.get_locale(), &date);
+                                t_string!(i18n, village.member_since, date = date).to_string()
+                            }}
                         </span>
                     }
                 })}

@@ -28,13 +28,6 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
-    let menu_label = move || {
-        if menu_open.get() {
-            t_string!(i18n, menu_close)
-        } else {
-            t_string!(i18n, menu_open)
-        }
-    };
     view! {
         <div class="app" data-hydrated=move || hydrated.get().to_string()>
             <a class="skip-link" href="#main">
@@ -51,7 +44,6 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     class="menu-toggle"
                     aria-controls="main-nav"
                     aria-expanded=move || menu_open.get().to_string()
-                    aria-label=menu_label
                     on:click=move |_| menu_open.update(|open| *open = !*open)
                 >
                     <span aria-hidden="true" class="menu-icon">

@@ -2,8 +2,9 @@ use crate::i18n::*;
 use leptos::ev;
 use leptos::prelude::*;
 
-/// "Online" or "no signal", read from the browser and kept current by its events.
+/// "Online" or "offline", read from the browser and kept current by its events.
 /// The server cannot know, so it renders "online" and the browser corrects it on hydration.
+/// The badge is short to fit a 360 px header; its label says what offline means.
 #[component]
 pub fn NetworkStatus() -> impl IntoView {
     let i18n = use_i18n();
@@ -17,18 +18,27 @@ pub fn NetworkStatus() -> impl IntoView {
             off.remove();
         });
     });
+    let explanation = move || {
+        if online.get() {
+            t_string!(i18n, network_online)
+        } else {
+            t_string!(i18n, network_offline)
+        }
+    };
     view! {
         <span
             class="network"
             class:offline=move || !online.get()
             role="status"
             data-online=move || online.get().to_string()
+            title=explanation
+            aria-label=explanation
         >
             {move || {
                 if online.get() {
-                    t_string!(i18n, network_online)
+                    t_string!(i18n, network_online_short)
                 } else {
-                    t_string!(i18n, network_offline)
+                    t_string!(i18n, network_offline_short)
                 }
             }}
         </span>
