@@ -2,22 +2,12 @@
 // and Kazakh.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { after, before, test } from "node:test";
-import { launch, newContext, PHONE, TABLET, waitForHydration } from "../support/browser.mjs";
-import { startServer } from "../support/server.mjs";
+import { test } from "node:test";
+import { newContext, PHONE, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const env = withServerAndBrowser();
 
 async function violations(page) {
   await page.addScriptTag({ path: axePath });
@@ -32,6 +22,7 @@ async function violations(page) {
 for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
   for (const language of ["ru", "kk"]) {
     test(`home and village pages pass axe at ${width} width in ${language}`, async () => {
+      const { server, browser } = env;
       const context = await newContext(browser, { viewport });
       await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
       const page = await context.newPage();

@@ -1,22 +1,13 @@
 // End-to-end stories in headless Debian Chromium against the real server.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { launch, newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration } from "../support/browser.mjs";
-import { startServer } from "../support/server.mjs";
+import { describe, test } from "node:test";
+import { newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 
 describe("the app shell in Chromium", () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const env = withServerAndBrowser();
 
   test("(a) on a phone the page hydrates: the menu opens and a link navigates in the browser", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     const errors = [];
@@ -44,6 +35,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("the village picker opens a village page with its council", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
@@ -58,6 +50,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(b) switching to Kazakh shows Kazakh text and survives a reload", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
@@ -76,6 +69,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(c) the page links a manifest and registers an active service worker", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
@@ -91,6 +85,7 @@ describe("the app shell in Chromium", () => {
   });
 
   test("(d) after one online visit the shell opens and hydrates with the network off", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await page.goto(server.url);
@@ -122,12 +117,15 @@ describe("the app shell in Chromium", () => {
     await context.close();
   });
 
-  test("every control on the phone and tablet layouts is at least 44 px tall and labelled", async () => {
+  test("the phone and tablet layouts fit the screen; every control is at least 44 px and labelled", async () => {
+    const { server, browser } = env;
     for (const viewport of [PHONE, TABLET]) {
       const context = await newContext(browser, { viewport });
       const page = await context.newPage();
       await page.goto(server.url);
       await waitForHydration(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `nothing sticks out sideways at ${viewport.width}px (${overflow}px)`);
       if (viewport === PHONE) await page.locator("button.menu-toggle").click();
       const controls = await page.$$eval("button, select, nav a, .card a", (elements) =>
         elements

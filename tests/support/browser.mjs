@@ -1,5 +1,7 @@
 // Debian's Chromium driven headless by playwright-core (no downloaded browser).
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
+import { startServer } from "./server.mjs";
 
 export const PHONE = { width: 360, height: 740 };
 export const TABLET = { width: 800, height: 1280 };
@@ -41,4 +43,21 @@ export async function waitForActiveServiceWorker(page) {
     }
     return worker.scriptURL;
   });
+}
+
+/**
+ * Registers before/after hooks that start a demo server and a browser for the calling test
+ * file (or suite) and stop them afterwards; their `server` and `browser` are set once started.
+ */
+export function withServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.dispose();
+  });
+  return env;
 }
