@@ -36,6 +36,11 @@ ensure_rust_tools() {
   fi
 }
 
+ensure_lint_tools() {
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+}
+
 ensure_node_modules() {
   # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests.
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
