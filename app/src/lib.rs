@@ -14,6 +14,7 @@ pub mod dates;
 pub mod db;
 mod http_status;
 pub mod places;
+pub mod refusals;
 pub mod shell;
 pub mod stored;
 

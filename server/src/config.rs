@@ -23,6 +23,10 @@ pub struct Config {
     #[arg(long, env = "ZQ_DEMO_DATA", default_value_t = true, action = ArgAction::Set)]
     pub demo_data: bool,
 
+    /// Browsers reach the server over HTTPS (through a TLS-terminating proxy): adds HSTS.
+    #[arg(long, env = "ZQ_HTTPS", default_value_t = false, action = ArgAction::Set)]
+    pub https: bool,
+
     /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
     #[arg(long, env = "ZQ_LOG", default_value = "info")]
     pub log_level: String,

@@ -4,6 +4,7 @@ pub mod config;
 pub mod db;
 pub mod password;
 pub mod pwa;
+pub mod security;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

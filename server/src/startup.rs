@@ -2,6 +2,7 @@
 use crate::config::Config;
 use crate::db::{self, DbError};
 use crate::pwa::BuildAssets;
+use crate::security;
 use crate::seed::{self, SeedError};
 use app::{shell, App, AssetLinks};
 use axum::extract::Request;
@@ -11,14 +12,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::config::{get_configuration, LeptosOptions};
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos::nonce::use_nonce;
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_http::CompressionLevel;
 
@@ -57,7 +60,7 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartupError::Bind(config.addr, e))?;
-        let router = router(pool.clone(), options, assets);
+        let router = router(pool.clone(), options, assets, config.https);
         Ok(Self {
             listener,
             router,
@@ -87,14 +90,22 @@ impl Application {
     }
 }
 
-fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets) -> Router {
+fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: bool) -> Router {
     let links = AssetLinks {
         stylesheet: assets.css.clone(),
     };
     let routes = generate_route_list(App);
     let context = {
         let pool = pool.clone();
-        move || provide_context(pool.clone())
+        move || {
+            provide_context(pool.clone());
+            // Pages get a CSP naming the nonce Leptos puts on its own inline scripts.
+            if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
+                if let Ok(value) = HeaderValue::from_str(&security::page_csp(&nonce)) {
+                    response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+                }
+            }
+        }
     };
     let page_shell = {
         let options = options.clone();
@@ -114,6 +125,12 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets) -> Rout
         ))
         .layer(middleware::from_fn(move |request, next| {
             cache_headers(request, next, hashed_assets)
+        }))
+        .layer(middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security::explain_payload_too_large))
+        .layer(middleware::from_fn(move |request, next| {
+            security::security_headers(request, next, https)
         }))
         // Brotli at quality 5: about as small as gzip -9 and fast enough to compress a debug
         // wasm on the fly; quality 11 takes seconds per megabyte.

@@ -12,6 +12,7 @@ describe("the app shell in Chromium", () => {
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto(server.url);
     await waitForHydration(page);
 
@@ -30,7 +31,7 @@ describe("the app shell in Chromium", () => {
     assert.equal(await page.locator("main h1").textContent(), "Задачи");
     assert.equal(await page.evaluate(() => window.__sameDocument), true, "no full page load");
     assert.equal(await nav.isVisible(), false, "following a link folds the menu");
-    assert.deepEqual(errors, []);
+    assert.deepEqual(errors, [], "no script errors and no Content-Security-Policy refusals");
     await context.close();
   });
 

@@ -27,8 +27,8 @@ export async function waitForHydration(page) {
 }
 
 /** A fresh browser profile; Russian unless said otherwise, as most users of the app read it. */
-export async function newContext(browser, { viewport = PHONE, locale = "ru-RU" } = {}) {
-  return browser.newContext({ viewport, locale });
+export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", bypassCSP = false } = {}) {
+  return browser.newContext({ viewport, locale, bypassCSP });
 }
 
 /** Resolves once the page's service worker has finished activating; returns its script URL. */

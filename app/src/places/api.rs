@@ -3,7 +3,7 @@ use super::types::{VillageDetails, VillageSummary};
 use leptos::prelude::*;
 
 /// All villages, grouped by district, for the picker and the home page.
-#[server]
+#[server(endpoint = "list_villages")]
 pub async fn list_villages() -> Result<Vec<VillageSummary>, ServerFnError> {
     let pool = crate::db::pool()?;
     super::store::list_villages(&pool)
@@ -12,7 +12,7 @@ pub async fn list_villages() -> Result<Vec<VillageSummary>, ServerFnError> {
 }
 
 /// One village with its council; `None` when there is no such village.
-#[server]
+#[server(endpoint = "get_village")]
 pub async fn get_village(id: String) -> Result<Option<VillageDetails>, ServerFnError> {
     let pool = crate::db::pool()?;
     let village = super::store::village_details(&pool, &id)

@@ -1,0 +1,204 @@
+//! Protections every response gets: security headers (with a per-page CSP nonce), refusal of
+//! cross-site writes (CSRF), and a cap on request bodies. Refusals carry a translated message.
+use app::i18n::Locale;
+use app::refusals::Refusal;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use leptos::nonce::Nonce;
+
+/// Largest request body accepted (bigger ones get 413): generous for forms, small enough that
+/// nobody can fill the server's memory. Endpoints that need more set their own limit.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The policy for server-rendered pages: scripts only from this origin or carrying the page's
+/// nonce (Leptos puts it on its hydration and streaming scripts), wasm allowed to compile.
+pub fn page_csp(nonce: &Nonce) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// For everything that is not a page (files, API answers): nothing may run or frame it.
+const OTHER_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the security headers a response does not already have.
+pub async fn security_headers(request: Request, next: Next, https: bool) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, OTHER_CSP);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "same-origin");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(self)",
+    );
+    if https {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser sent from another site.
+///
+/// Browsers send `Origin` with every cross-site POST, and `Sec-Fetch-Site` with every request;
+/// a write is let through only when one of them says it comes from this very origin. A request
+/// with neither did not come from a browser page, so it cannot ride a user's cookies.
+pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
+    if is_safe(request.method()) || comes_from_this_origin(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site write refused");
+    let locale = preferred_locale(request.headers());
+    refusal_response(StatusCode::FORBIDDEN, Refusal::CrossSite, locale)
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn comes_from_this_origin(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match (text("origin"), text("host")) {
+        (Some(origin), Some(host)) => {
+            // Compare authorities: the scheme is whatever the (possibly proxied) browser used.
+            origin
+                .split_once("://")
+                .is_some_and(|(_, authority)| authority == host)
+        }
+        (Some(_), None) => false,
+        (None, _) => match text("sec-fetch-site") {
+            Some(site) => site == "same-origin" || site == "none",
+            None => true,
+        },
+    }
+}
+
+/// Turns the bare 413 of the body limit into a translated message.
+pub async fn explain_payload_too_large(request: Request, next: Next) -> Response {
+    let locale = preferred_locale(request.headers());
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let refusal = Refusal::TooLarge {
+        limit_kb: MAX_BODY_BYTES / 1024,
+    };
+    refusal_response(StatusCode::PAYLOAD_TOO_LARGE, refusal, locale)
+}
+
+fn refusal_response(status: StatusCode, refusal: Refusal, locale: Locale) -> Response {
+    let body = serde_json::json!({ "error": refusal.code(), "message": refusal.message(locale) });
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The language for a message the app did not render: the language cookie the app sets, else
+/// the browser's Accept-Language, else Russian.
+pub fn preferred_locale(headers: &HeaderMap) -> Locale {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "i18n_pref_locale")
+        .and_then(|(_, value)| locale_from_tag(value));
+    let from_header = || {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|list| {
+                list.split(',')
+                    .filter_map(|item| locale_from_tag(item.split(';').next()?.trim()))
+                    .next()
+            })
+    };
+    from_cookie.or_else(from_header).unwrap_or(Locale::ru)
+}
+
+fn locale_from_tag(tag: &str) -> Option<Locale> {
+    match tag.split('-').next()?.to_ascii_lowercase().as_str() {
+        "ru" => Some(Locale::ru),
+        "kk" => Some(Locale::kk),
+        "en" => Some(Locale::en),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_writes_pass_and_cross_site_ones_do_not() {
+        let ok = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000"),
+        ]);
+        let evil = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://evil.example"),
+        ]);
+        let null = headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]);
+        let fetch_cross = headers(&[("host", "a"), ("sec-fetch-site", "cross-site")]);
+        let fetch_same = headers(&[("host", "a"), ("sec-fetch-site", "same-origin")]);
+        let no_browser = headers(&[("host", "a")]);
+        assert!(comes_from_this_origin(&ok));
+        assert!(!comes_from_this_origin(&evil));
+        assert!(!comes_from_this_origin(&null));
+        assert!(!comes_from_this_origin(&fetch_cross));
+        assert!(comes_from_this_origin(&fetch_same));
+        assert!(comes_from_this_origin(&no_browser));
+    }
+
+    #[test]
+    fn the_language_comes_from_the_cookie_then_the_browser_then_russian() {
+        let cookie = headers(&[
+            ("cookie", "a=b; i18n_pref_locale=kk"),
+            ("accept-language", "en"),
+        ]);
+        let browser = headers(&[("accept-language", "de-DE, en-GB;q=0.8")]);
+        assert_eq!(preferred_locale(&cookie), Locale::kk);
+        assert_eq!(preferred_locale(&browser), Locale::en);
+        assert_eq!(preferred_locale(&HeaderMap::new()), Locale::ru);
+    }
+
+    #[test]
+    fn the_page_policy_allows_only_nonced_inline_scripts() {
+        let nonce = leptos::nonce::Nonce::new();
+        let csp = page_csp(&nonce);
+        assert!(csp.contains(&format!("'nonce-{nonce}'")));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}

@@ -1,0 +1,96 @@
+// Security headers, cross-site write refusal (CSRF) and the body size limit, over HTTP.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startServer } from "../support/server.mjs";
+
+describe("protections on every response", () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server.dispose());
+
+  test("a page's CSP allows only scripts carrying the page's nonce, and wasm", async () => {
+    const res = await fetch(`${server.url}/`);
+    const csp = res.headers.get("content-security-policy");
+    const html = await res.text();
+    const nonces = new Set([...html.matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1]));
+    assert.equal(nonces.size, 1, "every inline script carries the one nonce of this page");
+    const [nonce] = nonces;
+    assert.match(csp, new RegExp(`script-src 'self' 'nonce-${nonce}' 'wasm-unsafe-eval'`));
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    // An empty <script></script> (leptos_i18n leaves one) never runs, so CSP never checks it.
+    const inlineWithout = [...html.matchAll(/<script(?![^>]*\bnonce=)(?![^>]*\bsrc=)[^>]*>([^<]*)<\/script>/g)];
+    assert.deepEqual(
+      inlineWithout.filter((m) => m[1].trim() !== "").map((m) => m[0]),
+      [],
+      "no inline script with content lacks the nonce",
+    );
+
+    const again = await fetch(`${server.url}/`);
+    assert.notEqual(again.headers.get("content-security-policy"), csp, "a new nonce per page");
+  });
+
+  test("pages, files, API answers and errors all carry the security headers", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const css = html.match(/href="(\/pkg\/[^"]+\.css)"/)[1];
+    for (const path of ["/", "/healthz", "/sw.js", "/manifest.webmanifest", css, "/no-such-page"]) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff", path);
+      assert.equal(res.headers.get("referrer-policy"), "same-origin", path);
+      assert.equal(res.headers.get("x-frame-options"), "DENY", path);
+      assert.match(res.headers.get("content-security-policy"), /frame-ancestors 'none'/, path);
+      assert.equal(res.headers.get("strict-transport-security"), null, `${path}: no HSTS over plain HTTP`);
+    }
+  });
+
+  test("a write sent from another site is refused with 403 and a translated message", async () => {
+    const host = new URL(server.url).host;
+    const evil = await fetch(`${server.url}/api/list_villages`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", cookie: "i18n_pref_locale=kk" },
+    });
+    assert.equal(evil.status, 403);
+    const body = await evil.json();
+    assert.equal(body.error, "cross_site_request");
+    assert.match(body.message, /Сұрау қабылданбады/);
+
+    const crossFetch = await fetch(`${server.url}/api/list_villages`, {
+      method: "POST",
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    assert.equal(crossFetch.status, 403);
+
+    const same = await fetch(`${server.url}/api/list_villages`, {
+      method: "POST",
+      headers: { origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
+    assert.equal(same.status, 200, "the app's own request passes");
+    assert.equal((await same.json()).length, 13);
+  });
+
+  test("a body over 256 KB gets 413 with a translated message and nothing is processed", async () => {
+    const host = new URL(server.url).host;
+    const res = await fetch(`${server.url}/api/get_village`, {
+      method: "POST",
+      headers: { origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded" },
+      body: `id=${"x".repeat(300 * 1024)}`,
+    });
+    assert.equal(res.status, 413);
+    const body = await res.json();
+    assert.equal(body.error, "payload_too_large");
+    assert.match(body.message, /256 КБ/);
+  });
+});
+
+test("behind HTTPS (--https true) responses carry HSTS", async () => {
+  const server = await startServer({ args: ["--https", "true"] });
+  try {
+    const res = await fetch(`${server.url}/`);
+    assert.match(res.headers.get("strict-transport-security"), /max-age=31536000/);
+  } finally {
+    await server.dispose();
+  }
+});
