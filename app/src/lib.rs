@@ -7,6 +7,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod access;
 pub mod areas;
 pub mod councils;
 pub mod dates;

@@ -1,0 +1,11 @@
+//! Who may do what: roles, scopes and the one policy every page, server function, endpoint,
+//! sync mutation and pull asks (`can`). Pure rules, shared with the browser so it can hide what
+//! a person may not do; the server remains the authority.
+mod policy;
+mod roles;
+
+pub use policy::{can, Action, Grant, RecordKind, Target};
+pub use roles::{Place, Principal, Role, Scope};
+
+#[cfg(test)]
+mod matrix_tests;
