@@ -18,7 +18,7 @@ export ZQ_SERVER_BIN="$ROOT/target/debug/server"
 export ZQ_SITE_ROOT="$ROOT/target/site"
 
 step "integration tests: the real server over HTTP"
-node --test --test-concurrency=1 tests/http/
+node --test --test-concurrency=1 --test-timeout=300000 tests/http/
 
 step "end-to-end tests: headless Chromium"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/

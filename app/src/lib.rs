@@ -8,6 +8,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod access;
+pub mod accounts;
 pub mod areas;
 pub mod councils;
 pub mod dates;

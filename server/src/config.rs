@@ -1,5 +1,5 @@
 //! Configuration from flags and environment variables (`server --help` lists them).
-use clap::{ArgAction, Parser, ValueEnum};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -10,6 +10,10 @@ use std::path::PathBuf;
     about = "Zĭyaly Qauym: the village public councils app (server with embedded SQLite)"
 )]
 pub struct Config {
+    /// What to do; without a command the server serves the app.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Port 0 picks a free port; the chosen address is logged at start.
     #[arg(long, env = "ZQ_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
@@ -38,6 +42,20 @@ pub struct Config {
     /// Folder of the built site (cargo-leptos output: pkg/, icons, manifest).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Creates the first admin account of an empty database, then exits. The password is
+    /// read from ZQ_ADMIN_PASSWORD or, without it, from the first line of standard input.
+    CreateAdmin {
+        /// Sign-in name: latin letters, digits, '.', '-', '_'.
+        #[arg(long)]
+        login: String,
+        /// Name shown in the app.
+        #[arg(long, default_value = "Администратор")]
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -76,6 +94,27 @@ mod tests {
         assert_eq!(config.database, "/tmp/x.sqlite");
         assert!(!config.demo_data);
         assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn create_admin_takes_a_login_and_the_common_flags() {
+        let config = Config::try_parse_from([
+            "server",
+            "--database",
+            "x.sqlite",
+            "create-admin",
+            "--login",
+            "admin",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.command,
+            Some(Command::CreateAdmin {
+                login: "admin".into(),
+                name: "Администратор".into()
+            })
+        );
+        assert_eq!(config.database, "x.sqlite");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 use clap::Parser;
+use server::config::Command;
 use server::{telemetry, Application, Config};
+use std::io::BufRead;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -12,17 +14,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config)) {
+    let outcome = match config.command.clone() {
+        None => runtime.block_on(serve(config)),
+        Some(Command::CreateAdmin { login, name }) => {
+            runtime.block_on(create_admin(&config, &login, &name))
+        }
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(%error, "server stopped");
+            tracing::error!(%error, "stopped with an error");
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(config: Config) -> Result<(), server::startup::StartupError> {
+type BoxError = Box<dyn std::error::Error>;
+
+async fn serve(config: Config) -> Result<(), BoxError> {
     let app = Application::build(&config).await?;
     let address = app.local_addr();
     tracing::info!(%address, database = %config.database, demo_data = config.demo_data, "listening");
@@ -30,6 +40,24 @@ async fn run(config: Config) -> Result<(), server::startup::StartupError> {
     println!("listening on http://{address}");
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn create_admin(config: &Config, login: &str, name: &str) -> Result<(), BoxError> {
+    let password = match std::env::var("ZQ_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let pool = server::db::connect(&config.database).await?;
+    // The program's villages, never demo data: this is how a real installation starts.
+    server::seed::load(&pool, false).await?;
+    server::accounts::create_first_admin(&pool, login, name, &password).await?;
+    pool.close().await;
+    println!("admin {login:?} created");
     Ok(())
 }
 

@@ -24,6 +24,10 @@ pub fn page_csp(nonce: &Nonce) -> String {
     )
 }
 
+/// For the service worker script: it fetches and caches this origin's files, nothing else.
+pub const WORKER_CSP: &str =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /// For everything that is not a page (files, API answers): nothing may run or frame it.
 const OTHER_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 

@@ -162,6 +162,9 @@ async fn service_worker(script: Arc<str>) -> Response {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             // The browser must see a new build's worker at once.
             (header::CACHE_CONTROL, "no-cache"),
+            // The worker runs under its own script's policy: it must be able to fetch this
+            // origin's files to precache them.
+            (header::CONTENT_SECURITY_POLICY, security::WORKER_CSP),
         ],
         script.to_string(),
     )

@@ -31,9 +31,12 @@ export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", 
   return browser.newContext({ viewport, locale, bypassCSP });
 }
 
-/** Resolves once the page's service worker has finished activating; returns its script URL. */
+/**
+ * Resolves once the page's service worker has finished activating; returns its script URL.
+ * Fails after 30 s (an install that failed leaves no registration to wait for).
+ */
 export async function waitForActiveServiceWorker(page) {
-  return page.evaluate(async () => {
+  const activated = page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
     const worker = registration.active;
     if (worker.state !== "activated") {
@@ -43,6 +46,10 @@ export async function waitForActiveServiceWorker(page) {
     }
     return worker.scriptURL;
   });
+  const timeout = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error("no service worker became active within 30 s")), 30_000),
+  );
+  return Promise.race([activated, timeout]);
 }
 
 /**

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    // Each name in its own language, whatever the current one: read with a fixed locale.
     let choices = [
-        (Locale::ru, t_string!(i18n, language_names.ru)),
-        (Locale::kk, t_string!(i18n, language_names.kk)),
-        (Locale::en, t_string!(i18n, language_names.en)),
+        (Locale::ru, td_string!(Locale::ru, language_names.ru)),
+        (Locale::kk, td_string!(Locale::kk, language_names.kk)),
+        (Locale::en, td_string!(Locale::en, language_names.en)),
     ];
     view! {
         <div class="language-switch" role="group" aria-label=move || t_string!(i18n, language_switch)>

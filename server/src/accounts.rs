@@ -1,0 +1,65 @@
+//! Accounts on the server: creating the first admin of an empty database.
+use app::access::Role;
+use app::accounts::{AccountFieldError, Login, NewPassword};
+use app::stored::StoredEnum;
+use sqlx::SqlitePool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAdminError {
+    #[error("{0}")]
+    Field(#[from] AccountFieldError),
+    #[error("this database already has an admin; sign in as that admin to create more accounts")]
+    AdminExists,
+    #[error("the login {0:?} is taken")]
+    LoginTaken(String),
+    #[error("the password could not be hashed: {0}")]
+    Hash(String),
+    #[error("the database refused the account: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates the first admin (region scope). Refused once any admin exists, so the command
+/// cannot be used to take over a running installation.
+pub async fn create_first_admin(
+    pool: &SqlitePool,
+    login: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<String, CreateAdminError> {
+    let login = Login::parse(login)?;
+    let password = NewPassword::parse(password)?;
+    // Hash outside the transaction: argon2 takes a noticeable moment by design.
+    let hash = crate::password::hash(password.expose())
+        .map_err(|e| CreateAdminError::Hash(e.to_string()))?;
+
+    let mut tx = pool.begin().await?;
+    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE role = $1")
+        .bind(Role::Admin.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if admins > 0 {
+        return Err(CreateAdminError::AdminExists);
+    }
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE login = $1)")
+        .bind(login.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if taken {
+        return Err(CreateAdminError::LoginTaken(login.as_str().to_owned()));
+    }
+    let id = crate::seed::new_id();
+    sqlx::query(
+        "INSERT INTO accounts (id, login, display_name, role, scope_kind, language, \
+         password_hash, created_at, demo) VALUES ($1, $2, $3, $4, 'region', 'ru', $5, $6, 0)",
+    )
+    .bind(&id)
+    .bind(login.as_str())
+    .bind(display_name.trim())
+    .bind(Role::Admin.as_str())
+    .bind(&hash)
+    .bind(crate::seed::now_rfc3339())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
