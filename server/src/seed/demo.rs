@@ -2,6 +2,8 @@
 //! each kind. Every row carries `demo = 1`; the people, phone numbers (+7 700 000 …) and
 //! events are made up. Offences are not put in Шуйское: the real pilot reported none.
 use super::{new_id, now_rfc3339, SeedError};
+use app::access::Role;
+use app::stored::StoredEnum;
 use sqlx::{Sqlite, Transaction};
 use time::{Duration, OffsetDateTime};
 
@@ -9,47 +11,53 @@ use time::{Duration, OffsetDateTime};
 pub const DEMO_PASSWORD: &str = "demo-zq-2026";
 
 /// (login, display name, role, scope kind, villages or district of the scope)
-const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, &[&str])] = &[
-    ("demo.admin", "Демо Администратор", "admin", "region", &[]),
+const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, &[&str])] = &[
+    (
+        "demo.admin",
+        "Демо Администратор",
+        Role::Admin,
+        "region",
+        &[],
+    ),
     (
         "demo.coordinator",
         "Демо Координатор области",
-        "region_coordinator",
+        Role::RegionCoordinator,
         "region",
         &[],
     ),
     (
         "demo.supervisor",
         "Демо Руководитель района",
-        "district_supervisor",
+        Role::DistrictSupervisor,
         "district",
         &["Атбасарский район"],
     ),
     (
         "demo.inspector",
         "Демо Участковый инспектор",
-        "inspector",
+        Role::Inspector,
         "villages",
         &["Шуйское", "Сепе", "Покровка", "Бастау"],
     ),
     (
         "demo.chair",
         "Демо Председатель совета",
-        "council_chair",
+        Role::CouncilChair,
         "villages",
         &["Шуйское"],
     ),
     (
         "demo.elder",
         "Демо Аксакал",
-        "council_member",
+        Role::CouncilMember,
         "villages",
         &["Шуйское"],
     ),
     (
         "demo.akimat",
         "Демо Представитель акимата",
-        "akimat",
+        Role::Akimat,
         "villages",
         &["Сепе"],
     ),
@@ -215,9 +223,9 @@ pub(super) async fn load(
         } else {
             None
         };
-        let member_id = match *role {
-            "council_chair" => Some(member("Шуйское", 0)?),
-            "council_member" => Some(member("Шуйское", 1)?),
+        let member_id = match role {
+            Role::CouncilChair => Some(member("Шуйское", 0)?),
+            Role::CouncilMember => Some(member("Шуйское", 1)?),
             _ => None,
         };
         sqlx::query(
@@ -228,7 +236,7 @@ pub(super) async fn load(
         .bind(&id)
         .bind(login)
         .bind(name)
-        .bind(role)
+        .bind(role.as_str())
         .bind(scope)
         .bind(&district_id)
         .bind(&member_id)
