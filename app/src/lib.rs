@@ -20,4 +20,4 @@ pub mod refusals;
 pub mod shell;
 pub mod stored;
 
-pub use shell::{shell, App, AssetLinks};
+pub use shell::{shell, App, AssetLinks, LANGUAGE_COOKIE};

@@ -17,6 +17,10 @@ pub struct AssetLinks {
     pub stylesheet: String,
 }
 
+/// The cookie that keeps the chosen language; the server reads it for messages it writes
+/// outside the app (refusals).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
 /// The colour of the browser chrome and the splash screen; matches the manifest.
 pub const THEME_COLOR: &str = "#0f5e4a";
 
@@ -47,7 +51,7 @@ pub fn shell(options: LeptosOptions, assets: AssetLinks) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_name=LANGUAGE_COOKIE>
             <DocumentTitle />
             <Router>
                 <layout::AppLayout>

@@ -127,7 +127,7 @@ pub fn preferred_locale(headers: &HeaderMap) -> Locale {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == "i18n_pref_locale")
+        .find(|(name, _)| *name == app::LANGUAGE_COOKIE)
         .and_then(|(_, value)| locale_from_tag(value));
     let from_header = || {
         headers

@@ -44,6 +44,13 @@ fn localized(i18n: I18nContext<Locale>, name: LocalizedName) -> impl Fn() -> Str
     move || name.pick(i18n.get_locale()).to_owned()
 }
 
+/// Where a village's page lives; the one place that spells it (the route is `/villages/:id`).
+const VILLAGE_PAGE_PREFIX: &str = "/villages/";
+
+pub fn village_page(id: &str) -> String {
+    format!("{VILLAGE_PAGE_PREFIX}{id}")
+}
+
 /// The village from the current address, when the page is a village page.
 fn current_village_id() -> Memo<Option<String>> {
     let location = use_location();
@@ -51,7 +58,7 @@ fn current_village_id() -> Memo<Option<String>> {
         location
             .pathname
             .get()
-            .strip_prefix("/villages/")
+            .strip_prefix(VILLAGE_PAGE_PREFIX)
             .map(|id| id.trim_end_matches('/').to_owned())
     })
 }
@@ -66,7 +73,7 @@ pub fn VillagePicker() -> impl IntoView {
     let on_change = move |ev| {
         let id = event_target_value(&ev);
         if !id.is_empty() {
-            navigate(&format!("/villages/{id}"), Default::default());
+            navigate(&village_page(&id), Default::default());
         }
     };
     view! {
@@ -162,7 +169,7 @@ fn VillageCard(village: VillageSummary) -> impl IntoView {
     let status = village.status;
     view! {
         <li class="card">
-            <A href=format!("/villages/{}", village.id)>
+            <A href=village_page(&village.id)>
                 <span class="card-title">{name}</span>
                 <span class=format!("badge status-{}", crate::stored::StoredEnum::as_str(status))>
                     {move || status_label(i18n, status, None)}
