@@ -1,101 +1,43 @@
-//! Account fields whose rules the sign-in and admin forms (in the browser) and the server share.
-//! Parse, don't validate: a `Login` or `NewPassword` that exists is a valid one.
-use serde::{Deserialize, Serialize};
+//! Accounts: sign-in and sign-out with server-side sessions, password change, the admin's
+//! account pages, and this device's side of being signed in (the profile kept for offline
+//! use and the PIN lock).
+mod admin;
+mod api;
+pub mod device;
+mod fields;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+mod types;
+mod views;
 
-/// Why a login or password was refused; the forms translate these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-pub enum AccountFieldError {
-    #[error("a login has 3 to 64 characters: latin letters, digits, '.', '-' or '_'")]
-    BadLogin,
-    #[error("a password has at least {min} characters", min = NewPassword::MIN_CHARS)]
-    PasswordTooShort,
-    #[error("a password has at most {max} characters", max = NewPassword::MAX_CHARS)]
-    PasswordTooLong,
+pub use admin::*;
+pub use api::*;
+pub use fields::*;
+pub use types::*;
+pub use views::{AccountPage, AdminAccountsPage, PinLock, SetPinPage, SignInPage};
+
+/// The account behind the request's session, if any (server only).
+#[cfg(feature = "ssr")]
+pub fn session_account() -> Option<session::SignedIn> {
+    use leptos::prelude::use_context;
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<session::SignedIn>().cloned())
 }
 
-/// A sign-in name: lowercase latin letters, digits and `.`, `-`, `_` (typed on any phone
-/// keyboard, no look-alike Cyrillic letters), 3 to 64 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Login(String);
-
-impl Login {
-    /// Accepts surrounding spaces and capitals (as phones type them) and stores the plain form.
-    pub fn parse(raw: &str) -> Result<Self, AccountFieldError> {
-        let login = raw.trim().to_lowercase();
-        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
-        if (3..=64).contains(&login.len()) && login.chars().all(allowed) {
-            Ok(Self(login))
-        } else {
-            Err(AccountFieldError::BadLogin)
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// The account behind the request's session, or a 401 (server only).
+#[cfg(feature = "ssr")]
+pub fn signed_in() -> Result<session::SignedIn, crate::errors::AppError> {
+    session_account().ok_or_else(|| crate::errors::AppError::SignInRequired.respond())
 }
 
-/// A password being set. Length is the rule (ASVS 2.1.1, 2.1.2): 12 to 128 characters,
-/// any characters, spaces included, no composition rules.
-pub struct NewPassword(String);
-
-impl NewPassword {
-    pub const MIN_CHARS: usize = 12;
-    pub const MAX_CHARS: usize = 128;
-
-    pub fn parse(raw: &str) -> Result<Self, AccountFieldError> {
-        match raw.chars().count() {
-            n if n < Self::MIN_CHARS => Err(AccountFieldError::PasswordTooShort),
-            n if n > Self::MAX_CHARS => Err(AccountFieldError::PasswordTooLong),
-            _ => Ok(Self(raw.to_owned())),
-        }
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Never prints the password itself.
-impl std::fmt::Debug for NewPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewPassword(***)")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn logins_are_trimmed_lowercased_and_limited_to_safe_characters() {
-        assert_eq!(
-            Login::parse("  Demo.Inspector ").unwrap().as_str(),
-            "demo.inspector"
-        );
-        assert_eq!(Login::parse("ab"), Err(AccountFieldError::BadLogin));
-        assert_eq!(Login::parse("инспектор"), Err(AccountFieldError::BadLogin));
-        assert_eq!(Login::parse("a b c"), Err(AccountFieldError::BadLogin));
-        assert_eq!(
-            Login::parse(&"a".repeat(65)),
-            Err(AccountFieldError::BadLogin)
-        );
-    }
-
-    #[test]
-    fn passwords_are_judged_by_length_in_characters_only() {
-        assert!(NewPassword::parse("қазақша құпия сөз").is_ok());
-        assert_eq!(
-            NewPassword::parse("short").unwrap_err(),
-            AccountFieldError::PasswordTooShort
-        );
-        assert_eq!(
-            NewPassword::parse(&"x".repeat(129)).unwrap_err(),
-            AccountFieldError::PasswordTooLong
-        );
-        assert_eq!(
-            format!("{:?}", NewPassword::parse("secret secret").unwrap()),
-            "NewPassword(***)"
-        );
-    }
+/// The current time as stored in record columns.
+#[cfg(feature = "ssr")]
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("a UTC time always formats as RFC 3339")
 }

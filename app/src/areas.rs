@@ -41,6 +41,21 @@ impl Area {
         }
     }
 
+    /// The kind of record the area lists: the navigation shows an area only to roles the
+    /// policy lets list it.
+    pub fn kind(self) -> crate::access::RecordKind {
+        use crate::access::RecordKind as K;
+        match self {
+            Self::Tasks => K::Task,
+            Self::Map | Self::Reports => K::Village,
+            Self::Persons => K::Person,
+            Self::Offences => K::Offence,
+            Self::Proposals => K::Proposal,
+            Self::Events => K::Event,
+            Self::Council => K::Council,
+        }
+    }
+
     pub fn title(self, i18n: I18nContext<Locale>) -> &'static str {
         match self {
             Self::Tasks => t_string!(i18n, nav.tasks),

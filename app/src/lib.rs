@@ -10,11 +10,14 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod access;
 pub mod accounts;
 pub mod areas;
+pub mod audit;
 pub mod councils;
 pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod errors;
 mod http_status;
+pub mod persons;
 pub mod places;
 pub mod refusals;
 pub mod shell;

@@ -3,8 +3,12 @@ mod language;
 mod layout;
 mod network;
 
+use crate::accounts::{AccountPage, AdminAccountsPage, Profile, SetPinPage, SignInPage};
 use crate::areas::{Area, AreaPage};
+use crate::audit::AuditPage;
+use crate::errors::AppError;
 use crate::i18n::*;
+use crate::persons::{PersonPage, PersonsPage};
 use crate::places::{HomePage, VillagePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -20,6 +24,9 @@ pub struct AssetLinks {
 /// The cookie that keeps the chosen language; the server reads it for messages it writes
 /// outside the app (refusals).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// Who is signed in, loaded once per page by the layout.
+pub type ProfileResource = Resource<Result<Option<Profile>, AppError>>;
 
 /// The colour of the browser chrome and the splash screen; matches the manifest.
 pub const THEME_COLOR: &str = "#0f5e4a";
@@ -63,7 +70,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/villages/:id") view=VillagePage ssr=SsrMode::Async />
                         <Route path=path!("/tasks") view=|| view! { <AreaPage area=Area::Tasks /> } />
                         <Route path=path!("/map") view=|| view! { <AreaPage area=Area::Map /> } />
-                        <Route path=path!("/persons") view=|| view! { <AreaPage area=Area::Persons /> } />
+                        <Route path=path!("/sign-in") view=SignInPage />
+                        <Route path=path!("/pin") view=SetPinPage />
+                        <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/admin/accounts") view=AdminAccountsPage />
+                        <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
+                        <Route path=path!("/persons/:id") view=PersonPage ssr=SsrMode::Async />
                         <Route path=path!("/offences") view=|| view! { <AreaPage area=Area::Offences /> } />
                         <Route path=path!("/proposals") view=|| view! { <AreaPage area=Area::Proposals /> } />
                         <Route path=path!("/events") view=|| view! { <AreaPage area=Area::Events /> } />
@@ -80,6 +93,27 @@ pub fn App() -> impl IntoView {
 fn DocumentTitle() -> impl IntoView {
     let i18n = use_i18n();
     view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+}
+
+/// An error from a server function, in the person's language, with a way on where there is
+/// one (signing in again).
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_in_again = matches!(error, AppError::SignInRequired);
+    let message = move || error.message(i18n.get_locale());
+    view! {
+        <p class="error" role="alert">
+            {message}
+        </p>
+        <Show when=move || sign_in_again>
+            <p>
+                <a class="button" href="/sign-in" rel="external">
+                    {t!(i18n, sign_in.title)}
+                </a>
+            </p>
+        </Show>
+    }
 }
 
 #[component]

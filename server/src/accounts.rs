@@ -29,7 +29,7 @@ pub async fn create_first_admin(
     let login = Login::parse(login)?;
     let password = NewPassword::parse(password)?;
     // Hash outside the transaction: argon2 takes a noticeable moment by design.
-    let hash = crate::password::hash(password.expose())
+    let hash = app::accounts::password::hash(password.expose())
         .map_err(|e| CreateAdminError::Hash(e.to_string()))?;
 
     let mut tx = pool.begin().await?;

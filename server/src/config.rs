@@ -31,6 +31,31 @@ pub struct Config {
     #[arg(long, env = "ZQ_HTTPS", default_value_t = false, action = ArgAction::Set)]
     pub https: bool,
 
+    /// Seconds without any request after which a session ends.
+    #[arg(long, env = "ZQ_SESSION_IDLE_SECS", default_value_t = 30 * 60)]
+    pub session_idle_secs: i64,
+
+    /// Seconds after sign-in at which a session ends however active it is.
+    #[arg(long, env = "ZQ_SESSION_MAX_SECS", default_value_t = 12 * 60 * 60)]
+    pub session_max_secs: i64,
+
+    /// Failed sign-ins of one login (within 15 minutes) that lock it.
+    #[arg(long, env = "ZQ_LOGIN_ACCOUNT_LIMIT", default_value_t = 5)]
+    pub login_account_limit: i64,
+
+    /// Failed sign-ins from one address (within 15 minutes) that lock it.
+    #[arg(long, env = "ZQ_LOGIN_ADDRESS_LIMIT", default_value_t = 30)]
+    pub login_address_limit: i64,
+
+    /// How long a lockout lasts, in seconds.
+    #[arg(long, env = "ZQ_LOGIN_LOCKOUT_SECS", default_value_t = 15 * 60)]
+    pub login_lockout_secs: i64,
+
+    /// Behind a reverse proxy: take the client address from the first `X-Forwarded-For`
+    /// entry. Leave off when browsers connect directly (they could forge the header).
+    #[arg(long, env = "ZQ_BEHIND_PROXY", default_value_t = false, action = ArgAction::Set)]
+    pub behind_proxy: bool,
+
     /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
     #[arg(long, env = "ZQ_LOG", default_value = "info")]
     pub log_level: String,
@@ -42,6 +67,21 @@ pub struct Config {
     /// Folder of the built site (cargo-leptos output: pkg/, icons, manifest).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+}
+
+impl Config {
+    pub fn auth_settings(&self) -> app::accounts::session::AuthSettings {
+        app::accounts::session::AuthSettings {
+            idle_timeout_secs: self.session_idle_secs,
+            absolute_timeout_secs: self.session_max_secs,
+            secure_cookies: self.https,
+            account_failure_limit: self.login_account_limit,
+            address_failure_limit: self.login_address_limit,
+            lockout_secs: self.login_lockout_secs,
+            behind_proxy: self.behind_proxy,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Subcommand)]

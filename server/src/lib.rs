@@ -3,10 +3,10 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
-pub mod password;
 pub mod pwa;
 pub mod security;
 pub mod seed;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;
 

@@ -77,11 +77,12 @@ impl BuildAssets {
         }
     }
 
-    /// Every address the service worker stores at install: the shell page, this build's
+    /// Every address the service worker stores at install: the sign-in page (the one page that
+    /// is the same for everybody, so it may be cached before anyone signs in), this build's
     /// js/wasm/css, the manifest and the icons.
     pub fn precache_list(&self) -> Vec<String> {
         let mut files = vec![
-            "/".to_owned(),
+            "/sign-in".to_owned(),
             self.js.clone(),
             self.wasm.clone(),
             self.css.clone(),
@@ -151,7 +152,7 @@ mod tests {
         assert_eq!(
             assets.precache_list(),
             [
-                "/",
+                "/sign-in",
                 "/pkg/zq.a.js",
                 "/pkg/zq.b.wasm",
                 "/pkg/zq.c.css",

@@ -4,6 +4,8 @@ use crate::db::{self, DbError};
 use crate::pwa::BuildAssets;
 use crate::security;
 use crate::seed::{self, SeedError};
+use crate::sessions;
+use app::accounts::session::AuthSettings;
 use app::{shell, App, AssetLinks};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -60,7 +62,13 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartupError::Bind(config.addr, e))?;
-        let router = router(pool.clone(), options, assets, config.https);
+        let router = router(
+            pool.clone(),
+            options,
+            assets,
+            config.https,
+            config.auth_settings(),
+        );
         Ok(Self {
             listener,
             router,
@@ -81,7 +89,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        axum::serve(self.listener, self.router)
+        // With the peer address, for the per-address sign-in limit.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(StartupError::Serve)?;
@@ -90,7 +102,13 @@ impl Application {
     }
 }
 
-fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: bool) -> Router {
+fn router(
+    pool: SqlitePool,
+    options: LeptosOptions,
+    assets: BuildAssets,
+    https: bool,
+    auth: AuthSettings,
+) -> Router {
     let links = AssetLinks {
         stylesheet: assets.css.clone(),
     };
@@ -99,6 +117,7 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: 
         let pool = pool.clone();
         move || {
             provide_context(pool.clone());
+            provide_context(auth);
             // Pages get a CSP naming the nonce Leptos puts on its own inline scripts.
             if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) {
                 if let Ok(value) = HeaderValue::from_str(&security::page_csp(&nonce)) {
@@ -116,7 +135,10 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: 
     let hashed_assets = assets.hashed;
 
     Router::new()
-        .route("/healthz", get(move || healthz(pool.clone())))
+        .route("/healthz", get({
+            let pool = pool.clone();
+            move || healthz(pool.clone())
+        }))
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
@@ -125,6 +147,10 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: 
         ))
         .layer(middleware::from_fn(move |request, next| {
             cache_headers(request, next, hashed_assets)
+        }))
+        .layer(middleware::from_fn({
+            let pool = pool.clone();
+            move |request, next| sessions::layer(pool.clone(), auth, request, next)
         }))
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
         .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
@@ -135,7 +161,13 @@ fn router(pool: SqlitePool, options: LeptosOptions, assets: BuildAssets, https: 
         // Brotli at quality 5: about as small as gzip -9 and fast enough to compress a debug
         // wasm on the fly; quality 11 takes seconds per megabyte.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the method and path only: a query string may carry what a person typed
+        // (a search for a name), and headers carry cookies.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
         .with_state(options)
 }
 

@@ -24,7 +24,7 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
     test(`home and village pages pass axe at ${width} width in ${language}`, async () => {
       const { server, browser } = env;
       // axe is injected as an inline script, which the app's CSP rightly refuses.
-      const context = await newContext(browser, { viewport, bypassCSP: true });
+      const context = await newContext(browser, { viewport, bypassCSP: true, signInAs: { url: server.url } });
       await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
       const page = await context.newPage();
       await page.goto(server.url);

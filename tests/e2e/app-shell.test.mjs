@@ -8,7 +8,7 @@ describe("the app shell in Chromium", () => {
 
   test("(a) on a phone the page hydrates: the menu opens and a link navigates in the browser", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -37,7 +37,7 @@ describe("the app shell in Chromium", () => {
 
   test("the village picker opens a village page with its council", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -52,7 +52,7 @@ describe("the app shell in Chromium", () => {
 
   test("(b) switching to Kazakh shows Kazakh text and survives a reload", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -71,7 +71,7 @@ describe("the app shell in Chromium", () => {
 
   test("(c) the page links a manifest and registers an active service worker", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -87,7 +87,7 @@ describe("the app shell in Chromium", () => {
 
   test("(d) after one online visit the shell opens and hydrates with the network off", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
@@ -121,7 +121,7 @@ describe("the app shell in Chromium", () => {
   test("the phone and tablet layouts fit the screen; every control is at least 44 px and labelled", async () => {
     const { server, browser } = env;
     for (const viewport of [PHONE, TABLET]) {
-      const context = await newContext(browser, { viewport });
+      const context = await newContext(browser, { viewport, signInAs: { url: server.url } });
       const page = await context.newPage();
       await page.goto(server.url);
       await waitForHydration(page);

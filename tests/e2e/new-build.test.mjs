@@ -58,7 +58,7 @@ test("a new build's worker takes over, drops the old cache and causes no reload 
   const database = path.join(dir, "zq.sqlite");
   const a = await startServer({ dir, database });
   const addr = new URL(a.url).host;
-  const context = await newContext(browser, { viewport: PHONE });
+  const context = await newContext(browser, { viewport: PHONE, signInAs: { url: a.url } });
   const page = await context.newPage();
   let loads = 0;
   page.on("load", () => loads++);

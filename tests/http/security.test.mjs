@@ -1,17 +1,19 @@
 // Security headers, cross-site write refusal (CSRF) and the body size limit, over HTTP.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { startServer } from "../support/server.mjs";
+import { signedInFetch, startServer } from "../support/server.mjs";
 
 describe("protections on every response", () => {
   let server;
+  let get;
   before(async () => {
     server = await startServer();
+    get = await signedInFetch(server.url, "demo.coordinator");
   });
   after(async () => server.dispose());
 
   test("a page's CSP allows only scripts carrying the page's nonce, and wasm", async () => {
-    const res = await fetch(`${server.url}/`);
+    const res = await get(`${server.url}/`);
     const csp = res.headers.get("content-security-policy");
     const html = await res.text();
     const nonces = new Set([...html.matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1]));
@@ -28,15 +30,15 @@ describe("protections on every response", () => {
       "no inline script with content lacks the nonce",
     );
 
-    const again = await fetch(`${server.url}/`);
+    const again = await get(`${server.url}/`);
     assert.notEqual(again.headers.get("content-security-policy"), csp, "a new nonce per page");
   });
 
   test("pages, files, API answers and errors all carry the security headers", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/`)).text();
     const css = html.match(/href="(\/pkg\/[^"]+\.css)"/)[1];
-    for (const path of ["/", "/healthz", "/sw.js", "/manifest.webmanifest", css, "/no-such-page"]) {
-      const res = await fetch(`${server.url}${path}`);
+    for (const path of ["/", "/sign-in", "/healthz", "/sw.js", "/manifest.webmanifest", css, "/no-such-page"]) {
+      const res = await get(`${server.url}${path}`);
       assert.equal(res.headers.get("x-content-type-options"), "nosniff", path);
       assert.equal(res.headers.get("referrer-policy"), "same-origin", path);
       assert.equal(res.headers.get("x-frame-options"), "DENY", path);
@@ -62,7 +64,7 @@ describe("protections on every response", () => {
     });
     assert.equal(crossFetch.status, 403);
 
-    const same = await fetch(`${server.url}/api/list_villages`, {
+    const same = await get(`${server.url}/api/list_villages`, {
       method: "POST",
       headers: { origin: `http://${host}`, "content-type": "application/x-www-form-urlencoded" },
       body: "",
@@ -88,7 +90,7 @@ describe("protections on every response", () => {
 test("behind HTTPS (--https true) responses carry HSTS", async () => {
   const server = await startServer({ args: ["--https", "true"] });
   try {
-    const res = await fetch(`${server.url}/`);
+    const res = await fetch(`${server.url}/sign-in`);
     assert.match(res.headers.get("strict-transport-security"), /max-age=31536000/);
   } finally {
     await server.dispose();

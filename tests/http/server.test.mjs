@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runServer, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { runServer, signedInFetch, sqlite, startServer, tempDir } from "../support/server.mjs";
 
 /** GET without any automatic decompression, so sizes and encodings are what was sent. */
 function rawGet(url, headers = {}) {
@@ -27,8 +27,11 @@ function villageLinks(html) {
 
 describe("a server with demo data", () => {
   let server;
+  // Pages need a session; the region coordinator sees every village and council.
+  let get;
   before(async () => {
     server = await startServer();
+    get = await signedInFetch(server.url, "demo.coordinator");
   });
   after(async () => server.dispose());
 
@@ -39,7 +42,7 @@ describe("a server with demo data", () => {
   });
 
   test("lists the 13 program villages in 8 districts on the home page", async () => {
-    const res = await fetch(`${server.url}/`);
+    const res = await get(`${server.url}/`);
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.equal(villageLinks(html).length, 13);
@@ -49,10 +52,10 @@ describe("a server with demo data", () => {
   });
 
   test("shows a village's district, status and council members from the database", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/`)).text();
     const shuiskoe = villageLinks(html).find((v) => v.name === "Шуйское");
     assert.ok(shuiskoe, "Шуйское is listed");
-    const res = await fetch(`${server.url}/villages/${shuiskoe.id}`);
+    const res = await get(`${server.url}/villages/${shuiskoe.id}`);
     assert.equal(res.status, 200);
     // Leptos leaves empty comments (`<!>`) as hydration markers; they are not content.
     const page = (await res.text()).replaceAll("<!>", "");
@@ -71,25 +74,25 @@ describe("a server with demo data", () => {
   });
 
   test("answers 404 with a translated message for a village that does not exist", async () => {
-    const res = await fetch(`${server.url}/villages/00000000-0000-7000-8000-000000000000`);
+    const res = await get(`${server.url}/villages/00000000-0000-7000-8000-000000000000`);
     assert.equal(res.status, 404);
     assert.match(await res.text(), /Село не найдено/);
   });
 
   test("answers 404 for an unknown page", async () => {
-    const res = await fetch(`${server.url}/no-such-page`);
+    const res = await get(`${server.url}/no-such-page`);
     assert.equal(res.status, 404);
     assert.match(await res.text(), /Страница не найдена/);
   });
 
   test("renders Russian by default and the language of the cookie or Accept-Language", async () => {
-    const ru = await (await fetch(`${server.url}/`)).text();
+    const ru = await (await get(`${server.url}/`)).text();
     assert.match(ru, /<html[^>]* lang="ru"/);
     assert.match(ru, /Сёла программы/);
-    const kk = await (await fetch(`${server.url}/`, { headers: { cookie: "i18n_pref_locale=kk" } })).text();
+    const kk = await (await get(`${server.url}/`, { headers: { cookie: `${get.cookie}; i18n_pref_locale=kk` } })).text();
     assert.match(kk, /<html[^>]* lang="kk"/);
     assert.match(kk, /Бағдарламадағы ауылдар/);
-    const en = await (await fetch(`${server.url}/`, { headers: { "accept-language": "en-GB,en;q=0.9" } })).text();
+    const en = await (await get(`${server.url}/`, { headers: { "accept-language": "en-GB,en;q=0.9" } })).text();
     assert.match(en, /Program villages/);
   });
 
@@ -140,7 +143,7 @@ describe("a server with demo data", () => {
   });
 
   test("serves a service worker that precaches exactly this build's files", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/`)).text();
     const referenced = [...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]);
     const js = referenced.find((f) => f.endsWith(".js"));
     const wasm = referenced.find((f) => f.endsWith(".wasm"));
@@ -155,19 +158,20 @@ describe("a server with demo data", () => {
     const buildId = worker.match(/const BUILD_ID = "([0-9a-f]{16})"/)?.[1];
     assert.ok(buildId, "the worker names its build");
     const precache = JSON.parse(worker.match(/const PRECACHE = (\[.*\]);/)[1]);
-    assert.deepEqual(precache.slice(0, 4), ["/", js, wasm, css]);
+    assert.deepEqual(precache.slice(0, 4), ["/sign-in", js, wasm, css]);
     for (const file of precache) {
       assert.equal((await fetch(`${server.url}${file}`)).status, 200, `${file} is served`);
     }
   });
 
   test("compresses the page, js, wasm and css with brotli or gzip as asked", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/`)).text();
     const files = ["/", ...[...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1])];
     for (const file of files) {
-      const raw = await rawGet(`${server.url}${file}`, { "accept-encoding": "identity" });
-      const br = await rawGet(`${server.url}${file}`, { "accept-encoding": "br" });
-      const gz = await rawGet(`${server.url}${file}`, { "accept-encoding": "gzip" });
+      const cookie = get.cookie;
+      const raw = await rawGet(`${server.url}${file}`, { "accept-encoding": "identity", cookie });
+      const br = await rawGet(`${server.url}${file}`, { "accept-encoding": "br", cookie });
+      const gz = await rawGet(`${server.url}${file}`, { "accept-encoding": "gzip", cookie });
       assert.equal(br.headers["content-encoding"], "br", `${file} in brotli`);
       assert.equal(gz.headers["content-encoding"], "gzip", `${file} in gzip`);
       assert.ok(br.body.length < raw.body.length, `${file}: brotli is smaller`);
@@ -175,28 +179,32 @@ describe("a server with demo data", () => {
     }
   });
 
-  test("lets hashed build files be cached for a year and pages be revalidated", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+  test("lets hashed build files be cached for a year and keeps pages out of every cache", async () => {
+    const html = await (await get(`${server.url}/`)).text();
     const pkgFile = html.match(/href="(\/pkg\/[^"]+\.css)"/)[1];
     const asset = await fetch(`${server.url}${pkgFile}`);
-    const page = await fetch(`${server.url}/`);
+    const page = await get(`${server.url}/`);
     if (/\.[0-9a-zA-Z_-]{8,}\.css$/.test(pkgFile)) {
       assert.match(asset.headers.get("cache-control"), /immutable/);
     }
-    assert.equal(page.headers.get("cache-control"), "no-cache");
+    // no-store: after sign-out, the back button cannot bring a private page back from a cache.
+    assert.equal(page.headers.get("cache-control"), "no-store");
   });
 });
 
 describe("starting and stopping", () => {
-  test("without demo data: the program villages only, no accounts, no councils", async () => {
+  test("without demo data: the program villages only, no accounts, no councils; pages ask to sign in", async () => {
     const server = await startServer({ demo: false });
     try {
       assert.deepEqual(sqlite(server.database, "SELECT COUNT(*) FROM villages"), [[13]]);
       assert.deepEqual(sqlite(server.database, "SELECT COUNT(*) FROM accounts"), [[0]]);
-      const html = await (await fetch(`${server.url}/`)).text();
-      const village = villageLinks(html)[0];
-      const page = await (await fetch(`${server.url}/villages/${village.id}`)).text();
-      assert.match(page, /Совет ещё не записан/);
+      assert.deepEqual(sqlite(server.database, "SELECT COUNT(*) FROM councils"), [[0]]);
+      const home = await fetch(`${server.url}/`, { redirect: "manual" });
+      assert.equal(home.status, 303);
+      assert.equal(home.headers.get("location"), "/sign-in?next=/");
+      const signIn = await fetch(`${server.url}/sign-in`);
+      assert.equal(signIn.status, 200);
+      assert.match(await signIn.text(), /<input id="login" name="login"/);
     } finally {
       await server.dispose();
     }

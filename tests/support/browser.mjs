@@ -1,7 +1,7 @@
 // Debian's Chromium driven headless by playwright-core (no downloaded browser).
 import { after, before } from "node:test";
 import { chromium } from "playwright-core";
-import { startServer } from "./server.mjs";
+import { signIn, startServer } from "./server.mjs";
 
 export const PHONE = { width: 360, height: 740 };
 export const TABLET = { width: 800, height: 1280 };
@@ -26,9 +26,39 @@ export async function waitForHydration(page) {
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 60_000 });
 }
 
-/** A fresh browser profile; Russian unless said otherwise, as most users of the app read it. */
-export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", bypassCSP = false } = {}) {
-  return browser.newContext({ viewport, locale, bypassCSP });
+/**
+ * A fresh browser profile; Russian unless said otherwise, as most users of the app read it.
+ * `signInAs: { url, login }` gives it a session (signed in over HTTP, no PIN on the device),
+ * for tests about something other than signing in.
+ */
+export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", bypassCSP = false, signInAs } = {}) {
+  const context = await browser.newContext({ viewport, locale, bypassCSP });
+  if (signInAs) {
+    const cookie = await signIn(signInAs.url, signInAs.login ?? "demo.coordinator");
+    await context.addCookies(
+      cookie.split("; ").map((pair) => {
+        const [name, value] = pair.split("=");
+        return { name, value, url: signInAs.url };
+      }),
+    );
+  }
+  return context;
+}
+
+/** Signs in through the sign-in page and sets the device PIN, as a person would. */
+export async function signInWithPin(page, url, login, pin = "2468", password = "demo-zq-2026") {
+  await page.goto(`${url}/sign-in`);
+  await waitForHydration(page);
+  await page.fill("#login", login);
+  await page.fill("#password", password);
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForURL(/\/pin\?next=/);
+  await waitForHydration(page);
+  await page.fill("#pin", pin);
+  await page.fill("#pin-confirm", pin);
+  await page.click("#pin-form button[type=submit]");
+  await page.waitForURL((u) => new URL(u).pathname === "/");
+  await waitForHydration(page);
 }
 
 /**

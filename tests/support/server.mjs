@@ -78,3 +78,46 @@ export function sqlite(database, sql) {
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout);
 }
+
+/** The password of every demo account (server/src/seed/demo.rs). */
+export const DEMO_PASSWORD = "demo-zq-2026";
+
+/** Calls a server function the way the app does (form-encoded, JSON answer). */
+export function callFn(url, name, fields = {}, { cookie, headers = {} } = {}) {
+  return fetch(`${url}/api/${name}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+      ...(cookie ? { cookie } : {}),
+      ...headers,
+    },
+    body: new URLSearchParams(fields).toString(),
+    redirect: "manual",
+  });
+}
+
+/** The `name=value` pairs a response sets, as one Cookie header (deleted cookies left out). */
+export function cookiesFrom(response) {
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .filter((pair) => !pair.endsWith("="))
+    .join("; ");
+}
+
+/** Signs in and returns the Cookie header for the new session; throws on failure. */
+export async function signIn(url, login, password = DEMO_PASSWORD, options = {}) {
+  const res = await callFn(url, "sign_in", { login, password }, options);
+  if (res.status !== 200) throw new Error(`sign-in as ${login}: ${res.status} ${await res.text()}`);
+  return cookiesFrom(res);
+}
+
+/** A fetch that carries `login`'s session cookie and does not follow redirects. */
+export async function signedInFetch(url, login) {
+  const cookie = await signIn(url, login);
+  const get = (address, init = {}) =>
+    fetch(address, { redirect: "manual", ...init, headers: { cookie, ...(init.headers ?? {}) } });
+  get.cookie = cookie;
+  return get;
+}

@@ -10,6 +10,7 @@ struct VillageRow {
     id: String,
     name_ru: String,
     name_kk: Option<String>,
+    district_id: String,
     district_ru: String,
     district_kk: Option<String>,
     rural_okrug_ru: Option<String>,
@@ -40,7 +41,8 @@ impl VillageRow {
     }
 }
 
-const VILLAGE_COLUMNS: &str = "SELECT v.id, v.name_ru, v.name_kk, d.name_ru AS district_ru, \
+const VILLAGE_COLUMNS: &str =
+    "SELECT v.id, v.name_ru, v.name_kk, v.district_id, d.name_ru AS district_ru, \
      d.name_kk AS district_kk, v.rural_okrug_ru, v.program_status, v.joined_on, v.lat, v.lon, \
      v.position_approximate FROM villages v JOIN districts d ON d.id = v.district_id";
 
@@ -55,6 +57,7 @@ pub async fn list_villages(pool: &SqlitePool) -> Result<Vec<VillageSummary>, sql
                 status: row.status()?,
                 name: row.name(),
                 district: row.district(),
+                district_id: row.district_id,
                 id: row.id,
             })
         })
@@ -114,6 +117,7 @@ pub async fn village_details(
         status: row.status()?,
         name: row.name(),
         district: row.district(),
+        district_id: row.district_id,
         id: row.id,
         rural_okrug: row.rural_okrug_ru,
         joined_on: row.joined_on,

@@ -49,6 +49,7 @@ pub struct VillageSummary {
     pub id: String,
     pub name: LocalizedName,
     pub district: LocalizedName,
+    pub district_id: String,
     pub status: ProgramStatus,
 }
 
@@ -58,6 +59,7 @@ pub struct VillageDetails {
     pub id: String,
     pub name: LocalizedName,
     pub district: LocalizedName,
+    pub district_id: String,
     pub rural_okrug: Option<String>,
     pub status: ProgramStatus,
     /// ISO date (YYYY-MM-DD) the village joined, when known.

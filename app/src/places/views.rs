@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 /// The list of villages, loaded once per page and shared by the picker and the home page.
-pub type VillagesResource = Resource<Result<Vec<VillageSummary>, ServerFnError>>;
+pub type VillagesResource = Resource<Result<Vec<VillageSummary>, crate::errors::AppError>>;
 
 /// The translated label of a program status, with the joining date when it is known.
 pub fn status_label(
@@ -189,9 +189,11 @@ pub fn VillagePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match village.await {
-                    Ok(Some(village)) => view! { <VillageDetailsView village /> }.into_any(),
-                    Ok(None) => view! { <VillageNotFound /> }.into_any(),
-                    Err(_) => view! { <p role="alert">{t!(i18n, load_failed)}</p> }.into_any(),
+                    Ok(village) => view! { <VillageDetailsView village /> }.into_any(),
+                    Err(crate::errors::AppError::NotFound) => {
+                        view! { <VillageNotFound /> }.into_any()
+                    }
+                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>

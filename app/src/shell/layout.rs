@@ -1,5 +1,8 @@
 use super::language::LanguageSwitch;
 use super::network::NetworkStatus;
+use super::ProfileResource;
+use crate::access::{grant, Action, Grant, RecordKind};
+use crate::accounts::{current_profile, PinLock};
 use crate::areas::Area;
 use crate::i18n::*;
 use crate::places::{list_villages, VillagePicker, VillagesResource};
@@ -13,8 +16,11 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let profile: ProfileResource = Resource::new(|| (), |_| current_profile());
+    provide_context(profile);
     let villages: VillagesResource = Resource::new(|| (), |_| list_villages());
     provide_context(villages);
+    let locked = RwSignal::new(false);
 
     let menu_open = RwSignal::new(false);
     let location = use_location();
@@ -29,7 +35,11 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <div class="app" data-hydrated=move || hydrated.get().to_string()>
+        <div
+            class="app"
+            class:locked=move || locked.get()
+            data-hydrated=move || hydrated.get().to_string()
+        >
             <a class="skip-link" href="#main">
                 {t!(i18n, skip_to_content)}
             </a>
@@ -39,6 +49,22 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     <span>{t!(i18n, app_name)}</span>
                 </A>
                 <NetworkStatus />
+                <Transition>
+                    {move || Suspend::new(async move {
+                        profile
+                            .await
+                            .ok()
+                            .flatten()
+                            .map(|p| {
+                                view! {
+                                    <A href="/account" attr:class="account-link" attr:id="account-link">
+                                        <span class="sr-only">{t!(i18n, account.title)} ": "</span>
+                                        {p.display_name}
+                                    </A>
+                                }
+                            })
+                    })}
+                </Transition>
                 <button
                     type="button"
                     class="menu-toggle"
@@ -53,7 +79,11 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </button>
             </header>
             <div class="toolbar">
-                <VillagePicker />
+                <Transition>
+                    {move || Suspend::new(async move {
+                        profile.await.ok().flatten().map(|_| view! { <VillagePicker /> })
+                    })}
+                </Transition>
                 <LanguageSwitch />
             </div>
             <nav
@@ -68,21 +98,48 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                             {t!(i18n, nav.home)}
                         </A>
                     </li>
-                    {Area::ALL
-                        .iter()
-                        .map(|&area| {
+                    <Transition>
+                        {move || Suspend::new(async move {
+                            let role = profile.await.ok().flatten().map(|p| p.role);
+                            let may_list = move |kind| {
+                                role.is_some_and(|role| grant(role, kind, Action::List) != Grant::No)
+                            };
                             view! {
-                                <li>
-                                    <A href=area.path()>{move || area.title(i18n)}</A>
-                                </li>
+                                {Area::ALL
+                                    .iter()
+                                    .filter(|area| may_list(area.kind()))
+                                    .map(|&area| {
+                                        view! {
+                                            <li>
+                                                <A href=area.path()>{move || area.title(i18n)}</A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <Show when=move || may_list(RecordKind::AuditEvent)>
+                                    <li>
+                                        <A href="/audit">{t!(i18n, nav.audit)}</A>
+                                    </li>
+                                </Show>
+                                <Show when=move || may_list(RecordKind::Account)>
+                                    <li>
+                                        <A href="/admin/accounts">{t!(i18n, nav.accounts)}</A>
+                                    </li>
+                                </Show>
+                                <Show when=move || role.is_none()>
+                                    <li>
+                                        <a href="/sign-in">{t!(i18n, sign_in.title)}</a>
+                                    </li>
+                                </Show>
                             }
-                        })
-                        .collect_view()}
+                        })}
+                    </Transition>
                 </ul>
             </nav>
             <main id="main" tabindex="-1">
                 {children()}
             </main>
+            <PinLock locked />
             <footer class="footer">
                 <p>{t!(i18n, app_tagline)}</p>
             </footer>

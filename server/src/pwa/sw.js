@@ -12,7 +12,11 @@ self.addEventListener("install", (event) => {
     caches
       .open(SHELL_CACHE)
       // `reload` skips the HTTP cache: the files must come from this server, this build.
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      // Without cookies: the shell (sign-in page) is the same for everybody and must not hold
+      // the name of whoever was signed in when the worker installed.
+      .then((cache) =>
+        cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -54,18 +58,24 @@ async function pageNetworkFirst(request) {
   const pages = await caches.open(PAGES_CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) {
+    // Only a page the server rendered for this address: a redirect (to sign in) stored under
+    // the address would be replayed offline as the wrong page.
+    // The sign-in page is the precached shell already.
+    if (response.ok && !response.redirected && new URL(request.url).pathname !== "/sign-in") {
       await pages.put(request, response.clone());
     }
     return response;
   } catch (offline) {
     const cached = await pages.match(request, { ignoreVary: true });
     if (cached) return cached;
-    // A page never opened online: go to the precached home page rather than show another
-    // page's HTML under this address (which would not hydrate).
-    const home = await caches.match("/", { cacheName: SHELL_CACHE });
-    if (home && new URL(request.url).pathname !== "/") return Response.redirect("/", 302);
-    if (home) return home;
+    // A page never opened online: go to the home page if it was seen (signed in), else to the
+    // precached sign-in page, rather than show another page's HTML under this address.
+    const path = new URL(request.url).pathname;
+    const home = await pages.match("/", { ignoreVary: true });
+    if (home && path !== "/") return Response.redirect("/", 302);
+    const signIn = await caches.match("/sign-in", { cacheName: SHELL_CACHE });
+    if (signIn && path === "/sign-in") return signIn;
+    if (signIn) return Response.redirect("/sign-in", 302);
     throw offline;
   }
 }

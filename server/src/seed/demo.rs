@@ -129,7 +129,8 @@ pub(super) fn hash_demo_passwords() -> Result<Vec<String>, SeedError> {
     DEMO_ACCOUNTS
         .iter()
         .map(|_| {
-            crate::password::hash(DEMO_PASSWORD).map_err(|e| SeedError::Password(e.to_string()))
+            app::accounts::password::hash(DEMO_PASSWORD)
+                .map_err(|e| SeedError::Password(e.to_string()))
         })
         .collect()
 }
@@ -268,7 +269,40 @@ pub(super) async fn load(
     let shuiskoe = village_id("Шуйское")?;
     let person_a = new_id();
     let person_b = new_id();
+    // In Шуйское: one person a council task shares with the elder, one it does not.
+    let person_shared = new_id();
+    let person_private = new_id();
+    // Outside the demo inspector's villages and the demo supervisor's district.
+    let maksimovka = village_id("Максимовка")?;
+    let person_elsewhere = new_id();
     for (id, vid, name, year, household, categories, basis) in [
+        (
+            &person_elsewhere,
+            &maksimovka,
+            "Демо Руслан Жунусов",
+            1992,
+            "ул. Целинная, 3",
+            r#"["public_order_violator"]"#,
+            Some("official_warning"),
+        ),
+        (
+            &person_shared,
+            &shuiskoe,
+            "Демо Арман Сейтказиев",
+            2010,
+            "ул. Садовая, 7",
+            r#"["minor"]"#,
+            None,
+        ),
+        (
+            &person_private,
+            &shuiskoe,
+            "Демо семья Ибраевых",
+            1984,
+            "ул. Ленина, 21",
+            r#"["domestic_offences"]"#,
+            Some("protective_order"),
+        ),
         (
             &person_a,
             &sepe,
@@ -486,6 +520,30 @@ pub(super) async fn load(
             .await
             .map_err(db)?;
     }
+
+    // A task that shares a person of attention with the elder it is assigned to.
+    let mentoring = new_id();
+    sqlx::query(
+        "INSERT INTO tasks (id, village_id, title, creator_id, due_on, priority, status, \
+         person_id, created_at, updated_at, demo) \
+         VALUES ($1, $2, $3, $4, $5, 'normal', 'in_progress', $6, $7, $7, 1)",
+    )
+    .bind(&mentoring)
+    .bind(&shuiskoe)
+    .bind("Демо: наставничество — встречаться с подростком раз в неделю")
+    .bind(&inspector)
+    .bind(day(14))
+    .bind(&person_shared)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    sqlx::query("INSERT INTO task_assignees (task_id, member_id) VALUES ($1, $2)")
+        .bind(&mentoring)
+        .bind(member("Шуйское", 1)?)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
 
     // Preventive events.
     for (vid, kind, title, days_ago, attendance) in [

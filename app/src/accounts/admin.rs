@@ -1,0 +1,276 @@
+//! The admin's server functions: list, create, disable and re-enable accounts, reset
+//! passwords. Every one asks the policy (accounts are the admin's alone) and is audited.
+use super::types::AccountSummary;
+use crate::errors::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The create-account form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewAccount {
+    pub login: String,
+    pub display_name: String,
+    /// A stored role name (`inspector`, …).
+    pub role: String,
+    /// `region`, `district` or `villages`.
+    pub scope: String,
+    pub district_id: String,
+    /// Village ids, comma-separated.
+    pub village_ids: String,
+    pub password: String,
+}
+
+#[server(endpoint = "admin/list_accounts")]
+pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
+    server::list_accounts().await
+}
+
+/// Creates an account; returns its id.
+#[server(endpoint = "admin/create_account")]
+pub async fn create_account(account: NewAccount) -> Result<String, AppError> {
+    server::create_account(account).await
+}
+
+/// Disables (`enabled = false`) or re-enables an account. Disabling ends its sessions.
+#[server(endpoint = "admin/set_account_enabled")]
+pub async fn set_account_enabled(account_id: String, enabled: bool) -> Result<(), AppError> {
+    server::set_account_enabled(account_id, enabled).await
+}
+
+/// Sets a new password chosen by the admin (told to the person in person) and ends the
+/// account's sessions.
+#[server(endpoint = "admin/reset_password")]
+pub async fn reset_password(account_id: String, new_password: String) -> Result<(), AppError> {
+    server::reset_password(account_id, new_password).await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::super::fields::{Login, NewPassword};
+    use super::super::session::{self, SignedIn};
+    use super::super::{password, signed_in};
+    use super::{AccountSummary, NewAccount};
+    use crate::access::{can, Action, RecordKind, Role, Target};
+    use crate::audit::store::{self as audit, Entry};
+    use crate::audit::AuditAction;
+    use crate::errors::{refuse, AppError};
+    use crate::stored::StoredEnum;
+
+    /// The caller, if the policy lets them do `action` on accounts (other than their own).
+    fn admin(action: Action) -> Result<SignedIn, AppError> {
+        let who = signed_in()?;
+        if can(
+            &who.principal,
+            action,
+            RecordKind::Account,
+            &Target::default(),
+        ) {
+            Ok(who)
+        } else {
+            Err(AppError::Forbidden.respond())
+        }
+    }
+
+    pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
+        admin(Action::List)?;
+        let pool = crate::db::pool()?;
+        let rows: Vec<(
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+        )> = sqlx::query_as(
+            "SELECT a.id, a.login, a.display_name, a.role, a.scope_kind, d.name_ru, \
+                 (SELECT group_concat(v.name_ru, ', ') FROM account_villages av \
+                  JOIN villages v ON v.id = av.village_id WHERE av.account_id = a.id), \
+                 a.disabled FROM accounts a LEFT JOIN districts d ON d.id = a.district_id \
+                 ORDER BY a.login",
+        )
+        .fetch_all(&pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(id, login, display_name, role, scope_kind, district, villages, disabled)| {
+                    let scope = match scope_kind.as_str() {
+                        "region" => "region".to_owned(),
+                        "district" => district.unwrap_or_default(),
+                        _ => villages.unwrap_or_default(),
+                    };
+                    Some(AccountSummary {
+                        id,
+                        login,
+                        display_name,
+                        role: Role::parse(&role).ok()?,
+                        scope,
+                        disabled,
+                    })
+                },
+            )
+            .collect())
+    }
+
+    pub async fn create_account(form: NewAccount) -> Result<String, AppError> {
+        let who = admin(Action::Create)?;
+        let pool = crate::db::pool()?;
+        let login = Login::parse(&form.login).map_err(|e| AppError::from(e).respond())?;
+        let display_name = form.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 120 {
+            return refuse(AppError::InvalidField("display_name".into()));
+        }
+        let Ok(role) = Role::parse(&form.role) else {
+            return refuse(AppError::InvalidField("role".into()));
+        };
+        let villages: Vec<String> = form
+            .village_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let (scope_kind, district_id) = match form.scope.as_str() {
+            "region" => ("region", None),
+            "district" if !form.district_id.trim().is_empty() => {
+                ("district", Some(form.district_id.trim().to_owned()))
+            }
+            "villages" if !villages.is_empty() => ("villages", None),
+            _ => return refuse(AppError::InvalidField("scope".into())),
+        };
+        let new_password =
+            NewPassword::parse(&form.password).map_err(|e| AppError::from(e).respond())?;
+        let hash = tokio::task::spawn_blocking(move || password::hash(new_password.expose()))
+            .await
+            .map_err(|_| AppError::Internal.respond())?
+            .map_err(|_| AppError::Internal.respond())?;
+
+        // All or nothing: the account, its villages and the audit line.
+        let mut tx = pool.begin().await?;
+        let taken: bool =
+            sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE login = $1)")
+                .bind(login.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        if taken {
+            return refuse(AppError::LoginTaken);
+        }
+        if let Some(district) = &district_id {
+            let known: bool =
+                sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM districts WHERE id = $1)")
+                    .bind(district)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !known {
+                return refuse(AppError::InvalidField("district_id".into()));
+            }
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO accounts (id, login, display_name, role, scope_kind, district_id, \
+             language, password_hash, created_at, demo) VALUES ($1, $2, $3, $4, $5, $6, 'ru', $7, $8, 0)",
+        )
+        .bind(&id)
+        .bind(login.as_str())
+        .bind(&display_name)
+        .bind(role.as_str())
+        .bind(scope_kind)
+        .bind(&district_id)
+        .bind(&hash)
+        .bind(super::super::now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        if scope_kind == "villages" {
+            for village in &villages {
+                let known: bool =
+                    sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM villages WHERE id = $1)")
+                        .bind(village)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if !known {
+                    return refuse(AppError::InvalidField("village_ids".into()));
+                }
+                sqlx::query(
+                    "INSERT INTO account_villages (account_id, village_id) VALUES ($1, $2)",
+                )
+                .bind(&id)
+                .bind(village)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        audit::record(
+            &mut *tx,
+            Entry::by(&who, AuditAction::Create, "account").record(&id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn set_account_enabled(account_id: String, enabled: bool) -> Result<(), AppError> {
+        let who = admin(Action::Update)?;
+        if account_id == who.principal.account_id && !enabled {
+            // An admin who disables themselves may leave nobody able to undo it.
+            return refuse(AppError::InvalidField("account_id".into()));
+        }
+        let pool = crate::db::pool()?;
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
+            .bind(!enabled)
+            .bind(&account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return refuse(AppError::NotFound);
+        }
+        let action = if enabled {
+            AuditAction::AccountEnabled
+        } else {
+            AuditAction::AccountDisabled
+        };
+        audit::record(
+            &mut *tx,
+            Entry::by(&who, action, "account").record(&account_id),
+        )
+        .await?;
+        tx.commit().await?;
+        if !enabled {
+            session::end_all_for(&pool, &account_id, None).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn reset_password(account_id: String, new_password: String) -> Result<(), AppError> {
+        let who = admin(Action::Update)?;
+        let pool = crate::db::pool()?;
+        let new_password =
+            NewPassword::parse(&new_password).map_err(|e| AppError::from(e).respond())?;
+        let hash = tokio::task::spawn_blocking(move || password::hash(new_password.expose()))
+            .await
+            .map_err(|_| AppError::Internal.respond())?
+            .map_err(|_| AppError::Internal.respond())?;
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(&hash)
+            .bind(&account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return refuse(AppError::NotFound);
+        }
+        audit::record(
+            &mut *tx,
+            Entry::by(&who, AuditAction::PasswordReset, "account").record(&account_id),
+        )
+        .await?;
+        tx.commit().await?;
+        session::end_all_for(&pool, &account_id, None).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,344 @@
+//! Server functions for signing in and out and changing one's own password.
+use super::types::Profile;
+use crate::errors::AppError;
+use leptos::prelude::*;
+
+/// Signs in with login and password. Sets the session cookie (a new session every time) and
+/// the device cookie. Refused with 401 for a wrong login or password or a disabled account
+/// (one answer for all three) and 429 while the account or the address is locked out.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(login: String, password: String) -> Result<Profile, AppError> {
+    server::sign_in(login, password).await
+}
+
+/// Ends this browser's session on the server and deletes its cookie. Signing out twice is
+/// harmless.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    server::sign_out().await
+}
+
+/// The signed-in account, or `None`.
+#[server(endpoint = "current_profile")]
+pub async fn current_profile() -> Result<Option<Profile>, AppError> {
+    Ok(super::session_account().map(|who| server::profile(&who)))
+}
+
+/// Changes the signed-in account's password and ends its other sessions.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    server::change_password(current, new_password, confirm).await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::super::fields::{Login, NewPassword};
+    use super::super::session::{self, AuthSettings, ClientAddress, SignedIn};
+    use super::super::{password, signed_in, throttle};
+    use super::Profile;
+    use crate::access::{can, Action, RecordKind, Target};
+    use crate::audit::store::{self as audit, Entry};
+    use crate::audit::AuditAction;
+    use crate::errors::{refuse, AppError};
+    use http::header::{COOKIE, SET_COOKIE};
+    use http::HeaderValue;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use std::sync::LazyLock;
+
+    /// Checked when the login does not exist, so a wrong login takes as long as a wrong
+    /// password and the timing does not tell which logins exist.
+    static STAND_IN_HASH: LazyLock<String> = LazyLock::new(|| {
+        password::hash("stand-in for a login that does not exist").unwrap_or_default()
+    });
+
+    const DEVICE_COOKIE_MAX_AGE: i64 = 10 * 365 * 24 * 60 * 60;
+
+    pub fn profile(who: &SignedIn) -> Profile {
+        Profile {
+            account_id: who.principal.account_id.clone(),
+            login: who.login.clone(),
+            display_name: who.display_name.clone(),
+            role: who.principal.role,
+            device_id: who.device_id.clone(),
+        }
+    }
+
+    fn settings() -> AuthSettings {
+        use_context::<AuthSettings>().unwrap_or_default()
+    }
+
+    fn request_cookie(name: &str) -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        let header = parts.headers.get(COOKIE)?.to_str().ok()?;
+        session::read_cookie(header, name).map(str::to_owned)
+    }
+
+    fn client_address() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+            .map(|address| address.0)
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    fn set_cookie(value: String) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(&value),
+        ) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+
+    fn minutes(seconds: i64) -> u32 {
+        u32::try_from((seconds + 59) / 60)
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+
+    pub async fn sign_in(login: String, password: String) -> Result<Profile, AppError> {
+        let pool = crate::db::pool()?;
+        let settings = settings();
+        let now = session::now_secs();
+        let login = Login::parse(&login)
+            .map(|login| login.as_str().to_owned())
+            .unwrap_or_else(|_| login.trim().to_lowercase());
+        let account_key = throttle::account_key(&login);
+        let address_key = throttle::address_key(&client_address());
+
+        let wait = [&account_key, &address_key].into_iter();
+        let mut longest = None;
+        for key in wait {
+            let locked = throttle::locked_for(throttle::load(&pool, key).await?, now);
+            longest = longest.max(locked);
+        }
+        if let Some(seconds) = longest {
+            return refuse(AppError::TooManyAttempts {
+                minutes: minutes(seconds),
+            });
+        }
+
+        let account: Option<(String, String, bool)> =
+            sqlx::query_as("SELECT id, password_hash, disabled FROM accounts WHERE login = $1")
+                .bind(&login)
+                .fetch_optional(&pool)
+                .await?;
+        let stored_hash = account
+            .as_ref()
+            .map_or(STAND_IN_HASH.as_str(), |(_, hash, _)| hash.as_str());
+        // argon2 takes a moment on purpose; keep it off the async workers.
+        let matches = {
+            let (password, stored_hash) = (password, stored_hash.to_owned());
+            tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
+                .await
+                .unwrap_or(false)
+        };
+        let account_id = match account {
+            Some((id, _, false)) if matches => id,
+            other => {
+                let account_id = other.map(|(id, _, _)| id);
+                throttle::record_failure(
+                    &pool,
+                    &account_key,
+                    settings.account_failure_limit,
+                    &settings,
+                    now,
+                )
+                .await?;
+                throttle::record_failure(
+                    &pool,
+                    &address_key,
+                    settings.address_failure_limit,
+                    &settings,
+                    now,
+                )
+                .await?;
+                let mut entry = Entry {
+                    account_id: account_id.as_deref(),
+                    device_id: None,
+                    action: AuditAction::SignInFailed,
+                    entity: "account",
+                    record_id: account_id.as_deref(),
+                    village_id: None,
+                    allowed: false,
+                    detail: None,
+                };
+                if account_id.is_none() {
+                    entry.detail = Some("unknown login".into());
+                }
+                audit::record(&pool, entry).await?;
+                return refuse(AppError::WrongCredentials);
+            }
+        };
+        throttle::clear(&pool, &account_key).await?;
+
+        // A session cookie the browser still had is ended: sign-in always starts a new one.
+        if let Some(old) = request_cookie(session::SESSION_COOKIE) {
+            session::end(&pool, &session::hash_token(&old)).await?;
+        }
+        let device_id = known_device(&pool, &account_id).await?;
+        let token = session::start(&pool, &account_id, &device_id, now).await?;
+        set_cookie(session::cookie(
+            session::SESSION_COOKIE,
+            &token,
+            Some(settings.absolute_timeout_secs),
+            settings.secure_cookies,
+        ));
+        set_cookie(session::cookie(
+            session::DEVICE_COOKIE,
+            &device_id,
+            Some(DEVICE_COOKIE_MAX_AGE),
+            settings.secure_cookies,
+        ));
+        let Some(account) = session::load_account(&pool, &account_id).await? else {
+            return refuse(AppError::WrongCredentials);
+        };
+        audit::record(
+            &pool,
+            Entry {
+                account_id: Some(&account_id),
+                device_id: Some(&device_id),
+                action: AuditAction::SignIn,
+                entity: "account",
+                record_id: Some(&account_id),
+                village_id: None,
+                allowed: true,
+                detail: None,
+            },
+        )
+        .await?;
+        Ok(Profile {
+            account_id,
+            login: account.login,
+            display_name: account.display_name,
+            role: account.principal.role,
+            device_id,
+        })
+    }
+
+    /// This browser's device id for the account: the one its cookie names if that device
+    /// belongs to the account and is not revoked, else a new one.
+    async fn known_device(pool: &sqlx::SqlitePool, account_id: &str) -> Result<String, AppError> {
+        if let Some(id) = request_cookie(session::DEVICE_COOKIE) {
+            let known: bool = sqlx::query_scalar(
+                "SELECT EXISTS(SELECT 1 FROM devices WHERE id = $1 AND account_id = $2 \
+                 AND revoked_at IS NULL)",
+            )
+            .bind(&id)
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?;
+            if known {
+                return Ok(id);
+            }
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let label = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
+            .and_then(|agent| agent.to_str().ok().map(|s| s.chars().take(120).collect()))
+            .unwrap_or_else(String::new);
+        sqlx::query(
+            "INSERT INTO devices (id, account_id, label, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(label)
+        .bind(super::super::now_rfc3339())
+        .execute(pool)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn sign_out() -> Result<(), AppError> {
+        let pool = crate::db::pool()?;
+        let settings = settings();
+        if let Some(who) = super::super::session_account() {
+            session::end(&pool, &who.token_hash).await?;
+            audit::record(
+                &pool,
+                Entry::by(&who, AuditAction::SignOut, "account").record(&who.principal.account_id),
+            )
+            .await?;
+        }
+        set_cookie(session::cookie(
+            session::SESSION_COOKIE,
+            "",
+            Some(0),
+            settings.secure_cookies,
+        ));
+        Ok(())
+    }
+
+    pub async fn change_password(
+        current: String,
+        new_password: String,
+        confirm: String,
+    ) -> Result<(), AppError> {
+        let who = signed_in()?;
+        let own = Target {
+            own: true,
+            ..Target::default()
+        };
+        if !can(&who.principal, Action::Update, RecordKind::Account, &own) {
+            return refuse(AppError::Forbidden);
+        }
+        let pool = crate::db::pool()?;
+        let settings = settings();
+        let now = session::now_secs();
+        let account_key = throttle::account_key(&who.login);
+        if let Some(seconds) = throttle::locked_for(throttle::load(&pool, &account_key).await?, now)
+        {
+            return refuse(AppError::TooManyAttempts {
+                minutes: minutes(seconds),
+            });
+        }
+        let new_password =
+            NewPassword::parse(&new_password).map_err(|e| AppError::from(e).respond())?;
+        if new_password.expose() != confirm {
+            return refuse(AppError::PasswordsDiffer);
+        }
+        let stored: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(&who.principal.account_id)
+            .fetch_one(&pool)
+            .await?;
+        let hashed = tokio::task::spawn_blocking(move || {
+            password::verify(&current, &stored)
+                .then(|| password::hash(new_password.expose()).ok())
+                .flatten()
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some(hash) = hashed else {
+            // A wrong current password counts towards the account's lockout.
+            throttle::record_failure(
+                &pool,
+                &account_key,
+                settings.account_failure_limit,
+                &settings,
+                now,
+            )
+            .await?;
+            return refuse(AppError::WrongCurrentPassword);
+        };
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(&hash)
+            .bind(&who.principal.account_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut *tx,
+            Entry::by(&who, AuditAction::PasswordChanged, "account")
+                .record(&who.principal.account_id),
+        )
+        .await?;
+        tx.commit().await?;
+        session::end_all_for(&pool, &who.principal.account_id, Some(&who.token_hash)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,245 @@
+//! This device's side of being signed in (browser only; the functions are called from event
+//! handlers and effects, never while rendering on the server).
+//!
+//! After an online sign-in the profile is kept in `localStorage`, so the app can reopen with no
+//! signal and still know who works on it. A PIN protects a shared tablet: it is set after
+//! sign-in, asked when the app is opened again and after inactivity, and too many wrong PINs
+//! wipe the device's data so only a new online sign-in opens it. The PIN is stored only as an
+//! argon2id hash with a random salt.
+use super::types::Profile;
+
+const PROFILE_KEY: &str = "zq.profile";
+const PIN_KEY: &str = "zq.pin";
+const LAST_ACTIVE_KEY: &str = "zq.last_active";
+const UNLOCKED_KEY: &str = "zq.unlocked";
+/// Local keys of this app start with this, so a wipe removes them all and nothing else.
+const KEY_PREFIX: &str = "zq.";
+
+/// After this long without a touch or a key, the PIN is asked again.
+pub const LOCK_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// Wrong PINs in a row that wipe the device's data.
+pub const MAX_PIN_FAILURES: u32 = 5;
+
+/// A PIN is 4 to 8 digits: typed on a phone's number pad.
+pub fn valid_pin(pin: &str) -> bool {
+    (4..=8).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit())
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredPin {
+    account_id: String,
+    salt: String,
+    hash: String,
+    failures: u32,
+}
+
+/// The outcome of typing a PIN on the lock screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinCheck {
+    Correct,
+    Wrong {
+        attempts_left: u32,
+    },
+    /// Too many wrong PINs: the device's data was wiped.
+    Wiped,
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+pub fn remember_profile(profile: &Profile) {
+    if let (Some(storage), Ok(json)) = (local(), serde_json::to_string(profile)) {
+        let _ = storage.set_item(PROFILE_KEY, &json);
+    }
+}
+
+pub fn remembered_profile() -> Option<Profile> {
+    let json = local()?.get_item(PROFILE_KEY).ok()??;
+    serde_json::from_str(&json).ok()
+}
+
+fn stored_pin() -> Option<StoredPin> {
+    let json = local()?.get_item(PIN_KEY).ok()??;
+    serde_json::from_str(&json).ok()
+}
+
+fn store_pin(pin: &StoredPin) {
+    if let (Some(storage), Ok(json)) = (local(), serde_json::to_string(pin)) {
+        let _ = storage.set_item(PIN_KEY, &json);
+    }
+}
+
+/// Whether this device has a PIN for the account.
+pub fn has_pin(account_id: &str) -> bool {
+    stored_pin().is_some_and(|pin| pin.account_id == account_id)
+}
+
+fn pin_hash(pin: &str, salt: &[u8]) -> Option<Vec<u8>> {
+    use argon2::{Algorithm, Argon2, Params, Version};
+    let params = Params::new(19 * 1024, 2, 1, Some(32)).ok()?;
+    let mut out = vec![0u8; 32];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(pin.as_bytes(), salt, &mut out)
+        .ok()?;
+    Some(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sets the PIN for the signed-in account; `false` if it is not 4–8 digits or the browser
+/// has no random source or storage.
+pub fn set_pin(account_id: &str, pin: &str) -> bool {
+    if !valid_pin(pin) {
+        return false;
+    }
+    let mut salt = [0u8; 16];
+    let random = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut salt).ok());
+    let (Some(_), Some(hash)) = (random, pin_hash(pin, &salt)) else {
+        return false;
+    };
+    store_pin(&StoredPin {
+        account_id: account_id.to_owned(),
+        salt: hex(&salt),
+        hash: hex(&hash),
+        failures: 0,
+    });
+    mark_unlocked();
+    stored_pin().is_some()
+}
+
+pub fn check_pin(pin: &str) -> PinCheck {
+    let Some(mut stored) = stored_pin() else {
+        return PinCheck::Wiped;
+    };
+    let salt: Vec<u8> = (0..stored.salt.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&stored.salt[2 * i..2 * i + 2], 16).ok())
+        .collect();
+    if pin_hash(pin, &salt).is_some_and(|hash| hex(&hash) == stored.hash) {
+        stored.failures = 0;
+        store_pin(&stored);
+        mark_unlocked();
+        return PinCheck::Correct;
+    }
+    stored.failures += 1;
+    if stored.failures >= MAX_PIN_FAILURES {
+        wipe_storage();
+        return PinCheck::Wiped;
+    }
+    let attempts_left = MAX_PIN_FAILURES - stored.failures;
+    store_pin(&stored);
+    PinCheck::Wrong { attempts_left }
+}
+
+/// Notes a touch or a key press (only while someone is signed in on this device).
+pub fn mark_active() {
+    if remembered_profile().is_none() {
+        return;
+    }
+    if let Some(storage) = local() {
+        let _ = storage.set_item(LAST_ACTIVE_KEY, &now_ms().to_string());
+    }
+}
+
+fn idle_ms() -> f64 {
+    local()
+        .and_then(|storage| storage.get_item(LAST_ACTIVE_KEY).ok().flatten())
+        .and_then(|value| value.parse::<f64>().ok())
+        .map_or(f64::INFINITY, |last| now_ms() - last)
+}
+
+fn mark_unlocked() {
+    if let Some(storage) = session() {
+        let _ = storage.set_item(UNLOCKED_KEY, "1");
+    }
+    mark_active();
+}
+
+/// Whether the lock screen must show now: a PIN is set for the remembered account, and the
+/// app was opened anew (this tab never unlocked) or sat idle too long.
+pub fn must_lock() -> bool {
+    let Some(profile) = remembered_profile() else {
+        return false;
+    };
+    if !has_pin(&profile.account_id) {
+        return false;
+    }
+    let unlocked_here = session()
+        .and_then(|storage| storage.get_item(UNLOCKED_KEY).ok().flatten())
+        .is_some();
+    !unlocked_here || idle_ms() > LOCK_AFTER_MS
+}
+
+/// Forgets the unlock of this tab (the lock screen shows).
+pub fn lock() {
+    if let Some(storage) = session() {
+        let _ = storage.remove_item(UNLOCKED_KEY);
+    }
+}
+
+fn wipe_storage() {
+    if let Some(storage) = local() {
+        let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(KEY_PREFIX))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
+    }
+    if let Some(storage) = session() {
+        let _ = storage.clear();
+    }
+}
+
+/// Removes everything this device kept for the signed-in person: the profile, the PIN and
+/// the pages the service worker kept for offline use.
+pub async fn wipe() {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    wipe_storage();
+    let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) else {
+        return;
+    };
+    let Ok(keys) = JsFuture::from(caches.keys()).await else {
+        return;
+    };
+    let keys: js_sys::Array = keys.unchecked_into();
+    for key in keys.iter().filter_map(|key| key.as_string()) {
+        if key.starts_with("zq-pages-") {
+            let _ = JsFuture::from(caches.delete(&key)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_is_four_to_eight_digits() {
+        assert!(valid_pin("1234") && valid_pin("12345678"));
+        assert!(!valid_pin("123") && !valid_pin("123456789"));
+        assert!(!valid_pin("12a4") && !valid_pin("１２３４"));
+    }
+
+    #[test]
+    fn the_pin_hash_depends_on_pin_and_salt() {
+        let a = pin_hash("1234", b"0123456789abcdef").unwrap();
+        assert_eq!(a, pin_hash("1234", b"0123456789abcdef").unwrap());
+        assert_ne!(a, pin_hash("1235", b"0123456789abcdef").unwrap());
+        assert_ne!(a, pin_hash("1234", b"fedcba9876543210").unwrap());
+    }
+}

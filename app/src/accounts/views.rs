@@ -1,0 +1,578 @@
+//! Pages of the accounts area: sign-in, PIN setup, one's own account, the admin's accounts,
+//! and the lock screen.
+use super::admin::{
+    create_account, list_accounts, reset_password, set_account_enabled, NewAccount,
+};
+use super::api::{sign_out, ChangePassword, SignIn};
+use super::device::{self, PinCheck};
+use super::types::Profile;
+use crate::access::Role;
+use crate::errors::AppError;
+use crate::i18n::*;
+use crate::places::VillagesResource;
+use crate::shell::{ErrorNotice, ProfileResource};
+use crate::stored::StoredEnum;
+use leptos::ev;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
+
+/// The translated name of a role.
+pub fn role_label(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+    match role {
+        Role::Admin => t_string!(i18n, roles.admin),
+        Role::RegionCoordinator => t_string!(i18n, roles.region_coordinator),
+        Role::DistrictSupervisor => t_string!(i18n, roles.district_supervisor),
+        Role::Inspector => t_string!(i18n, roles.inspector),
+        Role::CouncilChair => t_string!(i18n, roles.council_chair),
+        Role::CouncilMember => t_string!(i18n, roles.council_member),
+        Role::Akimat => t_string!(i18n, roles.akimat),
+    }
+}
+
+/// Where to go after signing in: a path of this site only (never `//other.site`).
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
+/// A full page load: every page renders afresh for the new (or ended) session.
+fn load_page(path: &str) {
+    let _ = window().location().assign(path);
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let expired = move || query.read().get("expired").is_some();
+    let action = ServerAction::<SignIn>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(profile)) = action.value().get() {
+            let next = safe_next(query.get_untracked().get("next"));
+            leptos::task::spawn_local(async move {
+                // Another person's data never stays on a device handed over.
+                if device::remembered_profile().is_some_and(|p| p.account_id != profile.account_id)
+                {
+                    device::wipe().await;
+                }
+                device::remember_profile(&profile);
+                if device::has_pin(&profile.account_id) {
+                    load_page(&next);
+                } else {
+                    load_page(&format!("/pin?next={}", encode(&next)));
+                }
+            });
+        }
+    });
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, sign_in.title)}</h1>
+            <Show when=expired>
+                <p class="notice" role="status">{t!(i18n, sign_in.expired)}</p>
+            </Show>
+            <ActionForm action attr:class="form" attr:id="sign-in-form">
+                <label for="login">{t!(i18n, sign_in.login)}</label>
+                <input
+                    id="login"
+                    name="login"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                />
+                <label for="password">{t!(i18n, sign_in.password)}</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t!(i18n, sign_in.submit)}
+                </button>
+            </ActionForm>
+            {move || error().map(|error| view! { <ErrorNotice error /> })}
+        </section>
+    }
+}
+
+/// Choosing the PIN that unlocks the app on this device.
+#[component]
+pub fn SetPinPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let pin = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(profile) = device::remembered_profile() else {
+            load_page("/sign-in");
+            return;
+        };
+        if !device::valid_pin(&pin.get_untracked()) {
+            problem.set(Some(t_string!(i18n, pin.invalid)));
+        } else if pin.get_untracked() != confirm.get_untracked() {
+            problem.set(Some(t_string!(i18n, pin.differ)));
+        } else if device::set_pin(&profile.account_id, &pin.get_untracked()) {
+            load_page(&safe_next(query.get_untracked().get("next")));
+        } else {
+            problem.set(Some(t_string!(i18n, pin.not_saved)));
+        }
+    };
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, pin.set_title)}</h1>
+            <p>{t!(i18n, pin.set_hint)}</p>
+            <form class="form" id="pin-form" on:submit=submit>
+                <label for="pin">{t!(i18n, pin.pin)}</label>
+                <input
+                    id="pin"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="new-password"
+                    required
+                    bind:value=pin
+                />
+                <label for="pin-confirm">{t!(i18n, pin.confirm)}</label>
+                <input
+                    id="pin-confirm"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="new-password"
+                    required
+                    bind:value=confirm
+                />
+                <button type="submit" class="primary">
+                    {t!(i18n, pin.save)}
+                </button>
+            </form>
+            {move || problem.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        </section>
+    }
+}
+
+/// One's own account: who, password change, PIN, sign-out.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let profile = expect_context::<ProfileResource>();
+    let change = ServerAction::<ChangePassword>::new();
+    let signing_out = RwSignal::new(false);
+    let sign_out_now = move |_| {
+        signing_out.set(true);
+        leptos::task::spawn_local(async move {
+            // Offline the server cannot be told; the session then ends by its timeouts, and
+            // this device forgets everything now either way.
+            let _ = sign_out().await;
+            device::wipe().await;
+            let _ = window().location().replace("/sign-in");
+        });
+    };
+    view! {
+        <h1>{t!(i18n, account.title)}</h1>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                profile
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|p: Profile| {
+                        view! {
+                            <dl class="facts">
+                                <dt>{t!(i18n, account.name)}</dt>
+                                <dd id="account-name">{p.display_name.clone()}</dd>
+                                <dt>{t!(i18n, sign_in.login)}</dt>
+                                <dd>{p.login.clone()}</dd>
+                                <dt>{t!(i18n, account.role)}</dt>
+                                <dd>{move || role_label(i18n, p.role)}</dd>
+                            </dl>
+                        }
+                    })
+            })}
+        </Suspense>
+        <section>
+            <h2>{t!(i18n, account.change_password)}</h2>
+            <ActionForm action=change attr:class="form" attr:id="password-form">
+                <label for="current">{t!(i18n, account.current_password)}</label>
+                <input
+                    id="current"
+                    name="current"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                />
+                <label for="new_password">{t!(i18n, account.new_password)}</label>
+                <input
+                    id="new_password"
+                    name="new_password"
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                />
+                <label for="confirm">{t!(i18n, account.confirm_password)}</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
+                <button type="submit" class="primary" disabled=move || change.pending().get()>
+                    {t!(i18n, account.save_password)}
+                </button>
+            </ActionForm>
+            {move || match change.value().get() {
+                Some(Ok(())) => {
+                    Some(view! { <p class="notice" role="status">{t!(i18n, account.password_changed)}</p> }.into_any())
+                }
+                Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
+                None => None,
+            }}
+        </section>
+        <section>
+            <h2>{t!(i18n, pin.title)}</h2>
+            <p>
+                <a class="button" href="/pin?next=%2Faccount">
+                    {t!(i18n, pin.change)}
+                </a>
+            </p>
+        </section>
+        <section>
+            <h2>{t!(i18n, account.sign_out_title)}</h2>
+            <p>{t!(i18n, account.sign_out_hint)}</p>
+            <button type="button" id="sign-out" class="danger" on:click=sign_out_now disabled=signing_out>
+                {t!(i18n, account.sign_out)}
+            </button>
+        </section>
+    }
+}
+
+/// The lock screen over a signed-in app: asked when the app is opened anew and after
+/// inactivity, if this device has a PIN.
+#[component]
+pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        locked.set(device::must_lock());
+        device::mark_active();
+        let touch = window_event_listener(ev::pointerdown, |_| device::mark_active());
+        let key = window_event_listener(ev::keydown, |_| device::mark_active());
+        let watch = set_interval_with_handle(
+            move || {
+                if !locked.get_untracked() && device::must_lock() {
+                    device::lock();
+                    locked.set(true);
+                }
+            },
+            std::time::Duration::from_secs(15),
+        );
+        on_cleanup(move || {
+            touch.remove();
+            key.remove();
+            if let Ok(watch) = watch {
+                watch.clear();
+            }
+        });
+    });
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        match device::check_pin(&pin.get_untracked()) {
+            PinCheck::Correct => {
+                pin.set(String::new());
+                problem.set(None);
+                locked.set(false);
+            }
+            PinCheck::Wrong { attempts_left } => {
+                pin.set(String::new());
+                problem.set(Some(
+                    t_string!(i18n, pin.wrong, left = attempts_left).to_string(),
+                ));
+            }
+            PinCheck::Wiped => {
+                leptos::task::spawn_local(async move {
+                    let _ = sign_out().await;
+                    device::wipe().await;
+                    let _ = window().location().replace("/sign-in");
+                });
+            }
+        }
+    };
+    let forget = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = sign_out().await;
+            device::wipe().await;
+            let _ = window().location().replace("/sign-in");
+        });
+    };
+    view! {
+        <Show when=move || locked.get()>
+            <div class="pin-lock" role="dialog" aria-modal="true" aria-labelledby="pin-lock-title">
+                <form class="form" id="unlock-form" on:submit=submit>
+                    <h2 id="pin-lock-title">{t!(i18n, pin.locked_title)}</h2>
+                    <p>
+                        {move || device::remembered_profile().map(|p| p.display_name).unwrap_or_default()}
+                    </p>
+                    <label for="unlock-pin">{t!(i18n, pin.pin)}</label>
+                    <input
+                        id="unlock-pin"
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        required
+                        bind:value=pin
+                    />
+                    <button type="submit" class="primary">
+                        {t!(i18n, pin.unlock)}
+                    </button>
+                    {move || problem.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                    <button type="button" class="link" on:click=forget>
+                        {t!(i18n, pin.forget)}
+                    </button>
+                </form>
+            </div>
+        </Show>
+    }
+}
+
+/// The admin's accounts page.
+#[component]
+pub fn AdminAccountsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let changed = RwSignal::new(0u32);
+    let accounts = Resource::new(move || changed.get(), |_| list_accounts());
+    let result = RwSignal::new(None::<Result<(), AppError>>);
+    let finish = move |outcome: Result<(), AppError>| {
+        if outcome.is_ok() {
+            changed.update(|n| *n += 1);
+        }
+        result.set(Some(outcome));
+    };
+    let toggle = move |id: String, enabled: bool| {
+        leptos::task::spawn_local(async move {
+            finish(set_account_enabled(id, enabled).await);
+        });
+    };
+    let reset = move |id: String, password: String| {
+        leptos::task::spawn_local(async move {
+            finish(reset_password(id, password).await);
+        });
+    };
+    view! {
+        <h1>{t!(i18n, admin.title)}</h1>
+        {move || match result.get() {
+            Some(Ok(())) => Some(view! { <p class="notice" role="status">{t!(i18n, admin.saved)}</p> }.into_any()),
+            Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
+            None => None,
+        }}
+        <NewAccountForm on_done=finish />
+        <h2>{t!(i18n, admin.list)}</h2>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(list) => view! {
+                        <ul class="cards" id="accounts">
+                            {list
+                                .into_iter()
+                                .map(|account| {
+                                    let new_password = RwSignal::new(String::new());
+                                    let (id_toggle, id_reset) = (account.id.clone(), account.id.clone());
+                                    let enabled = account.disabled;
+                                    let field_id = format!("reset-{}", account.id);
+                                    let label_for = field_id.clone();
+                                    view! {
+                                        <li class="card" data-login=account.login.clone()>
+                                            <strong>{account.display_name.clone()}</strong>
+                                            <span>" · " {account.login.clone()} " · " {move || role_label(i18n, account.role)}</span>
+                                            <span class="muted">{account.scope.clone()}</span>
+                                            <Show when=move || account.disabled>
+                                                <span class="badge">{t!(i18n, admin.disabled)}</span>
+                                            </Show>
+                                            <button
+                                                type="button"
+                                                class="toggle-account"
+                                                on:click=move |_| toggle(id_toggle.clone(), enabled)
+                                            >
+                                                {move || {
+                                                    if account.disabled {
+                                                        t_string!(i18n, admin.enable)
+                                                    } else {
+                                                        t_string!(i18n, admin.disable)
+                                                    }
+                                                }}
+                                            </button>
+                                            <label for=label_for>{t!(i18n, admin.new_password)}</label>
+                                            <input id=field_id type="password" autocomplete="new-password" bind:value=new_password />
+                                            <button
+                                                type="button"
+                                                on:click=move |_| reset(id_reset.clone(), new_password.get_untracked())
+                                            >
+                                                {t!(i18n, admin.reset_password)}
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewAccountForm(
+    on_done: impl Fn(Result<(), AppError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let villages = expect_context::<VillagesResource>();
+    let form = RwSignal::new(NewAccount {
+        role: Role::Inspector.as_str().to_owned(),
+        scope: "villages".to_owned(),
+        ..NewAccount::default()
+    });
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut account = form.get_untracked();
+        account.village_ids = chosen.get_untracked().join(",");
+        leptos::task::spawn_local(async move {
+            let outcome = create_account(account).await.map(|_| ());
+            if outcome.is_ok() {
+                form.update(|f| {
+                    f.login.clear();
+                    f.display_name.clear();
+                    f.password.clear();
+                });
+                chosen.set(Vec::new());
+            }
+            on_done(outcome);
+        });
+    };
+    let field = move |get: fn(&NewAccount) -> &String, set: fn(&mut NewAccount, String)| {
+        (
+            move || get(&form.read()).clone(),
+            move |ev| form.update(|f| set(f, event_target_value(&ev))),
+        )
+    };
+    let (login, on_login) = field(|f| &f.login, |f, v| f.login = v);
+    let (name, on_name) = field(|f| &f.display_name, |f, v| f.display_name = v);
+    let (password, on_password) = field(|f| &f.password, |f, v| f.password = v);
+    let (_, on_role) = field(|f| &f.role, |f, v| f.role = v);
+    let (scope, on_scope) = field(|f| &f.scope, |f, v| f.scope = v);
+    let (_, on_district) = field(|f| &f.district_id, |f, v| f.district_id = v);
+    view! {
+        <h2>{t!(i18n, admin.create)}</h2>
+        <form class="form" id="new-account" on:submit=submit>
+            <label for="new-login">{t!(i18n, sign_in.login)}</label>
+            <input id="new-login" autocapitalize="none" required prop:value=login on:input=on_login />
+            <label for="new-name">{t!(i18n, account.name)}</label>
+            <input id="new-name" required prop:value=name on:input=on_name />
+            <label for="new-role">{t!(i18n, account.role)}</label>
+            <select id="new-role" on:change=on_role>
+                {Role::ALL
+                    .iter()
+                    .map(|&role| {
+                        view! {
+                            <option value=role.as_str() selected=role == Role::Inspector>
+                                {move || role_label(i18n, role)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="new-scope">{t!(i18n, admin.scope)}</label>
+            <select id="new-scope" on:change=on_scope>
+                <option value="villages" selected>{t!(i18n, admin.scope_villages)}</option>
+                <option value="district">{t!(i18n, admin.scope_district)}</option>
+                <option value="region">{t!(i18n, admin.scope_region)}</option>
+            </select>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let list = villages.await.unwrap_or_default();
+                    let mut districts: Vec<(String, String)> = list
+                        .iter()
+                        .map(|v| (v.district_id.clone(), v.district.ru.clone()))
+                        .collect();
+                    districts.dedup();
+                    view! {
+                        <Show when=move || scope() == "district">
+                            <label for="new-district">{t!(i18n, village.district)}</label>
+                            <select id="new-district" on:change=on_district>
+                                <option value="">"—"</option>
+                                {districts
+                                    .clone()
+                                    .into_iter()
+                                    .map(|(id, name)| view! { <option value=id>{name}</option> })
+                                    .collect_view()}
+                            </select>
+                        </Show>
+                        <Show when=move || scope() == "villages">
+                            <fieldset class="checks">
+                                <legend>{t!(i18n, admin.villages)}</legend>
+                                {list
+                                    .clone()
+                                    .into_iter()
+                                    .map(|village| {
+                                        let id = village.id.clone();
+                                        let checked = id.clone();
+                                        let field_id = format!("village-{id}");
+                                        let label_for = field_id.clone();
+                                        view! {
+                                            <label class="check" for=label_for>
+                                                <input
+                                                    id=field_id
+                                                    type="checkbox"
+                                                    prop:checked=move || chosen.read().contains(&checked)
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        let id = id.clone();
+                                                        chosen.update(|c| {
+                                                            c.retain(|x| *x != id);
+                                                            if on {
+                                                                c.push(id);
+                                                            }
+                                                        });
+                                                    }
+                                                />
+                                                {village.name.ru.clone()}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                        </Show>
+                    }
+                })}
+            </Suspense>
+            <label for="new-password">{t!(i18n, admin.first_password)}</label>
+            <input id="new-password" type="password" autocomplete="new-password" required prop:value=password on:input=on_password />
+            <button type="submit" class="primary">{t!(i18n, admin.create_submit)}</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn after_sign_in_only_addresses_of_this_site_are_followed() {
+        assert_eq!(
+            safe_next(Some("/persons?village=a".into())),
+            "/persons?village=a"
+        );
+        assert_eq!(safe_next(Some("//evil.example/x".into())), "/");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

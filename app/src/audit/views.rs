@@ -1,0 +1,116 @@
+//! The supervisors' audit view: who read or changed what, with filters kept in the address
+//! (so a filtered view can be bookmarked or sent).
+use super::api::list_audit;
+use super::types::{AuditAction, AuditFilter};
+use crate::i18n::*;
+use crate::shell::ErrorNotice;
+use crate::stored::StoredEnum;
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        AuditFilter {
+            entity: get("entity"),
+            action: get("action"),
+            login: get("login"),
+            village_id: get("village"),
+            from: get("from"),
+            to: get("to"),
+            denied_only: q.get("denied").is_some(),
+        }
+    };
+    let rows = Resource::new(filter, list_audit);
+    let current = move |key: &'static str| move || query.read().get(key).unwrap_or_default();
+    view! {
+        <h1>{t!(i18n, audit.title)}</h1>
+        <Form method="GET" action="" attr:class="form filters" attr:id="audit-filters">
+            <label for="audit-login">{t!(i18n, sign_in.login)}</label>
+            <input id="audit-login" name="login" autocapitalize="none" prop:value=current("login") />
+            <label for="audit-entity">{t!(i18n, audit.entity)}</label>
+            <select id="audit-entity" name="entity" prop:value=current("entity")>
+                <option value="">{t!(i18n, audit.any)}</option>
+                <option value="person">{t!(i18n, nav.persons)}</option>
+                <option value="account">{t!(i18n, audit.accounts)}</option>
+            </select>
+            <label for="audit-action">{t!(i18n, audit.action)}</label>
+            <select id="audit-action" name="action" prop:value=current("action")>
+                <option value="">{t!(i18n, audit.any)}</option>
+                {AuditAction::ALL
+                    .iter()
+                    .map(|&action| view! { <option value=action.as_str()>{action.as_str()}</option> })
+                    .collect_view()}
+            </select>
+            <label for="audit-from">{t!(i18n, audit.from)}</label>
+            <input id="audit-from" name="from" type="date" prop:value=current("from") />
+            <label for="audit-to">{t!(i18n, audit.to)}</label>
+            <input id="audit-to" name="to" type="date" prop:value=current("to") />
+            <label class="check" for="audit-denied">
+                <input id="audit-denied" name="denied" type="checkbox" value="1" prop:checked=move || query.read().get("denied").is_some() />
+                {t!(i18n, audit.denied_only)}
+            </label>
+            <button type="submit" class="primary">{t!(i18n, audit.apply)}</button>
+        </Form>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) if rows.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-scroll">
+                            <table id="audit-table">
+                                <caption>{t!(i18n, audit.caption)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, audit.when)}</th>
+                                        <th scope="col">{t!(i18n, sign_in.login)}</th>
+                                        <th scope="col">{t!(i18n, audit.action)}</th>
+                                        <th scope="col">{t!(i18n, audit.entity)}</th>
+                                        <th scope="col">{t!(i18n, audit.record)}</th>
+                                        <th scope="col">{t!(i18n, audit.device)}</th>
+                                        <th scope="col">{t!(i18n, audit.outcome)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows
+                                        .into_iter()
+                                        .map(|row| {
+                                            let allowed = row.allowed;
+                                            let action = row.action.clone();
+                                            view! {
+                                                <tr class:denied=!allowed data-action=action data-outcome=if allowed { "allowed" } else { "denied" }>
+                                                    <td>{row.at.chars().take(19).collect::<String>().replace('T', " ")}</td>
+                                                    <td>{row.account_login.unwrap_or_else(|| "—".into())}</td>
+                                                    <td>{row.action}</td>
+                                                    <td>{row.entity}</td>
+                                                    <td class="id">{row.record_id.unwrap_or_default()}</td>
+                                                    <td class="id">{row.device_id.unwrap_or_default()}</td>
+                                                    <td>
+                                                        {move || {
+                                                            if allowed {
+                                                                t_string!(i18n, audit.allowed)
+                                                            } else {
+                                                                t_string!(i18n, audit.denied)
+                                                            }
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

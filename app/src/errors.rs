@@ -1,0 +1,174 @@
+//! The one error type of server functions: what went wrong in words a person can act on,
+//! with the HTTP status that goes with it. The browser translates it; the server sets the
+//! status (`AppError::respond`), so programs and tests see a real 4xx.
+use crate::accounts::AccountFieldError;
+use crate::i18n::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign in first")]
+    SignInRequired,
+    /// Wrong login, wrong password or a disabled account: one answer, so the form does not
+    /// tell which logins exist.
+    #[error("wrong login or password")]
+    WrongCredentials,
+    #[error("too many failed sign-ins; try again in {minutes} min")]
+    TooManyAttempts { minutes: u32 },
+    #[error("not allowed")]
+    Forbidden,
+    /// Also the answer for a record outside the caller's scope, so a guessed id tells nothing.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Field(AccountFieldError),
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error("the two new passwords differ")]
+    PasswordsDiffer,
+    #[error("this login is taken")]
+    LoginTaken,
+    /// A form value outside what the field allows (an unknown role, an empty name…).
+    #[error("invalid value in field {0}")]
+    InvalidField(String),
+    #[error("server error")]
+    Internal,
+    /// The request never reached the server or its answer never came back (offline).
+    #[error("no connection: {0}")]
+    Network(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::SignInRequired | Self::WrongCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::LoginTaken => 409,
+            Self::Field(_)
+            | Self::WrongCurrentPassword
+            | Self::PasswordsDiffer
+            | Self::InvalidField(_) => 422,
+            Self::TooManyAttempts { .. } => 429,
+            Self::Internal => 500,
+            Self::Network(_) => 503,
+        }
+    }
+
+    /// The message in the person's language.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Self::SignInRequired => td_string!(locale, errors.sign_in_required).to_string(),
+            Self::WrongCredentials => td_string!(locale, errors.wrong_credentials).to_string(),
+            Self::TooManyAttempts { minutes } => {
+                td_string!(locale, errors.too_many_attempts, minutes = *minutes).to_string()
+            }
+            Self::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+            Self::NotFound => td_string!(locale, errors.not_found).to_string(),
+            Self::Field(AccountFieldError::BadLogin) => {
+                td_string!(locale, errors.bad_login).to_string()
+            }
+            Self::Field(AccountFieldError::PasswordTooShort) => td_string!(
+                locale,
+                errors.password_too_short,
+                min = crate::accounts::NewPassword::MIN_CHARS
+            )
+            .to_string(),
+            Self::Field(AccountFieldError::PasswordTooLong) => td_string!(
+                locale,
+                errors.password_too_long,
+                max = crate::accounts::NewPassword::MAX_CHARS
+            )
+            .to_string(),
+            Self::WrongCurrentPassword => {
+                td_string!(locale, errors.wrong_current_password).to_string()
+            }
+            Self::PasswordsDiffer => td_string!(locale, errors.passwords_differ).to_string(),
+            Self::LoginTaken => td_string!(locale, errors.login_taken).to_string(),
+            Self::InvalidField(_) => td_string!(locale, errors.invalid_field).to_string(),
+            Self::Internal => td_string!(locale, errors.internal).to_string(),
+            Self::Network(_) => td_string!(locale, errors.network).to_string(),
+        }
+    }
+
+    /// Sets the response status for this error and hands it back (server only; in the
+    /// browser it is returned unchanged).
+    pub fn respond(self) -> Self {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(status);
+            }
+        }
+        self
+    }
+}
+
+impl From<AccountFieldError> for AppError {
+    fn from(error: AccountFieldError) -> Self {
+        Self::Field(error)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    /// The cause goes to the log; the browser gets no internals.
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database query failed");
+        Self::Internal.respond()
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(reason) => Self::Network(reason),
+            // Arguments that do not decode are the caller's fault: 422, not 500.
+            ServerFnErrorErr::Args(field) | ServerFnErrorErr::MissingArg(field) => {
+                Self::InvalidField(field).respond()
+            }
+            _ => Self::Internal,
+        }
+    }
+}
+
+/// Shorthand for `Err(error.respond())`.
+pub fn refuse<T>(error: AppError) -> Result<T, AppError> {
+    Err(error.respond())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_message_in_each_language_and_a_client_or_server_status() {
+        let all = [
+            AppError::SignInRequired,
+            AppError::WrongCredentials,
+            AppError::TooManyAttempts { minutes: 15 },
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Field(AccountFieldError::PasswordTooShort),
+            AppError::WrongCurrentPassword,
+            AppError::PasswordsDiffer,
+            AppError::LoginTaken,
+            AppError::InvalidField("role".into()),
+            AppError::Internal,
+            AppError::Network("offline".into()),
+        ];
+        for error in all {
+            let ru = error.message(Locale::ru);
+            let kk = error.message(Locale::kk);
+            assert!(!ru.is_empty() && !kk.is_empty(), "{error:?}");
+            assert!((400..600).contains(&error.status()), "{error:?}");
+        }
+        assert!(AppError::TooManyAttempts { minutes: 15 }
+            .message(Locale::en)
+            .contains("15"));
+    }
+}

@@ -1,0 +1,136 @@
+// Signing in and out, and reopening the app offline behind the PIN, in Chromium at a phone
+// viewport against the real server.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { newContext, PHONE, signInWithPin, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+
+const env = withServerAndBrowser();
+
+/** Polls `check` (which may be async) until it holds; fails with `what` after 30 s. */
+async function until(check, what, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("signing in on a phone", () => {
+  test("a wrong password is explained in Russian; the right one leads to the PIN and home", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForURL(/\/sign-in\?next=%2F|\/sign-in\?next=\//);
+    await waitForHydration(page);
+    await page.fill("#login", "demo.inspector");
+    await page.fill("#password", "not my password");
+    await page.click("#sign-in-form button[type=submit]");
+    await page.waitForSelector('[role="alert"]');
+    assert.match(await page.textContent('[role="alert"]'), /Неверный логин или пароль/);
+
+    await page.fill("#password", "demo-zq-2026");
+    await page.click("#sign-in-form button[type=submit]");
+    await page.waitForURL(/\/pin\?next=/);
+    await waitForHydration(page);
+    await page.fill("#pin", "12");
+    await page.fill("#pin-confirm", "12");
+    await page.click("#pin-form button[type=submit]");
+    assert.match(await page.textContent('[role="alert"]'), /от 4 до 8 цифр/);
+    await page.fill("#pin", "2468");
+    await page.fill("#pin-confirm", "2468");
+    await page.click("#pin-form button[type=submit]");
+    await page.waitForURL((u) => new URL(u).pathname === "/");
+    await waitForHydration(page);
+    assert.match(await page.textContent("#account-link"), /Демо Участковый инспектор/);
+    await context.close();
+  });
+
+  test("sign-out wipes the device, and the back button shows nothing private", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.inspector");
+    await waitForActiveServiceWorker(page);
+    await page.goto(`${server.url}/persons`);
+    await waitForHydration(page);
+    const names = await page.locator("#persons strong").allTextContents();
+    assert.ok(names.length >= 3, `the inspector sees persons: ${names}`);
+    await page.goto(`${server.url}/account`);
+    await waitForHydration(page);
+    await page.click("#sign-out");
+    await page.waitForURL(/\/sign-in$/);
+    await waitForHydration(page);
+
+    const kept = await page.evaluate(async () => {
+      const pages = [];
+      for (const name of (await caches.keys()).filter((k) => k.startsWith("zq-pages-"))) {
+        for (const request of await (await caches.open(name)).keys()) pages.push(new URL(request.url).pathname);
+      }
+      return { local: Object.keys(localStorage).filter((k) => k.startsWith("zq.")), pages };
+    });
+    assert.deepEqual(kept, { local: [], pages: [] }, "nothing of the account stays on the device");
+
+    for (let i = 0; i < 2; i++) {
+      await page.goBack();
+      await page.waitForLoadState();
+      const html = await page.content();
+      for (const name of names) assert.ok(!html.includes(name), `back #${i + 1} shows no ${name}`);
+      assert.match(new URL(page.url()).pathname, /^\/sign-in$/, "back lands on sign-in");
+    }
+    await context.close();
+  });
+});
+
+describe("offline", () => {
+  test("signed in once, the app reopens with no signal behind the PIN", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.chair", "1357");
+    await waitForActiveServiceWorker(page);
+    // Load home once under the worker's control, so it keeps the page for offline use.
+    await page.reload();
+    await waitForHydration(page);
+    await until(
+      () => page.evaluate(async () => (await caches.keys()).some((k) => k.startsWith("zq-pages-"))),
+      "the worker kept the home page",
+    );
+    await page.close();
+
+    await context.setOffline(true);
+    const reopened = await context.newPage();
+    await reopened.goto(server.url);
+    await waitForHydration(reopened);
+    await reopened.waitForSelector("#unlock-form");
+    assert.equal(await reopened.isVisible("main h1"), false, "the app is hidden behind the lock");
+
+    await reopened.fill("#unlock-pin", "0000");
+    await reopened.click("#unlock-form button[type=submit]");
+    await reopened.waitForSelector('#unlock-form [role="alert"]');
+    assert.match(await reopened.textContent('#unlock-form [role="alert"]'), /Неверный PIN-код\. Осталось попыток: 4/);
+
+    await reopened.fill("#unlock-pin", "1357");
+    await reopened.click("#unlock-form button[type=submit]");
+    await reopened.waitForSelector("#unlock-form", { state: "detached" });
+    assert.equal(await reopened.isVisible("main h1"), true);
+    assert.match(await reopened.textContent("#account-link"), /Демо Председатель совета/);
+    await reopened.waitForSelector('.network[data-online="false"]');
+    await context.close();
+  });
+
+  test("after inactivity the PIN is asked again", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.elder", "8642");
+    assert.equal(await page.isVisible("#unlock-form"), false);
+    // Pretend the last touch was 6 minutes ago; the watcher checks every 15 s.
+    await page.evaluate(() => localStorage.setItem("zq.last_active", String(Date.now() - 6 * 60 * 1000)));
+    await page.waitForSelector("#unlock-form", { timeout: 20_000 });
+    await page.fill("#unlock-pin", "8642");
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#unlock-form", { state: "detached" });
+    await context.close();
+  });
+});
