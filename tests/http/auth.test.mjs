@@ -381,3 +381,61 @@ describe("persons of attention", () => {
     for (const p of persons) assert.ok(!log.includes(p.name), `no name of a person (${p.id})`);
   });
 });
+
+describe("the access matrix over HTTP", () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server.dispose());
+
+  const ROLES = ["demo.admin", "demo.coordinator", "demo.supervisor", "demo.inspector", "demo.chair", "demo.elder", "demo.akimat"];
+  // Expected answer per role, in the order of ROLES. "n" = 200 with the council hidden.
+  const TABLE = [
+    ["list persons", (ids) => ["list_persons", {}], [403, 200, 200, 200, 200, 200, 403]],
+    ["read a person of Сепе", (ids) => ["get_person", { id: ids.sepePerson }], [404, 200, 200, 200, 404, 404, 404]],
+    ["read a person of Максимовка (another district)", (ids) => ["get_person", { id: ids.farPerson }], [404, 200, 404, 404, 404, 404, 404]],
+    ["read the audit trail", () => ["list_audit", { "filter[login]": "" }], [200, 200, 200, 403, 403, 403, 403]],
+    ["list accounts", () => ["admin/list_accounts", {}], [200, 403, 403, 403, 403, 403, 403]],
+    ["reset a password", (ids) => ["admin/reset_password", { account_id: ids.elder, new_password: "matrix password 1" }], [200, 403, 403, 403, 403, 403, 403]],
+    ["read Шуйское's council", (ids) => ["get_village", { id: ids.shuiskoe }], [200, 200, 200, 200, 200, 200, "n"]],
+    ["read Максимовка's council", (ids) => ["get_village", { id: ids.maksimovka }], [200, 200, "n", "n", "n", "n", "n"]],
+  ];
+
+  test(`${ROLES.length} roles × ${TABLE.length} requests answer as the policy says, refusals audited`, async () => {
+    const one = (sql) => sqlite(server.database, sql)[0][0];
+    const ids = {
+      sepePerson: one("SELECT p.id FROM persons p JOIN villages v ON v.id = p.village_id WHERE v.name_ru = 'Сепе'"),
+      farPerson: one("SELECT p.id FROM persons p JOIN villages v ON v.id = p.village_id WHERE v.name_ru = 'Максимовка'"),
+      shuiskoe: one("SELECT id FROM villages WHERE name_ru = 'Шуйское'"),
+      maksimovka: one("SELECT id FROM villages WHERE name_ru = 'Максимовка'"),
+      elder: one("SELECT id FROM accounts WHERE login = 'demo.elder'"),
+    };
+    const cookies = {};
+    for (const login of ROLES) cookies[login] = await signIn(server.url, login);
+    const deniedBefore = one("SELECT COUNT(*) FROM audit_events WHERE entity = 'person' AND outcome = 'denied'");
+    let personRefusals = 0;
+    const mismatches = [];
+    for (const [what, request, expected] of TABLE) {
+      for (const [i, login] of ROLES.entries()) {
+        const [name, fields] = request(ids);
+        const res = await callFn(server.url, name, fields, { cookie: cookies[login] });
+        const body = await res.text();
+        let got = res.status;
+        if (name === "get_village" && got === 200) got = JSON.parse(body).council_members.length > 0 ? 200 : "n";
+        if (got !== expected[i]) mismatches.push(`${login} / ${what}: expected ${expected[i]}, got ${got}`);
+        if (res.status >= 400) assert.doesNotMatch(body, /Демо (Ермек|Руслан|семья)/, `${login} / ${what}: no data in a refusal`);
+        if (name === "get_person" && res.status === 404) personRefusals++;
+        if (name === "admin/reset_password" && res.status === 200) {
+          // Put the elder's password back for the rows after this one.
+          await callFn(server.url, name, { account_id: ids.elder, new_password: "demo-zq-2026" }, { cookie: cookies[login] });
+          cookies["demo.elder"] = await signIn(server.url, "demo.elder");
+        }
+      }
+    }
+    assert.deepEqual(mismatches, []);
+    const deniedAfter = one("SELECT COUNT(*) FROM audit_events WHERE entity = 'person' AND outcome = 'denied'");
+    // Each refused read of one person is audited (the two refused lists too).
+    assert.equal(deniedAfter - deniedBefore, personRefusals + 2);
+  });
+});

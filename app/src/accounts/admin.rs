@@ -72,22 +72,25 @@ mod server {
         }
     }
 
+    #[derive(sqlx::FromRow)]
+    struct AccountRow {
+        id: String,
+        login: String,
+        display_name: String,
+        role: String,
+        scope_kind: String,
+        district: Option<String>,
+        villages: Option<String>,
+        disabled: bool,
+    }
+
     pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
         admin(Action::List)?;
         let pool = crate::db::pool()?;
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            bool,
-        )> = sqlx::query_as(
-            "SELECT a.id, a.login, a.display_name, a.role, a.scope_kind, d.name_ru, \
+        let rows: Vec<AccountRow> = sqlx::query_as(
+            "SELECT a.id, a.login, a.display_name, a.role, a.scope_kind, d.name_ru AS district, \
                  (SELECT group_concat(v.name_ru, ', ') FROM account_villages av \
-                  JOIN villages v ON v.id = av.village_id WHERE av.account_id = a.id), \
+                  JOIN villages v ON v.id = av.village_id WHERE av.account_id = a.id) AS villages, \
                  a.disabled FROM accounts a LEFT JOIN districts d ON d.id = a.district_id \
                  ORDER BY a.login",
         )
@@ -95,23 +98,21 @@ mod server {
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(
-                |(id, login, display_name, role, scope_kind, district, villages, disabled)| {
-                    let scope = match scope_kind.as_str() {
-                        "region" => "region".to_owned(),
-                        "district" => district.unwrap_or_default(),
-                        _ => villages.unwrap_or_default(),
-                    };
-                    Some(AccountSummary {
-                        id,
-                        login,
-                        display_name,
-                        role: Role::parse(&role).ok()?,
-                        scope,
-                        disabled,
-                    })
-                },
-            )
+            .filter_map(|row| {
+                let scope = match row.scope_kind.as_str() {
+                    "region" => "region".to_owned(),
+                    "district" => row.district.unwrap_or_default(),
+                    _ => row.villages.unwrap_or_default(),
+                };
+                Some(AccountSummary {
+                    id: row.id,
+                    login: row.login,
+                    display_name: row.display_name,
+                    role: Role::parse(&row.role).ok()?,
+                    scope,
+                    disabled: row.disabled,
+                })
+            })
             .collect())
     }
 

@@ -239,8 +239,13 @@ mod server {
         let id = uuid::Uuid::now_v7().to_string();
         let label = use_context::<http::request::Parts>()
             .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
-            .and_then(|agent| agent.to_str().ok().map(|s| s.chars().take(120).collect()))
-            .unwrap_or_else(String::new);
+            .and_then(|agent| {
+                agent
+                    .to_str()
+                    .ok()
+                    .map(|s| s.chars().take(120).collect::<String>())
+            })
+            .unwrap_or_default();
         sqlx::query(
             "INSERT INTO devices (id, account_id, label, created_at) VALUES ($1, $2, $3, $4)",
         )

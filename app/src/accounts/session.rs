@@ -192,21 +192,31 @@ pub async fn load_account(
     pool: &SqlitePool,
     account_id: &str,
 ) -> Result<Option<AccountRecord>, sqlx::Error> {
-    let row: Option<(
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        login: String,
+        display_name: String,
+        role: String,
+        district_id: Option<String>,
+        scope_kind: String,
+        member_id: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT login, display_name, role, district_id, scope_kind, member_id \
-             FROM accounts WHERE id = $1 AND disabled = 0",
+         FROM accounts WHERE id = $1 AND disabled = 0",
     )
     .bind(account_id)
     .fetch_optional(pool)
     .await?;
-    let Some((login, display_name, role, district_id, scope_kind, member_id)) = row else {
+    let Some(Row {
+        login,
+        display_name,
+        role,
+        district_id,
+        scope_kind,
+        member_id,
+    }) = row
+    else {
         return Ok(None);
     };
     let Ok(role) = Role::parse(&role) else {

@@ -90,8 +90,8 @@ pub async fn list<'e>(
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
     let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-        "SELECT e.at, a.login, e.device_id, e.action, e.entity, e.record_id, e.village_id, \
-         e.outcome = 'allowed' FROM audit_events e LEFT JOIN accounts a ON a.id = e.account_id \
+        "SELECT e.at, a.login AS account_login, e.device_id, e.action, e.entity, e.record_id, \
+         e.village_id, e.outcome = 'allowed' AS allowed FROM audit_events e LEFT JOIN accounts a ON a.id = e.account_id \
          LEFT JOIN villages v ON v.id = e.village_id WHERE 1 = 1",
     );
     match scope {
@@ -135,31 +135,5 @@ pub async fn list<'e>(
     query
         .push(" ORDER BY e.at DESC, e.id DESC LIMIT ")
         .push_bind(limit);
-    let rows: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        bool,
-    )> = query.build_query_as().fetch_all(executor).await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(at, account_login, device_id, action, entity, record_id, village_id, allowed)| {
-                AuditRow {
-                    at,
-                    account_login,
-                    device_id,
-                    action,
-                    entity,
-                    record_id,
-                    village_id,
-                    allowed,
-                }
-            },
-        )
-        .collect())
+    query.build_query_as().fetch_all(executor).await
 }

@@ -55,6 +55,7 @@ impl crate::stored::StoredEnum for AuditAction {
 
 /// One line of the audit view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRow {
     pub at: String,
     pub account_login: Option<String>,

@@ -354,6 +354,7 @@ mod tests {
                 ru: district.into(),
                 kk: None,
             },
+            district_id: district.into(),
             status: ProgramStatus::Joined,
         }
     }
