@@ -37,5 +37,38 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       assert.deepEqual(await violations(page), [], "village page");
       await context.close();
     });
+
+    test(`sign-in, PIN, account, persons, audit and admin pages pass axe at ${width} width in ${language}`, async () => {
+      const { server, browser } = env;
+      const anonymous = await newContext(browser, { viewport, bypassCSP: true });
+      await anonymous.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
+      const signInPage = await anonymous.newPage();
+      await signInPage.goto(`${server.url}/sign-in`);
+      await waitForHydration(signInPage);
+      assert.deepEqual(await violations(signInPage), [], "sign-in page");
+      await anonymous.close();
+
+      const context = await newContext(browser, { viewport, bypassCSP: true, signInAs: { url: server.url, login: "demo.admin" } });
+      await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
+      const page = await context.newPage();
+      for (const path of ["/pin", "/account", "/audit", "/admin/accounts"]) {
+        await page.goto(server.url + path);
+        await waitForHydration(page);
+        assert.deepEqual(await violations(page), [], `${path} page`);
+      }
+      await context.close();
+
+      const inspector = await newContext(browser, { viewport, bypassCSP: true, signInAs: { url: server.url, login: "demo.inspector" } });
+      await inspector.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
+      const persons = await inspector.newPage();
+      await persons.goto(`${server.url}/persons`);
+      await waitForHydration(persons);
+      assert.deepEqual(await violations(persons), [], "persons page");
+      await persons.goto(server.url + (await persons.locator("#persons a").first().getAttribute("href")));
+      await waitForHydration(persons);
+      await persons.waitForSelector("#person-name");
+      assert.deepEqual(await violations(persons), [], "person page");
+      await inspector.close();
+    });
   }
 }

@@ -62,9 +62,10 @@ pub fn AuditPage() -> impl IntoView {
                 match rows.await {
                     Ok(rows) if rows.is_empty() => view! { <p>{t!(i18n, audit.empty)}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <div class="table-scroll">
+                        // Focusable, so the table can be scrolled sideways from the keyboard.
+                        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="audit-caption">
                             <table id="audit-table">
-                                <caption>{t!(i18n, audit.caption)}</caption>
+                                <caption id="audit-caption">{t!(i18n, audit.caption)}</caption>
                                 <thead>
                                     <tr>
                                         <th scope="col">{t!(i18n, audit.when)}</th>
