@@ -146,6 +146,31 @@ describe("the app shell in Chromium", () => {
         assert.ok(c.text.length > 0, `${c.tag} has an accessible label`);
       }
       await context.close();
+
+      // The forms: every field and button as tall as a finger, and labelled.
+      const admin = await newContext(browser, { viewport, signInAs: { url: server.url, login: "demo.admin" } });
+      const forms = await admin.newPage();
+      for (const path of ["/account", "/admin/accounts", "/audit"]) {
+        await forms.goto(server.url + path);
+        await waitForHydration(forms);
+        const wide = await forms.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
+        const fields = await forms.$$eval("main button, main select, main input:not([type=checkbox])", (elements) =>
+          elements
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => {
+              const box = el.getBoundingClientRect();
+              const label = (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) || el.textContent;
+              return { tag: el.tagName, id: el.id, text: (label || "").trim(), height: box.height };
+            }),
+        );
+        assert.ok(fields.length >= 3, `${path} has its form`);
+        for (const f of fields) {
+          assert.ok(f.height >= 44, `${path}: ${f.tag}#${f.id} is ${f.height}px tall at ${viewport.width}px`);
+          assert.ok(f.text.length > 0, `${path}: ${f.tag}#${f.id} has a label`);
+        }
+      }
+      await admin.close();
     }
   });
 });
