@@ -59,7 +59,19 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                 view! {
                                     <A href="/account" attr:class="account-link" attr:id="account-link">
                                         <span class="sr-only">{t!(i18n, account.title)} ": "</span>
-                                        {p.display_name}
+                                        <svg
+                                            class="account-icon"
+                                            aria-hidden="true"
+                                            viewBox="0 0 24 24"
+                                            width="26"
+                                            height="26"
+                                        >
+                                            <circle cx="12" cy="8" r="4.5" fill="currentColor" />
+                                            <path d="M3 22c0-5 4-8 9-8s9 3 9 8z" fill="currentColor" />
+                                        </svg>
+                                        // On a phone the name is for screen readers only: the
+                                        // brand needs the room.
+                                        <span class="account-name">{p.display_name}</span>
                                     </A>
                                 }
                             })
