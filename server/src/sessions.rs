@@ -55,7 +55,7 @@ pub async fn layer(
         .headers()
         .get(header::COOKIE)
         .and_then(|value| value.to_str().ok())
-        .and_then(|cookies| session::read_cookie(cookies, session::SESSION_COOKIE))
+        .and_then(|cookies| session::read_cookie(cookies, settings.session_cookie()))
         .filter(|token| !token.is_empty())
         .map(str::to_owned);
     let mut invalid = None;
@@ -91,7 +91,7 @@ pub async fn layer(
 
     if invalid.is_some() {
         let gone = session::cookie(
-            session::SESSION_COOKIE,
+            settings.session_cookie(),
             "",
             Some(0),
             settings.secure_cookies,

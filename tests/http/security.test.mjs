@@ -1,7 +1,7 @@
 // Security headers, cross-site write refusal (CSRF) and the body size limit, over HTTP.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { signedInFetch, startServer } from "../support/server.mjs";
+import { callFn, DEMO_PASSWORD, signedInFetch, startServer } from "../support/server.mjs";
 
 describe("protections on every response", () => {
   let server;
@@ -87,11 +87,18 @@ describe("protections on every response", () => {
   });
 });
 
-test("behind HTTPS (--https true) responses carry HSTS", async () => {
+test("behind HTTPS (--https true) responses carry HSTS and the session cookie is __Host- and Secure", async () => {
   const server = await startServer({ args: ["--https", "true"] });
   try {
     const res = await fetch(`${server.url}/sign-in`);
     assert.match(res.headers.get("strict-transport-security"), /max-age=31536000/);
+    const signedIn = await callFn(server.url, "sign_in", { login: "demo.inspector", password: DEMO_PASSWORD });
+    assert.equal(signedIn.status, 200);
+    const session = signedIn.headers.getSetCookie().find((c) => c.startsWith("__Host-zq_session="));
+    assert.match(session, /; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+    assert.ok(!/Domain=/i.test(session));
+    const cookie = session.split(";")[0];
+    assert.equal((await fetch(`${server.url}/persons`, { headers: { cookie }, redirect: "manual" })).status, 200);
   } finally {
     await server.dispose();
   }

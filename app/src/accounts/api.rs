@@ -177,13 +177,13 @@ mod server {
         throttle::clear(&pool, &account_key).await?;
 
         // A session cookie the browser still had is ended: sign-in always starts a new one.
-        if let Some(old) = request_cookie(session::SESSION_COOKIE) {
+        if let Some(old) = request_cookie(settings.session_cookie()) {
             session::end(&pool, &session::hash_token(&old)).await?;
         }
         let device_id = known_device(&pool, &account_id).await?;
         let token = session::start(&pool, &account_id, &device_id, now).await?;
         set_cookie(session::cookie(
-            session::SESSION_COOKIE,
+            settings.session_cookie(),
             &token,
             Some(settings.absolute_timeout_secs),
             settings.secure_cookies,
@@ -270,7 +270,7 @@ mod server {
             .await?;
         }
         set_cookie(session::cookie(
-            session::SESSION_COOKIE,
+            settings.session_cookie(),
             "",
             Some(0),
             settings.secure_cookies,

@@ -8,6 +8,9 @@ use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
 pub const SESSION_COOKIE: &str = "zq_session";
+/// Over HTTPS the session cookie carries the `__Host-` prefix: browsers then accept it only
+/// with `Secure`, `Path=/` and no `Domain`, so no other host can set or shadow it (ASVS 3.4.4).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-zq_session";
 /// Names this browser as a device of the account, across sessions, for the audit trail and
 /// (later) sync. Not a secret: knowing it grants nothing without a session.
 pub const DEVICE_COOKIE: &str = "zq_device";
@@ -27,6 +30,17 @@ pub struct AuthSettings {
     pub lockout_secs: i64,
     /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy).
     pub behind_proxy: bool,
+}
+
+impl AuthSettings {
+    /// The session cookie's name for this site.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
 }
 
 impl Default for AuthSettings {
