@@ -6,8 +6,39 @@ use crate::i18n::*;
 use crate::shell::ErrorNotice;
 use crate::stored::StoredEnum;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+
+/// The translated name of an audit action (its stored code if unknown).
+fn action_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    let Ok(action) = AuditAction::parse(code) else {
+        return code.to_owned();
+    };
+    match action {
+        AuditAction::List => t_string!(i18n, audit_actions.list),
+        AuditAction::Read => t_string!(i18n, audit_actions.read),
+        AuditAction::Create => t_string!(i18n, audit_actions.create),
+        AuditAction::Update => t_string!(i18n, audit_actions.update),
+        AuditAction::SignIn => t_string!(i18n, audit_actions.sign_in),
+        AuditAction::SignInFailed => t_string!(i18n, audit_actions.sign_in_failed),
+        AuditAction::SignOut => t_string!(i18n, audit_actions.sign_out),
+        AuditAction::PasswordChanged => t_string!(i18n, audit_actions.password_changed),
+        AuditAction::PasswordReset => t_string!(i18n, audit_actions.password_reset),
+        AuditAction::AccountDisabled => t_string!(i18n, audit_actions.account_disabled),
+        AuditAction::AccountEnabled => t_string!(i18n, audit_actions.account_enabled),
+    }
+    .to_owned()
+}
+
+/// The translated name of an audited record kind.
+fn entity_label(i18n: I18nContext<Locale>, entity: &str) -> String {
+    match entity {
+        "person" => t_string!(i18n, nav.persons).to_owned(),
+        "account" => t_string!(i18n, audit.accounts).to_owned(),
+        other => other.to_owned(),
+    }
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -44,7 +75,13 @@ pub fn AuditPage() -> impl IntoView {
                 <option value="">{t!(i18n, audit.any)}</option>
                 {AuditAction::ALL
                     .iter()
-                    .map(|&action| view! { <option value=action.as_str()>{action.as_str()}</option> })
+                    .map(|&action| {
+                        view! {
+                            <option value=action.as_str()>
+                                {move || action_label(i18n, action.as_str())}
+                            </option>
+                        }
+                    })
                     .collect_view()}
             </select>
             <label for="audit-from">{t!(i18n, audit.from)}</label>
@@ -87,8 +124,8 @@ pub fn AuditPage() -> impl IntoView {
                                                 <tr class:denied=!allowed data-action=action data-outcome=if allowed { "allowed" } else { "denied" }>
                                                     <td>{row.at.chars().take(19).collect::<String>().replace('T', " ")}</td>
                                                     <td>{row.account_login.unwrap_or_else(|| "—".into())}</td>
-                                                    <td>{row.action}</td>
-                                                    <td>{row.entity}</td>
+                                                    <td>{move || action_label(i18n, &row.action)}</td>
+                                                    <td>{move || entity_label(i18n, &row.entity)}</td>
                                                     <td class="id">{row.record_id.unwrap_or_default()}</td>
                                                     <td class="id">{row.device_id.unwrap_or_default()}</td>
                                                     <td>
