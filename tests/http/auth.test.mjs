@@ -54,6 +54,10 @@ describe("signing in and out", () => {
     assert.equal(setCookie(wrong, "zq_session"), undefined, "no session cookie");
     const failures = sqlite(server.database, "SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in_failed'");
     assert.ok(failures[0][0] >= 2);
+    const junk = await callFn(server.url, "sign_in", { login: "Ж".repeat(5000), password: "x" });
+    assert.equal(junk.status, 401);
+    const [[longest]] = sqlite(server.database, "SELECT MAX(length(key)) FROM login_throttle");
+    assert.ok(longest <= "address:".length + 64, `throttle keys stay short (${longest})`);
   });
 
   test("sign-out ends the session on the server: the old cookie opens nothing afterwards", async () => {

@@ -104,15 +104,16 @@ mod server {
         let pool = crate::db::pool()?;
         let settings = settings();
         let now = session::now_secs();
+        // A login that cannot exist is still counted (per address too), under at most 64
+        // characters of it, so junk cannot grow the throttle table without bound.
         let login = Login::parse(&login)
             .map(|login| login.as_str().to_owned())
-            .unwrap_or_else(|_| login.trim().to_lowercase());
+            .unwrap_or_else(|_| login.trim().to_lowercase().chars().take(64).collect());
         let account_key = throttle::account_key(&login);
         let address_key = throttle::address_key(&client_address());
 
-        let wait = [&account_key, &address_key].into_iter();
         let mut longest = None;
-        for key in wait {
+        for key in [&account_key, &address_key] {
             let locked = throttle::locked_for(throttle::load(&pool, key).await?, now);
             longest = longest.max(locked);
         }
