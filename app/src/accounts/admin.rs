@@ -144,10 +144,7 @@ mod server {
         };
         let new_password =
             NewPassword::parse(&form.password).map_err(|e| AppError::from(e).respond())?;
-        let hash = tokio::task::spawn_blocking(move || password::hash(new_password.expose()))
-            .await
-            .map_err(|_| AppError::Internal.respond())?
-            .map_err(|_| AppError::Internal.respond())?;
+        let hash = password::hash_off_thread(new_password.expose().to_owned()).await?;
 
         // All or nothing: the account, its villages and the audit line.
         let mut tx = pool.begin().await?;
@@ -251,10 +248,7 @@ mod server {
         let pool = crate::db::pool()?;
         let new_password =
             NewPassword::parse(&new_password).map_err(|e| AppError::from(e).respond())?;
-        let hash = tokio::task::spawn_blocking(move || password::hash(new_password.expose()))
-            .await
-            .map_err(|_| AppError::Internal.respond())?
-            .map_err(|_| AppError::Internal.respond())?;
+        let hash = password::hash_off_thread(new_password.expose().to_owned()).await?;
         let mut tx = pool.begin().await?;
         let changed = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(&hash)

@@ -17,6 +17,16 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
         .to_string())
 }
 
+/// `hash` on a blocking thread (argon2 takes a noticeable moment on purpose; the async
+/// workers keep serving meanwhile).
+pub async fn hash_off_thread(password: String) -> Result<String, crate::errors::AppError> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| crate::errors::AppError::Internal.respond())
+}
+
 /// True when `password` matches the stored hash; a malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)

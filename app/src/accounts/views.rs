@@ -46,6 +46,17 @@ fn load_page(path: &str) {
     let _ = window().location().assign(path);
 }
 
+/// Ends the session on the server, wipes this device and shows the sign-in page (replacing
+/// the current history entry). Offline the server cannot be told; the session then ends by
+/// its timeouts, and this device forgets everything now either way.
+fn sign_out_and_wipe() {
+    leptos::task::spawn_local(async move {
+        let _ = sign_out().await;
+        device::wipe().await;
+        let _ = window().location().replace("/sign-in");
+    });
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -170,13 +181,7 @@ pub fn AccountPage() -> impl IntoView {
     let signing_out = RwSignal::new(false);
     let sign_out_now = move |_| {
         signing_out.set(true);
-        leptos::task::spawn_local(async move {
-            // Offline the server cannot be told; the session then ends by its timeouts, and
-            // this device forgets everything now either way.
-            let _ = sign_out().await;
-            device::wipe().await;
-            let _ = window().location().replace("/sign-in");
-        });
+        sign_out_and_wipe();
     };
     view! {
         <h1>{t!(i18n, account.title)}</h1>
@@ -294,22 +299,10 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
                     t_string!(i18n, pin.wrong, left = attempts_left).to_string(),
                 ));
             }
-            PinCheck::Wiped => {
-                leptos::task::spawn_local(async move {
-                    let _ = sign_out().await;
-                    device::wipe().await;
-                    let _ = window().location().replace("/sign-in");
-                });
-            }
+            PinCheck::Wiped => sign_out_and_wipe(),
         }
     };
-    let forget = move |_| {
-        leptos::task::spawn_local(async move {
-            let _ = sign_out().await;
-            device::wipe().await;
-            let _ = window().location().replace("/sign-in");
-        });
-    };
+    let forget = move |_| sign_out_and_wipe();
     view! {
         <Show when=move || locked.get()>
             <div class="pin-lock" role="dialog" aria-modal="true" aria-labelledby="pin-lock-title">
