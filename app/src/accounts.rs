@@ -10,6 +10,8 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod throttle;
 mod types;
 mod views;
@@ -32,12 +34,4 @@ pub fn session_account() -> Option<session::SignedIn> {
 #[cfg(feature = "ssr")]
 pub fn signed_in() -> Result<session::SignedIn, crate::errors::AppError> {
     session_account().ok_or_else(|| crate::errors::AppError::SignInRequired.respond())
-}
-
-/// The current time as stored in record columns.
-#[cfg(feature = "ssr")]
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("a UTC time always formats as RFC 3339")
 }

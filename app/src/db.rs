@@ -6,6 +6,18 @@ use crate::errors::AppError;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
+/// A new record id: a UUIDv7, so ids sort by creation time (DESIGN §4).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The current time as record columns store it (RFC 3339, UTC).
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("a UTC time always formats as RFC 3339")
+}
+
 /// The request's database pool.
 pub fn pool() -> Result<SqlitePool, AppError> {
     use_context::<SqlitePool>().ok_or_else(|| {

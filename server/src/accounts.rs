@@ -1,5 +1,6 @@
 //! Accounts on the server: creating the first admin of an empty database.
-use app::access::Role;
+use app::access::{Role, Scope};
+use app::accounts::store::{self, InsertError, NewAccountRow};
 use app::accounts::{AccountFieldError, Login, NewPassword};
 use app::stored::StoredEnum;
 use sqlx::SqlitePool;
@@ -40,26 +41,21 @@ pub async fn create_first_admin(
     if admins > 0 {
         return Err(CreateAdminError::AdminExists);
     }
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE login = $1)")
-        .bind(login.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-    if taken {
-        return Err(CreateAdminError::LoginTaken(login.as_str().to_owned()));
-    }
-    let id = crate::seed::new_id();
-    sqlx::query(
-        "INSERT INTO accounts (id, login, display_name, role, scope_kind, language, \
-         password_hash, created_at, demo) VALUES ($1, $2, $3, $4, 'region', 'ru', $5, $6, 0)",
+    let id = store::insert(
+        &mut tx,
+        NewAccountRow {
+            login: &login,
+            display_name: display_name.trim(),
+            role: Role::Admin,
+            scope: &Scope::Region,
+            password_hash: &hash,
+        },
     )
-    .bind(&id)
-    .bind(login.as_str())
-    .bind(display_name.trim())
-    .bind(Role::Admin.as_str())
-    .bind(&hash)
-    .bind(crate::seed::now_rfc3339())
-    .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|error| match error {
+        InsertError::Database(error) => CreateAdminError::Database(error),
+        _ => CreateAdminError::LoginTaken(login.as_str().to_owned()),
+    })?;
     tx.commit().await?;
     Ok(id)
 }

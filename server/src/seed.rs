@@ -5,8 +5,6 @@ mod demo;
 mod places;
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 pub use places::{ProgramPlaces, PLACES_JSON};
 
@@ -59,12 +57,4 @@ where
     Ok(())
 }
 
-pub fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .expect("a UTC time always formats as RFC 3339")
-}
-
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
+pub use app::db::{new_id, now_rfc3339};

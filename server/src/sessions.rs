@@ -1,4 +1,4 @@
-//! The session layer: for every request, finds the account behind the session cookie (and the
+//! The session layer: for every page and API request, finds the account behind the session cookie (and the
 //! client's address) and hands them to the app in the request's extensions. Pages other than
 //! sign-in need a session: without one the browser is sent to sign in, with the page to come
 //! back to. Pages are `no-store`, so after sign-out the back button cannot show a private page
@@ -48,6 +48,13 @@ pub async fn layer(
     mut request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path().to_owned();
+    let page = is_page(&path);
+    // Build files, icons, the manifest and the worker are the same for everybody: no session
+    // lookup (two queries) for each of them.
+    if !page && !path.starts_with("/api/") {
+        return next.run(request).await;
+    }
     let address = client_address(&request, &settings);
     request.extensions_mut().insert(ClientAddress(address));
 
@@ -72,8 +79,6 @@ pub async fn layer(
         }
     }
     let signed_in = request.extensions().get::<session::SignedIn>().is_some();
-    let path = request.uri().path().to_owned();
-    let page = is_page(&path);
     let navigation = matches!(*request.method(), Method::GET | Method::HEAD);
 
     let mut response = if page && navigation && !signed_in && !PUBLIC_PAGES.contains(&path.as_str())
@@ -100,11 +105,9 @@ pub async fn layer(
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    if page || path.starts_with("/api/") {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -49,9 +49,10 @@ pub async fn reset_password(account_id: String, new_password: String) -> Result<
 mod server {
     use super::super::fields::{Login, NewPassword};
     use super::super::session::{self, SignedIn};
+    use super::super::store::{self, InsertError, NewAccountRow};
     use super::super::{password, signed_in};
     use super::{AccountSummary, NewAccount};
-    use crate::access::{can, Action, RecordKind, Role, Target};
+    use crate::access::{can, Action, RecordKind, Role, Scope, Target};
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
     use crate::errors::{refuse, AppError};
@@ -134,12 +135,11 @@ mod server {
             .filter(|id| !id.is_empty())
             .map(str::to_owned)
             .collect();
-        let (scope_kind, district_id) = match form.scope.as_str() {
-            "region" => ("region", None),
-            "district" if !form.district_id.trim().is_empty() => {
-                ("district", Some(form.district_id.trim().to_owned()))
-            }
-            "villages" if !villages.is_empty() => ("villages", None),
+        let district = form.district_id.trim();
+        let scope = match form.scope.as_str() {
+            "region" => Scope::Region,
+            "district" if !district.is_empty() => Scope::District(district.to_owned()),
+            "villages" if !villages.is_empty() => Scope::Villages(villages),
             _ => return refuse(AppError::InvalidField("scope".into())),
         };
         let new_password =
@@ -148,58 +148,24 @@ mod server {
 
         // All or nothing: the account, its villages and the audit line.
         let mut tx = pool.begin().await?;
-        let taken: bool =
-            sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE login = $1)")
-                .bind(login.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
-        if taken {
-            return refuse(AppError::LoginTaken);
-        }
-        if let Some(district) = &district_id {
-            let known: bool =
-                sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM districts WHERE id = $1)")
-                    .bind(district)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if !known {
-                return refuse(AppError::InvalidField("district_id".into()));
+        let row = NewAccountRow {
+            login: &login,
+            display_name: &display_name,
+            role,
+            scope: &scope,
+            password_hash: &hash,
+        };
+        let id = match store::insert(&mut tx, row).await {
+            Ok(id) => id,
+            Err(InsertError::LoginTaken) => return refuse(AppError::LoginTaken),
+            Err(InsertError::UnknownDistrict) => {
+                return refuse(AppError::InvalidField("district_id".into()))
             }
-        }
-        let id = uuid::Uuid::now_v7().to_string();
-        sqlx::query(
-            "INSERT INTO accounts (id, login, display_name, role, scope_kind, district_id, \
-             language, password_hash, created_at, demo) VALUES ($1, $2, $3, $4, $5, $6, 'ru', $7, $8, 0)",
-        )
-        .bind(&id)
-        .bind(login.as_str())
-        .bind(&display_name)
-        .bind(role.as_str())
-        .bind(scope_kind)
-        .bind(&district_id)
-        .bind(&hash)
-        .bind(super::super::now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        if scope_kind == "villages" {
-            for village in &villages {
-                let known: bool =
-                    sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM villages WHERE id = $1)")
-                        .bind(village)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                if !known {
-                    return refuse(AppError::InvalidField("village_ids".into()));
-                }
-                sqlx::query(
-                    "INSERT INTO account_villages (account_id, village_id) VALUES ($1, $2)",
-                )
-                .bind(&id)
-                .bind(village)
-                .execute(&mut *tx)
-                .await?;
+            Err(InsertError::UnknownVillage) => {
+                return refuse(AppError::InvalidField("village_ids".into()))
             }
-        }
+            Err(InsertError::Database(error)) => return Err(error.into()),
+        };
         audit::record(
             &mut *tx,
             Entry::by(&who, AuditAction::Create, "account").record(&id),

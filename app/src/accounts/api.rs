@@ -237,7 +237,7 @@ mod server {
                 return Ok(id);
             }
         }
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = crate::db::new_id();
         let label = use_context::<http::request::Parts>()
             .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
             .and_then(|agent| {
@@ -253,7 +253,7 @@ mod server {
         .bind(&id)
         .bind(account_id)
         .bind(label)
-        .bind(super::super::now_rfc3339())
+        .bind(crate::db::now_rfc3339())
         .execute(pool)
         .await?;
         Ok(id)
