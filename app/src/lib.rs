@@ -16,11 +16,16 @@ pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod errors;
+pub mod events;
+pub mod fields;
 mod http_status;
 pub mod persons;
 pub mod places;
+pub mod proposals;
 pub mod refusals;
 pub mod shell;
 pub mod stored;
+pub mod sync;
+pub mod tasks;
 
 pub use shell::{shell, App, AssetLinks, LANGUAGE_COOKIE};

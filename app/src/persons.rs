@@ -2,7 +2,7 @@
 //! access policy, and every read is audited — allowed or refused.
 mod api;
 #[cfg(feature = "ssr")]
-mod store;
+pub mod store;
 mod types;
 mod views;
 

@@ -56,6 +56,17 @@ pub struct Config {
     #[arg(long, env = "ZQ_BEHIND_PROXY", default_value_t = false, action = ArgAction::Set)]
     pub behind_proxy: bool,
 
+    /// Deleted records are remembered (as tombstones for devices to pull) this many days;
+    /// a device that has not synced for longer starts its copy again from nothing.
+    #[arg(long, env = "ZQ_TOMBSTONE_DAYS", default_value_t = 180)]
+    pub tombstone_days: u32,
+
+    /// Holds every sync push open this many milliseconds before it commits. 0 in real use;
+    /// tests set it to kill the server in the middle of a push, benchmarks to model a slow
+    /// disk.
+    #[arg(long, env = "ZQ_SYNC_PUSH_HOLD_MS", default_value_t = 0)]
+    pub sync_push_hold_ms: u64,
+
     /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
     #[arg(long, env = "ZQ_LOG", default_value = "info")]
     pub log_level: String,

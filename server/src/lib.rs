@@ -8,6 +8,7 @@ pub mod security;
 pub mod seed;
 pub mod sessions;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;
 
 pub use config::Config;

@@ -5,6 +5,7 @@ use crate::pwa::BuildAssets;
 use crate::security;
 use crate::seed::{self, SeedError};
 use crate::sessions;
+use crate::sync;
 use app::accounts::session::AuthSettings;
 use app::{shell, App, AssetLinks};
 use axum::extract::Request;
@@ -33,6 +34,8 @@ pub enum StartupError {
     Database(#[from] DbError),
     #[error(transparent)]
     Seed(#[from] SeedError),
+    #[error("cannot drop old tombstones: {0}")]
+    Prune(#[source] sqlx::Error),
     #[error("the Leptos settings in the environment are invalid: {0}")]
     Leptos(String),
     #[error("cannot listen on {0}: {1}")]
@@ -51,6 +54,12 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let pool = db::connect(&config.database).await?;
         seed::load(&pool, config.demo_data).await?;
+        let pruned = app::sync::server::prune_tombstones(&pool, config.tombstone_days)
+            .await
+            .map_err(StartupError::Prune)?;
+        if pruned > 0 {
+            tracing::info!(pruned, "old tombstones dropped");
+        }
 
         let mut options = get_configuration(None)
             .map_err(|e| StartupError::Leptos(e.to_string()))?
@@ -68,6 +77,7 @@ impl Application {
             assets,
             config.https,
             config.auth_settings(),
+            std::time::Duration::from_millis(config.sync_push_hold_ms),
         );
         Ok(Self {
             listener,
@@ -108,6 +118,7 @@ fn router(
     assets: BuildAssets,
     https: bool,
     auth: AuthSettings,
+    push_hold: std::time::Duration,
 ) -> Router {
     let links = AssetLinks {
         stylesheet: assets.css.clone(),
@@ -140,6 +151,7 @@ fn router(
             move || healthz(pool.clone())
         }))
         .route("/sw.js", get(move || service_worker(worker.clone())))
+        .merge(sync::routes(pool.clone(), push_hold))
         .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context,

@@ -79,6 +79,13 @@ export function sqlite(database, sql) {
   return JSON.parse(result.stdout);
 }
 
+/** Changes a SQLite file directly (an administrator's manual fix, a test's setup). */
+export function sqliteWrite(database, sql) {
+  const script = "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);c.execute(sys.argv[2]);c.commit()";
+  const result = spawnSync("python3", ["-c", script, database, sql], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(result.stderr);
+}
+
 /** The password of every demo account (server/src/seed/demo.rs). */
 export const DEMO_PASSWORD = "demo-zq-2026";
 

@@ -1,0 +1,96 @@
+//! Preventive events (talks at the school, sport days …): what travels, and the rules.
+use crate::fields::{choice, invalid, past_date, range, required_text, SHORT_TEXT_MAX};
+use crate::sync::contract::{FieldRule, Reason};
+use serde::{Deserialize, Serialize};
+
+pub const KINDS: &[&str] = &[
+    "law_and_order",
+    "healthy_lifestyle",
+    "anti_fraud",
+    "conscription_guidance",
+    "sport",
+    "youth_meeting",
+    "other",
+];
+
+/// More people than any village of the region has.
+pub const ATTENDANCE_MAX: i64 = 100_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub village_id: String,
+    pub kind: String,
+    pub title: String,
+    pub held_on: String,
+    pub attendance: Option<i64>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEvent {
+    pub village_id: String,
+    pub kind: String,
+    pub title: String,
+    pub held_on: String,
+    #[serde(default)]
+    pub attendance: Option<i64>,
+}
+
+impl NewEvent {
+    pub fn checked(&self, today: &str) -> Result<NewEvent, Reason> {
+        if self.village_id.trim().is_empty() {
+            return Err(invalid("village_id", FieldRule::Required));
+        }
+        Ok(NewEvent {
+            village_id: self.village_id.trim().to_owned(),
+            kind: choice("kind", &self.kind, KINDS)?,
+            title: required_text("title", &self.title, SHORT_TEXT_MAX)?,
+            held_on: past_date("held_on", &self.held_on, today)?,
+            attendance: match self.attendance {
+                Some(n) => Some(range("attendance", n, 0, ATTENDANCE_MAX)?),
+                None => None,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_needs_a_kind_a_title_and_a_sane_attendance() {
+        let event = NewEvent {
+            village_id: "v".into(),
+            kind: "sport".into(),
+            title: "Футбол".into(),
+            held_on: "2026-11-01".into(),
+            attendance: Some(40),
+        };
+        assert!(event.checked("2026-11-25").is_ok());
+        let crowd = NewEvent {
+            attendance: Some(-3),
+            ..event.clone()
+        };
+        assert_eq!(
+            crowd.checked("2026-11-25"),
+            Err(invalid(
+                "attendance",
+                FieldRule::OutOfRange {
+                    min: 0,
+                    max: ATTENDANCE_MAX
+                }
+            ))
+        );
+        let unknown = NewEvent {
+            kind: "party".into(),
+            ..event
+        };
+        assert_eq!(
+            unknown.checked("2026-11-25"),
+            Err(invalid("kind", FieldRule::UnknownChoice))
+        );
+    }
+}

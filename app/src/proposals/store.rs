@@ -1,0 +1,107 @@
+//! Proposals in the database, written through sync pushes (server only).
+use super::types::{NewProposal, Proposal};
+use crate::access::{can, Action, RecordKind, Target};
+use crate::accounts::session::SignedIn;
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::village_place;
+use crate::sync::server::{Applied, Outcome};
+use sqlx::SqliteConnection;
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+);
+
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Proposal>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, village_id, author, category, body, status, answer, submitted_on, version, \
+         updated_at FROM proposals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(
+        |(
+            id,
+            village_id,
+            author,
+            category,
+            body,
+            status,
+            answer,
+            submitted_on,
+            version,
+            updated_at,
+        )| {
+            Proposal {
+                id,
+                village_id,
+                author,
+                category,
+                body,
+                status,
+                answer,
+                submitted_on,
+                version,
+                updated_at,
+            }
+        },
+    ))
+}
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Ok(draft) = serde_json::from_value::<NewProposal>(payload) else {
+        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
+    };
+    let draft = match draft.checked(&now[..10]) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    let Some(place) = village_place(conn, &draft.village_id).await? else {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    };
+    let target = Target {
+        place: Some(&place),
+        ..Target::default()
+    };
+    if !can(
+        &who.principal,
+        Action::Create,
+        RecordKind::Proposal,
+        &target,
+    ) {
+        return Ok(Outcome::Rejected(Reason::Forbidden));
+    }
+    sqlx::query(
+        "INSERT INTO proposals (id, village_id, author, category, body, status, submitted_on, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, 1, $7, $7)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.author)
+    .bind(&draft.category)
+    .bind(&draft.body)
+    .bind(&draft.submitted_on)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}

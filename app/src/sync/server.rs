@@ -1,0 +1,556 @@
+//! The server's side of sync (DESIGN §4): applying pushed mutations exactly once, and
+//! handing each device the changes in its scope.
+use super::contract::{
+    Answer, Change, Entity, Mutation, Op, PullPage, PushRequest, PushResponse, Reason, Status,
+    Stream, PULL_PAGE_MAX, PUSH_BATCH_MAX,
+};
+use crate::access::{can, Action, Place, RecordKind, Scope};
+use crate::accounts::session::SignedIn;
+use crate::audit::store::{record as audit, Entry};
+use crate::audit::AuditAction;
+use crate::{events, proposals, tasks};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A change that was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub version: i64,
+}
+
+/// What became of one mutation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Applied(Applied),
+    Rejected(Reason),
+    /// The server's current record, for the person to compare with theirs.
+    Conflict(serde_json::Value),
+    Skipped,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error("the device belongs to another account")]
+    NotYourDevice,
+    #[error("the device was revoked")]
+    Revoked,
+    #[error("the batch is malformed: {0}")]
+    Malformed(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Applies a batch in order. Each mutation runs in a savepoint of one transaction that also
+/// records its answer and the device's seq, so a crash leaves either all of it or none, and
+/// a replay (same mutation id) gets the stored answer instead of a second write.
+pub async fn push(
+    pool: &SqlitePool,
+    who: &SignedIn,
+    request: PushRequest,
+    now: &str,
+    hold: std::time::Duration,
+) -> Result<PushResponse, PushError> {
+    if request.mutations.len() > PUSH_BATCH_MAX {
+        return Err(PushError::Malformed("too many mutations"));
+    }
+    if !valid_id(&request.device_id) {
+        return Err(PushError::Malformed("device id"));
+    }
+    // IMMEDIATE takes the write lock at once: two pushes of one device queue up instead of
+    // both reading the same applied seq.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut applied_seq = claim_device(&mut tx, who, &request.device_id, now).await?;
+    let mut answers = Vec::with_capacity(request.mutations.len());
+    for mutation in request.mutations {
+        if let Some(original) = stored_answer(&mut tx, &request.device_id, &mutation.id).await? {
+            answers.push(Answer {
+                duplicate: true,
+                ..original
+            });
+            continue;
+        }
+        if mutation.seq <= applied_seq {
+            answers.push(answer(&mutation, Outcome::Rejected(Reason::SeqReused)));
+            continue;
+        }
+        if mutation.seq > applied_seq + 1 {
+            answers.push(Answer {
+                expected: Some(applied_seq + 1),
+                ..answer(&mutation, Outcome::Skipped)
+            });
+            if let Some(last) = answers.last_mut() {
+                last.status = Status::Gap;
+            }
+            break;
+        }
+        if !valid_id(&mutation.id) || !valid_id(&mutation.record_id) {
+            return Err(PushError::Malformed("mutation or record id"));
+        }
+        let outcome = {
+            let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+            match apply(&mut savepoint, who, &mutation, now).await {
+                Ok(outcome) => {
+                    savepoint.commit().await?;
+                    outcome
+                }
+                // A constraint the checks above missed: the mutation is bad, not the server.
+                Err(sqlx::Error::Database(error))
+                    if error.kind() != sqlx::error::ErrorKind::Other =>
+                {
+                    savepoint.rollback().await?;
+                    Outcome::Rejected(Reason::Unsupported)
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
+        let answer = answer(&mutation, outcome);
+        store_answer(&mut tx, &request.device_id, &mutation, &answer, now).await?;
+        applied_seq = mutation.seq;
+        answers.push(answer);
+    }
+    sqlx::query("UPDATE devices SET applied_seq = $1, last_sync_at = $2 WHERE id = $3")
+        .bind(applied_seq as i64)
+        .bind(now)
+        .bind(&request.device_id)
+        .execute(&mut *tx)
+        .await?;
+    if !hold.is_zero() {
+        tokio::time::sleep(hold).await;
+    }
+    tx.commit().await?;
+    Ok(PushResponse {
+        answers,
+        applied_seq,
+    })
+}
+
+/// Ids are UUIDs: short, printable, no room for anything else.
+fn valid_id(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The device's applied seq, registering the device for the account on its first push.
+async fn claim_device(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    device_id: &str,
+    now: &str,
+) -> Result<u64, PushError> {
+    let row: Option<(String, Option<String>, i64)> =
+        sqlx::query_as("SELECT account_id, revoked_at, applied_seq FROM devices WHERE id = $1")
+            .bind(device_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some((account, _, _)) if account != who.principal.account_id => {
+            Err(PushError::NotYourDevice)
+        }
+        Some((_, Some(_), _)) => Err(PushError::Revoked),
+        Some((_, None, seq)) => Ok(seq.max(0) as u64),
+        None => {
+            sqlx::query(
+                "INSERT INTO devices (id, account_id, label, created_at) VALUES ($1, $2, 'sync', $3)",
+            )
+            .bind(device_id)
+            .bind(&who.principal.account_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            Ok(0)
+        }
+    }
+}
+
+async fn stored_answer(
+    conn: &mut SqliteConnection,
+    device_id: &str,
+    mutation_id: &str,
+) -> Result<Option<Answer>, sqlx::Error> {
+    let stored: Option<(String, String)> =
+        sqlx::query_as("SELECT device_id, answer FROM sync_mutations WHERE mutation_id = $1")
+            .bind(mutation_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(stored
+        // A mutation id from another device is not this device's replay.
+        .filter(|(device, _)| device == device_id)
+        .and_then(|(_, json)| serde_json::from_str(&json).ok()))
+}
+
+async fn store_answer(
+    conn: &mut SqliteConnection,
+    device_id: &str,
+    mutation: &Mutation,
+    answer: &Answer,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sync_mutations (device_id, seq, mutation_id, entity, record_id, status, \
+         answer, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(device_id)
+    .bind(mutation.seq as i64)
+    .bind(&mutation.id)
+    .bind(mutation.entity.as_str())
+    .bind(&mutation.record_id)
+    .bind(answer.status.as_str())
+    .bind(serde_json::to_string(answer).unwrap_or_default())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn answer(mutation: &Mutation, outcome: Outcome) -> Answer {
+    let mut answer = Answer {
+        id: mutation.id.clone(),
+        seq: mutation.seq,
+        status: Status::Applied,
+        duplicate: false,
+        version: None,
+        reason: None,
+        server_record: None,
+        expected: None,
+    };
+    match outcome {
+        Outcome::Applied(applied) => answer.version = Some(applied.version),
+        Outcome::Rejected(reason) => {
+            answer.status = Status::Rejected;
+            answer.reason = Some(reason);
+        }
+        Outcome::Conflict(record) => {
+            answer.status = Status::Conflict;
+            answer.server_record = Some(record);
+        }
+        Outcome::Skipped => answer.status = Status::Skipped,
+    }
+    answer
+}
+
+async fn apply(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    mutation: &Mutation,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let payload = mutation.payload.clone();
+    let id = mutation.record_id.as_str();
+    if mutation.op == Op::Create {
+        let taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM sync_changes WHERE entity = $1 AND record_id = $2)",
+        )
+        .bind(mutation.entity.as_str())
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if taken {
+            return Ok(Outcome::Rejected(Reason::IdTaken));
+        }
+    }
+    match (mutation.entity, mutation.op) {
+        (_, Op::Skip) => Ok(Outcome::Skipped),
+        (Entity::Task, Op::Create) => tasks::store::create(conn, who, id, payload, now).await,
+        (Entity::Task, Op::Update) => {
+            tasks::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
+        (Entity::Proposal, Op::Create) => {
+            proposals::store::create(conn, who, id, payload, now).await
+        }
+        (Entity::Event, Op::Create) => events::store::create(conn, who, id, payload, now).await,
+        _ => Ok(Outcome::Rejected(Reason::Unsupported)),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// One page of the changes after `since` that the caller may read. Records the caller may not
+/// read are left out; sensitive ones they may no longer read come as tombstones, so a device
+/// drops what it should not keep. Every sensitive record handed out is audited.
+pub async fn pull(
+    pool: &SqlitePool,
+    who: &SignedIn,
+    since: i64,
+    stream: Stream,
+    limit: i64,
+) -> Result<PullPage, PullError> {
+    let limit = limit.clamp(1, PULL_PAGE_MAX);
+    let horizon: i64 = sqlx::query_scalar("SELECT pruned_below FROM sync_horizon WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    if since > 0 && since < horizon {
+        return Ok(PullPage {
+            changes: Vec::new(),
+            cursor: 0,
+            more: true,
+            remaining: 0,
+            reset: true,
+        });
+    }
+    let entities: Vec<&str> = Entity::ALL
+        .iter()
+        .filter(|e| stream.includes(**e))
+        .map(|e| e.as_str())
+        .collect();
+    let entity_list = quoted(&entities);
+    let scope_filter = match &who.principal.scope {
+        Scope::Region => String::new(),
+        Scope::District(district) => format!(
+            " AND village_id IN (SELECT id FROM villages WHERE district_id = {})",
+            quote(district)
+        ),
+        Scope::Villages(villages) => {
+            let list: Vec<&str> = villages.iter().map(String::as_str).collect();
+            format!(" AND village_id IN ({})", quoted(&list))
+        }
+    };
+    let rows: Vec<(i64, String, String, String, bool)> = sqlx::query_as(&format!(
+        "SELECT version, entity, record_id, village_id, deleted FROM sync_changes \
+         WHERE version > $1 AND entity IN ({entity_list}){scope_filter} ORDER BY version LIMIT $2"
+    ))
+    .bind(since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 == limit;
+    let cursor = rows.last().map_or(since, |row| row.0);
+    let mut changes = Vec::with_capacity(rows.len());
+    let mut conn = pool.acquire().await?;
+    for (version, entity, record_id, village_id, deleted) in rows {
+        let Some(entity) = Entity::parse(&entity) else {
+            continue;
+        };
+        let record = if deleted {
+            None
+        } else {
+            readable_record(&mut conn, pool, who, entity, &record_id, &village_id).await?
+        };
+        if record.is_none() && !deleted && !entity.sensitive() {
+            continue;
+        }
+        changes.push(Change {
+            entity,
+            deleted: record.is_none(),
+            record_id,
+            server_version: version,
+            record,
+        });
+    }
+    let remaining: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND entity IN ({entity_list}){scope_filter}"
+    ))
+    .bind(cursor)
+    .fetch_one(pool)
+    .await?;
+    Ok(PullPage {
+        changes,
+        cursor,
+        more,
+        remaining,
+        reset: false,
+    })
+}
+
+/// SQL string literal for ids that come from our own tables or the session (never typed by
+/// the caller), with quotes doubled all the same.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn quoted(items: &[&str]) -> String {
+    if items.is_empty() {
+        return "NULL".into();
+    }
+    items
+        .iter()
+        .map(|item| quote(item))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn readable_record(
+    conn: &mut SqliteConnection,
+    pool: &SqlitePool,
+    who: &SignedIn,
+    entity: Entity,
+    record_id: &str,
+    village_id: &str,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    let Some(place) = super::places::village_place(conn, village_id).await? else {
+        return Ok(None);
+    };
+    let plain = |kind: RecordKind| {
+        can(
+            &who.principal,
+            Action::Read,
+            kind,
+            &crate::access::Target {
+                place: Some(&place),
+                ..Default::default()
+            },
+        )
+    };
+    let value = match entity {
+        Entity::Task => tasks::store::load(conn, record_id)
+            .await?
+            .filter(|task| {
+                can(
+                    &who.principal,
+                    Action::Read,
+                    RecordKind::Task,
+                    &tasks::store::target(task, &place, who),
+                )
+            })
+            .and_then(|task| serde_json::to_value(task).ok()),
+        Entity::Proposal if plain(RecordKind::Proposal) => proposals::store::load(conn, record_id)
+            .await?
+            .and_then(|p| serde_json::to_value(p).ok()),
+        Entity::Event if plain(RecordKind::Event) => events::store::load(conn, record_id)
+            .await?
+            .and_then(|e| serde_json::to_value(e).ok()),
+        Entity::Person => return person(pool, who, record_id, &place).await,
+        _ => None,
+    };
+    Ok(value)
+}
+
+async fn person(
+    pool: &SqlitePool,
+    who: &SignedIn,
+    record_id: &str,
+    place: &Place,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    let Some(candidate) = crate::persons::store::candidate_by_id(pool, who, record_id).await?
+    else {
+        return Ok(None);
+    };
+    if !candidate.readable_by(who) {
+        return Ok(None);
+    }
+    audit(
+        pool,
+        Entry::by(who, AuditAction::Read, "person")
+            .record(record_id)
+            .village(Some(&place.village_id))
+            .detail("sync".into()),
+    )
+    .await?;
+    Ok(serde_json::to_value(candidate.person).ok())
+}
+
+/// Drops tombstones older than `days` and moves the horizon past them: devices whose cursor is
+/// older must start again ("reset"), since they may have missed a deletion.
+pub async fn prune_tombstones(pool: &SqlitePool, days: u32) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let cutoff = format!("-{days} days");
+    let newest: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(version) FROM sync_changes WHERE deleted = 1 \
+         AND changed_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $1)",
+    )
+    .bind(&cutoff)
+    .fetch_one(&mut *tx)
+    .await?;
+    let Some(newest) = newest else {
+        return Ok(0);
+    };
+    let gone = sqlx::query("DELETE FROM sync_changes WHERE deleted = 1 AND version <= $1")
+        .bind(newest)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE sync_horizon SET pruned_below = MAX(pruned_below, $1 + 1) WHERE id = 1")
+        .bind(newest)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(gone)
+}
+
+/// The villages in the caller's scope and, where the policy lets them read the council, its
+/// current members.
+pub async fn reference(
+    pool: &SqlitePool,
+    who: &SignedIn,
+) -> Result<super::contract::Reference, sqlx::Error> {
+    use super::contract::{Reference, ReferenceMember, ReferenceVillage};
+    let rows: Vec<(String, String, Option<String>, String)> =
+        sqlx::query_as("SELECT id, name_ru, name_kk, district_id FROM villages ORDER BY name_ru")
+            .fetch_all(pool)
+            .await?;
+    let mut reference = Reference::default();
+    for (id, name_ru, name_kk, district_id) in rows {
+        let place = Place {
+            village_id: id.clone(),
+            district_id,
+        };
+        if !who.principal.scope.covers(&place) {
+            continue;
+        }
+        let target = crate::access::Target {
+            place: Some(&place),
+            ..Default::default()
+        };
+        if can(&who.principal, Action::Read, RecordKind::Council, &target) {
+            let members: Vec<(String, String)> = sqlx::query_as(
+                "SELECT m.id, m.full_name FROM council_members m JOIN councils c \
+                 ON c.id = m.council_id WHERE c.village_id = $1 AND m.left_on IS NULL \
+                 ORDER BY m.full_name",
+            )
+            .bind(&id)
+            .fetch_all(pool)
+            .await?;
+            reference
+                .members
+                .extend(
+                    members
+                        .into_iter()
+                        .map(|(member, full_name)| ReferenceMember {
+                            id: member,
+                            village_id: id.clone(),
+                            full_name,
+                        }),
+                );
+        }
+        reference.villages.push(ReferenceVillage {
+            id,
+            name_ru,
+            name_kk,
+        });
+    }
+    Ok(reference)
+}
+
+/// The server's share of this device's cache key, made on first request. Refused when the
+/// device is revoked or belongs to someone else: its encrypted cache stays unreadable.
+pub async fn key_share(
+    pool: &SqlitePool,
+    who: &SignedIn,
+    device_id: &str,
+    now: &str,
+) -> Result<String, PushError> {
+    if !valid_id(device_id) {
+        return Err(PushError::Malformed("device id"));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    claim_device(&mut tx, who, device_id, now).await?;
+    let share: Option<String> = sqlx::query_scalar("SELECT key_share FROM devices WHERE id = $1")
+        .bind(device_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let share = match share {
+        Some(share) => share,
+        None => {
+            let share = crate::accounts::session::new_token().0;
+            sqlx::query("UPDATE devices SET key_share = $1 WHERE id = $2")
+                .bind(&share)
+                .bind(device_id)
+                .execute(&mut *tx)
+                .await?;
+            share
+        }
+    };
+    tx.commit().await?;
+    Ok(share)
+}

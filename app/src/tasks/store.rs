@@ -1,0 +1,207 @@
+//! Tasks in the database, changed only through sync pushes (server only).
+use super::types::{may_move, NewTask, Task, TaskProgress};
+use crate::access::{can, Action, Place, RecordKind, Target};
+use crate::accounts::session::SignedIn;
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::village_place;
+use crate::sync::server::{Applied, Outcome};
+use sqlx::SqliteConnection;
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+    String,
+);
+
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, village_id, title, details, due_on, priority, status, version, updated_at \
+         FROM tasks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, village_id, title, details, due_on, priority, status, version, updated_at)) = row
+    else {
+        return Ok(None);
+    };
+    let assignees: Vec<String> = sqlx::query_scalar(
+        "SELECT member_id FROM task_assignees WHERE task_id = $1 ORDER BY member_id",
+    )
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let last_note: Option<String> = sqlx::query_scalar(
+        "SELECT note FROM task_updates WHERE task_id = $1 AND note IS NOT NULL \
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(&id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(Some(Task {
+        id,
+        village_id,
+        title,
+        details,
+        due_on,
+        priority,
+        status,
+        assignees,
+        last_note,
+        version,
+        updated_at,
+    }))
+}
+
+/// What the policy needs about a stored task and the reader.
+pub fn target<'a>(task: &Task, place: &'a Place, who: &SignedIn) -> Target<'a> {
+    Target {
+        place: Some(place),
+        assigned_to_me: who
+            .member_id
+            .as_ref()
+            .is_some_and(|member| task.assignees.contains(member)),
+        ..Target::default()
+    }
+}
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Ok(draft) = serde_json::from_value::<NewTask>(payload) else {
+        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
+    };
+    let draft = match draft.checked() {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    let Some(place) = village_place(conn, &draft.village_id).await? else {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    };
+    let target = Target {
+        place: Some(&place),
+        ..Target::default()
+    };
+    if !can(&who.principal, Action::Create, RecordKind::Task, &target) {
+        return Ok(Outcome::Rejected(Reason::Forbidden));
+    }
+    for member in &draft.assignees {
+        let of_village: bool = sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM council_members m JOIN councils c ON c.id = m.council_id \
+             WHERE m.id = $1 AND c.village_id = $2 AND m.left_on IS NULL)",
+        )
+        .bind(member)
+        .bind(&draft.village_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !of_village {
+            return Ok(Outcome::Rejected(invalid(
+                "assignees",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO tasks (id, village_id, title, details, creator_id, due_on, priority, status, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', 1, $8, $8)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.title)
+    .bind(&draft.details)
+    .bind(&who.principal.account_id)
+    .bind(&draft.due_on)
+    .bind(&draft.priority)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for member in &draft.assignees {
+        sqlx::query("INSERT OR IGNORE INTO task_assignees (task_id, member_id) VALUES ($1, $2)")
+            .bind(record_id)
+            .bind(member)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(task) = load(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let Some(place) = village_place(conn, &task.village_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let target = target(&task, &place, who);
+    if !can(&who.principal, Action::Read, RecordKind::Task, &target) {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    }
+    if !can(&who.principal, Action::Update, RecordKind::Task, &target) {
+        return Ok(Outcome::Rejected(Reason::Forbidden));
+    }
+    let Ok(progress) = serde_json::from_value::<TaskProgress>(payload) else {
+        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
+    };
+    let progress = match progress.checked() {
+        Ok(progress) => progress,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    // Checked before the status rule: a change made on an old copy is shown to the person
+    // beside the current record, whatever it would have done.
+    if base_version != Some(task.version) {
+        let server = serde_json::to_value(&task).unwrap_or_default();
+        return Ok(Outcome::Conflict(server));
+    }
+    let status = progress
+        .status
+        .clone()
+        .unwrap_or_else(|| task.status.clone());
+    if !may_move(who.principal.role, &task.status, &status) {
+        return Ok(Outcome::Rejected(Reason::Transition {
+            from: task.status,
+            to: status,
+        }));
+    }
+    let version = task.version + 1;
+    sqlx::query("UPDATE tasks SET status = $1, version = $2, updated_at = $3 WHERE id = $4")
+        .bind(&status)
+        .bind(version)
+        .bind(now)
+        .bind(record_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO task_updates (id, task_id, author_id, status, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::db::new_id())
+    .bind(record_id)
+    .bind(&who.principal.account_id)
+    .bind(progress.status.as_ref())
+    .bind(&progress.note)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}

@@ -1,0 +1,151 @@
+//! The sync endpoints of DESIGN §4 under `/api/v1/sync/`: thin HTTP wrappers around
+//! `app::sync::server`, which holds the rules. Errors are JSON with a translated message.
+use crate::security::preferred_locale;
+use app::accounts::session::SignedIn;
+use app::errors::AppError;
+use app::sync::contract::{PushRequest, Stream};
+use app::sync::server::{self, PullError, PushError};
+use axum::body::Bytes;
+use axum::extract::{Query, Request};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+use std::time::Duration;
+
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    pool: SqlitePool,
+    push_hold: Duration,
+) -> Router<S> {
+    let push_pool = pool.clone();
+    let pull_pool = pool.clone();
+    let reference_pool = pool.clone();
+    Router::new()
+        .route(
+            "/api/v1/sync/push",
+            post(move |request: Request| push(push_pool.clone(), push_hold, request)),
+        )
+        .route(
+            "/api/v1/sync/pull",
+            get(move |query: Query<PullQuery>, request: Request| {
+                pull(pull_pool.clone(), query, request)
+            }),
+        )
+        .route(
+            "/api/v1/sync/reference",
+            get(move |request: Request| reference(reference_pool.clone(), request)),
+        )
+        .route(
+            "/api/v1/sync/key",
+            post(move |request: Request| key(pool.clone(), request)),
+        )
+}
+
+fn refuse(headers: &HeaderMap, error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::json!({
+        "error": error.to_string(),
+        "message": error.message(preferred_locale(headers)),
+    });
+    (status, Json(body)).into_response()
+}
+
+fn signed_in(request: &Request) -> Option<SignedIn> {
+    request.extensions().get::<SignedIn>().cloned()
+}
+
+fn push_error(headers: &HeaderMap, error: PushError) -> Response {
+    match error {
+        PushError::NotYourDevice | PushError::Revoked => refuse(headers, AppError::Forbidden),
+        PushError::Malformed(what) => refuse(headers, AppError::InvalidField(what.into())),
+        PushError::Database(error) => {
+            tracing::error!(%error, "sync push failed");
+            refuse(headers, AppError::Internal)
+        }
+    }
+}
+
+async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
+    let Some(who) = signed_in(&request) else {
+        return refuse(request.headers(), AppError::SignInRequired);
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES).await else {
+        return refuse(&parts.headers, AppError::InvalidField("body".into()));
+    };
+    let batch: PushRequest = match parse(&bytes) {
+        Some(batch) => batch,
+        None => return refuse(&parts.headers, AppError::InvalidField("body".into())),
+    };
+    let now = app::db::now_rfc3339();
+    match server::push(&pool, &who, batch, &now, hold).await {
+        Ok(response) => Json(response).into_response(),
+        Err(error) => push_error(&parts.headers, error),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Option<T> {
+    serde_json::from_slice(bytes).ok()
+}
+
+#[derive(Deserialize)]
+pub struct PullQuery {
+    #[serde(default)]
+    since: i64,
+    #[serde(default)]
+    stream: Option<Stream>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request) -> Response {
+    let Some(who) = signed_in(&request) else {
+        return refuse(request.headers(), AppError::SignInRequired);
+    };
+    let stream = query.stream.unwrap_or(Stream::Records);
+    let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
+    match server::pull(&pool, &who, query.since, stream, limit).await {
+        Ok(page) => Json(page).into_response(),
+        Err(PullError::Database(error)) => {
+            tracing::error!(%error, "sync pull failed");
+            refuse(request.headers(), AppError::Internal)
+        }
+    }
+}
+
+async fn reference(pool: SqlitePool, request: Request) -> Response {
+    let Some(who) = signed_in(&request) else {
+        return refuse(request.headers(), AppError::SignInRequired);
+    };
+    match server::reference(&pool, &who).await {
+        Ok(reference) => Json(reference).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "sync reference failed");
+            refuse(request.headers(), AppError::Internal)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct KeyRequest {
+    device_id: String,
+}
+
+async fn key(pool: SqlitePool, request: Request) -> Response {
+    let Some(who) = signed_in(&request) else {
+        return refuse(request.headers(), AppError::SignInRequired);
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 4096).await else {
+        return refuse(&parts.headers, AppError::InvalidField("body".into()));
+    };
+    let Some(KeyRequest { device_id }) = parse(&bytes) else {
+        return refuse(&parts.headers, AppError::InvalidField("device_id".into()));
+    };
+    match server::key_share(&pool, &who, &device_id, &app::db::now_rfc3339()).await {
+        Ok(share) => Json(serde_json::json!({ "share": share })).into_response(),
+        Err(error) => push_error(&parts.headers, error),
+    }
+}

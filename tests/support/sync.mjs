@@ -1,0 +1,86 @@
+// Talking the sync contract (DESIGN §4) the way a device does, for the HTTP tests and the
+// benchmarks.
+import { randomUUID } from "node:crypto";
+
+/** POST /api/v1/sync/push; resolves with { status, body }. */
+export async function push(url, cookie, deviceId, mutations) {
+  const res = await fetch(`${url}/api/v1/sync/push`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ device_id: deviceId, mutations }),
+  });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+/** GET /api/v1/sync/pull. */
+export async function pull(url, cookie, { since = 0, stream = "records", limit } = {}) {
+  const query = new URLSearchParams({ since: String(since), stream });
+  if (limit) query.set("limit", String(limit));
+  const res = await fetch(`${url}/api/v1/sync/pull?${query}`, { headers: { cookie, accept: "application/json" } });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Every change after `since`, following pages to the end. */
+export async function pullAll(url, cookie, options = {}) {
+  let since = options.since ?? 0;
+  const changes = [];
+  for (;;) {
+    const page = await pull(url, cookie, { ...options, since });
+    if (page.status !== 200) throw new Error(`pull: ${page.status} ${JSON.stringify(page.body)}`);
+    changes.push(...page.body.changes);
+    since = page.body.cursor;
+    if (!page.body.more) return { changes, cursor: since };
+  }
+}
+
+export async function reference(url, cookie) {
+  const res = await fetch(`${url}/api/v1/sync/reference`, { headers: { cookie } });
+  return res.json();
+}
+
+/** A device: its id and next seq, making mutations in order. */
+export function device() {
+  let seq = 0;
+  return {
+    id: randomUUID(),
+    mutation(entity, op, recordId, payload, baseVersion) {
+      seq += 1;
+      return {
+        id: randomUUID(),
+        seq,
+        entity,
+        op,
+        record_id: recordId,
+        base_version: baseVersion ?? null,
+        payload: payload ?? null,
+      };
+    },
+  };
+}
+
+export const newId = () => randomUUID();
+
+export function proposal(villageId, n) {
+  return {
+    village_id: villageId,
+    author: `Житель ${n}`,
+    category: "lighting",
+    body: `Предложение ${n}: Көшеге шам қою керек 💡`,
+    submitted_on: "2026-11-01",
+  };
+}
+
+export function event(villageId, n) {
+  return { village_id: villageId, kind: "sport", title: `Мероприятие ${n}`, held_on: "2026-11-02", attendance: n % 90 };
+}
+
+export function task(villageId, n, assignees = []) {
+  return { village_id: villageId, title: `Задача ${n}`, details: null, due_on: "2026-12-31", priority: "normal", assignees };
+}
