@@ -1,6 +1,8 @@
-//! Events: the record, its rules, its server side and its pages.
+//! Preventive events: the record, its rules, its server side and its pages.
 #[cfg(feature = "ssr")]
 pub mod store;
 mod types;
+mod views;
 
 pub use types::*;
+pub use views::{kind_label, EventsPage, NewEventPage};

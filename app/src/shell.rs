@@ -7,9 +7,13 @@ use crate::accounts::{AccountPage, AdminAccountsPage, Profile, SetPinPage, SignI
 use crate::areas::{Area, AreaPage};
 use crate::audit::AuditPage;
 use crate::errors::AppError;
+use crate::events::{EventsPage, NewEventPage};
 use crate::i18n::*;
 use crate::persons::{PersonPage, PersonsPage};
 use crate::places::{HomePage, VillagePage};
+use crate::proposals::{NewProposalPage, ProposalsPage};
+use crate::sync::views::OutboxPage;
+use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -68,7 +72,10 @@ pub fn App() -> impl IntoView {
                         // keeps for offline use is complete.
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/villages/:id") view=VillagePage ssr=SsrMode::Async />
-                        <Route path=path!("/tasks") view=|| view! { <AreaPage area=Area::Tasks /> } />
+                        <Route path=path!("/tasks") view=TasksPage />
+                        <Route path=path!("/tasks/new") view=NewTaskPage />
+                        <Route path=path!("/tasks/:id") view=TaskPage />
+                        <Route path=path!("/outbox") view=OutboxPage />
                         <Route path=path!("/map") view=|| view! { <AreaPage area=Area::Map /> } />
                         <Route path=path!("/sign-in") view=SignInPage />
                         <Route path=path!("/pin") view=SetPinPage />
@@ -78,8 +85,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
                         <Route path=path!("/persons/:id") view=PersonPage ssr=SsrMode::Async />
                         <Route path=path!("/offences") view=|| view! { <AreaPage area=Area::Offences /> } />
-                        <Route path=path!("/proposals") view=|| view! { <AreaPage area=Area::Proposals /> } />
-                        <Route path=path!("/events") view=|| view! { <AreaPage area=Area::Events /> } />
+                        <Route path=path!("/proposals") view=ProposalsPage />
+                        <Route path=path!("/proposals/new") view=NewProposalPage />
+                        <Route path=path!("/events") view=EventsPage />
+                        <Route path=path!("/events/new") view=NewEventPage />
                         <Route path=path!("/council") view=|| view! { <AreaPage area=Area::Council /> } />
                         <Route path=path!("/reports") view=|| view! { <AreaPage area=Area::Reports /> } />
                     </Routes>

@@ -1,6 +1,8 @@
-//! Tasks: the record, its rules, its server side and its pages.
+//! Council tasks: the record, its rules, its server side and its pages.
 #[cfg(feature = "ssr")]
 pub mod store;
 mod types;
+mod views;
 
 pub use types::*;
+pub use views::{status_label, NewTaskPage, TaskPage, TasksPage};

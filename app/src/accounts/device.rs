@@ -204,12 +204,13 @@ fn wipe_storage() {
     }
 }
 
-/// Removes everything this device kept for the signed-in person: the profile, the PIN and
-/// the pages the service worker kept for offline use.
+/// Removes everything this device kept for the signed-in person: the profile, the PIN, the
+/// IndexedDB copy (records, outbox, drafts) and the pages the service worker kept.
 pub async fn wipe() {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     wipe_storage();
+    crate::sync::local::wipe().await;
     let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) else {
         return;
     };

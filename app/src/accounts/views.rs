@@ -57,6 +57,30 @@ fn sign_out_and_wipe() {
     });
 }
 
+/// Sign-out asked for by the person: entries not yet accepted by the server would be lost
+/// with the device's data, so they are counted and the person must confirm — never silently.
+fn sign_out_after_warning(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    done: impl FnOnce(bool) + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        let unsent = crate::sync::local::outbox()
+            .await
+            .map(|e| e.len())
+            .unwrap_or(0);
+        if unsent > 0 {
+            let question =
+                td_string!(i18n.get_locale(), sync.unsynced_sign_out, count = unsent).to_string();
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                done(false);
+                return;
+            }
+        }
+        done(true);
+        sign_out_and_wipe();
+    });
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -181,7 +205,7 @@ pub fn AccountPage() -> impl IntoView {
     let signing_out = RwSignal::new(false);
     let sign_out_now = move |_| {
         signing_out.set(true);
-        sign_out_and_wipe();
+        sign_out_after_warning(i18n, move |going| signing_out.set(going));
     };
     view! {
         <h1>{t!(i18n, account.title)}</h1>
@@ -302,7 +326,7 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
             PinCheck::Wiped => sign_out_and_wipe(),
         }
     };
-    let forget = move |_| sign_out_and_wipe();
+    let forget = move |_| sign_out_after_warning(i18n, |_| ());
     view! {
         <Show when=move || locked.get()>
             <div class="pin-lock" role="dialog" aria-modal="true" aria-labelledby="pin-lock-title">

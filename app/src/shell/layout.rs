@@ -21,6 +21,15 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let villages: VillagesResource = Resource::new(|| (), |_| list_villages());
     provide_context(villages);
     let locked = RwSignal::new(false);
+    let sync = crate::sync::state::provide_sync_state();
+    // Sync belongs to a device someone signed in on; known offline from the kept profile.
+    let on_device = RwSignal::new(false);
+    Effect::new(move |_| {
+        if crate::accounts::device::remembered_profile().is_some() {
+            on_device.set(true);
+            crate::sync::state::start(sync);
+        }
+    });
 
     let menu_open = RwSignal::new(false);
     let location = use_location();
@@ -98,6 +107,9 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </Transition>
                 <LanguageSwitch />
             </div>
+            <Show when=move || on_device.get()>
+                <crate::sync::views::SyncStatusBar />
+            </Show>
             <nav
                 id="main-nav"
                 class="main-nav"

@@ -1,0 +1,219 @@
+//! Proposals: the list kept on the device and the form for a new one (works offline).
+use super::types::{NewProposal, Proposal, CATEGORIES};
+use crate::access::{grant, Action, Grant, RecordKind};
+use crate::dates::format_date;
+use crate::i18n::*;
+use crate::sync::contract::{Entity, Reason};
+use crate::sync::form::{
+    save_new, use_draft, use_local_records, use_reference, use_role, village_name, ChoiceField,
+    VillageField,
+};
+use crate::sync::state::use_sync;
+use crate::sync::views::{field_label, reason_text, today, StateBadge};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+pub fn category_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    let text = match code {
+        "grazing" => t_string!(i18n, proposal.category_grazing),
+        "cattle_theft" => t_string!(i18n, proposal.category_cattle_theft),
+        "internet_fraud" => t_string!(i18n, proposal.category_internet_fraud),
+        "alcohol" => t_string!(i18n, proposal.category_alcohol),
+        "youth" => t_string!(i18n, proposal.category_youth),
+        "lighting" => t_string!(i18n, proposal.category_lighting),
+        "roads" => t_string!(i18n, proposal.category_roads),
+        "other" => t_string!(i18n, proposal.category_other),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+pub fn status_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    let text = match code {
+        "submitted" => t_string!(i18n, proposal.status_submitted),
+        "under_review" => t_string!(i18n, proposal.status_under_review),
+        "accepted" => t_string!(i18n, proposal.status_accepted),
+        "rejected" => t_string!(i18n, proposal.status_rejected),
+        "implemented" => t_string!(i18n, proposal.status_implemented),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+#[component]
+pub fn ProposalsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let items = use_local_records::<Proposal>(Entity::Proposal);
+    let reference = use_reference();
+    let role = use_role();
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    let may_create = move || {
+        role.get()
+            .is_some_and(|r| grant(r, RecordKind::Proposal, Action::Create) != Grant::No)
+    };
+    let sorted = move || {
+        let mut list = items.get();
+        list.sort_by(|a, b| {
+            b.0.submitted_on
+                .cmp(&a.0.submitted_on)
+                .then(b.0.id.cmp(&a.0.id))
+        });
+        list
+    };
+    view! {
+        <section class="records">
+            <h1>{t!(i18n, proposal.list_title)}</h1>
+            <Show when=saved>
+                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
+            </Show>
+            <Show when=may_create>
+                <p>
+                    <a class="button" href="/proposals/new" id="new-proposal">{t!(i18n, proposal.create_title)}</a>
+                </p>
+            </Show>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="hint">{t!(i18n, proposal.empty)}</p>
+            </Show>
+            <ul class="cards" id="proposal-list">
+                <For
+                    each=sorted
+                    key=|(p, state)| (p.id.clone(), *state, p.version)
+                    children=move |(p, state)| {
+                        let village = move || village_name(&reference.get(), &p.village_id, i18n.get_locale());
+                        let category = p.category.clone();
+                        let status = p.status.clone();
+                        let date = p.submitted_on.clone();
+                        view! {
+                            <li class="card" data-id=p.id.clone()>
+                                <p class="card-head">
+                                    <strong>{move || category_label(i18n, &category)}</strong>
+                                    " · "
+                                    {village}
+                                    " · "
+                                    {move || format_date(i18n.get_locale(), &date)}
+                                    <StateBadge state />
+                                </p>
+                                <p class="card-body">{p.body.clone()}</p>
+                                <p class="hint">
+                                    {p.author.clone()} " · " {move || status_label(i18n, &status)}
+                                </p>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewProposalPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let reference = use_reference();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let fix = query
+        .get_untracked()
+        .get("fix")
+        .and_then(|s| s.parse().ok());
+    let village_id = RwSignal::new(String::new());
+    let author = RwSignal::new(String::new());
+    let category = RwSignal::new("other".to_owned());
+    let body = RwSignal::new(String::new());
+    let submitted_on = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if submitted_on.get_untracked().is_empty() {
+            submitted_on.set(today());
+        }
+    });
+    let restored = use_draft(
+        "proposal:new",
+        vec![
+            ("village_id", village_id),
+            ("author", author),
+            ("category", category),
+            ("body", body),
+            ("submitted_on", submitted_on),
+        ],
+        fix,
+    );
+    let error = RwSignal::new(None::<Reason>);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let draft = NewProposal {
+            village_id: village_id.get_untracked(),
+            author: author.get_untracked(),
+            category: category.get_untracked(),
+            body: body.get_untracked(),
+            submitted_on: submitted_on.get_untracked(),
+        };
+        let checked = match draft.checked(&today()) {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        saving.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let payload = serde_json::to_value(&checked).unwrap_or_default();
+            let saved = save_new(sync, Entity::Proposal, "proposal:new", fix, payload, |id| {
+                serde_json::to_value(Proposal {
+                    id: id.to_owned(),
+                    village_id: checked.village_id.clone(),
+                    author: checked.author.clone(),
+                    category: checked.category.clone(),
+                    body: checked.body.clone(),
+                    status: "submitted".into(),
+                    answer: None,
+                    submitted_on: checked.submitted_on.clone(),
+                    version: 1,
+                    updated_at: String::new(),
+                })
+                .unwrap_or_default()
+            })
+            .await;
+            saving.set(false);
+            if saved.is_ok() {
+                navigate("/proposals?saved=1", Default::default());
+            }
+        });
+    };
+    let error_text = move || {
+        error
+            .get()
+            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+    };
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, proposal.create_title)}</h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
+            </Show>
+            <form class="form" id="proposal-form" on:submit=submit novalidate>
+                <VillageField value=village_id reference />
+                <label for="author">{t!(i18n, proposal.author)}</label>
+                <input id="author" type="text" required maxlength="200" bind:value=author />
+                <ChoiceField
+                    id="category"
+                    label=Signal::derive(move || t_string!(i18n, proposal.category).to_owned())
+                    value=category
+                    codes=CATEGORIES
+                    code_label=category_label
+                />
+                <label for="body">{t!(i18n, proposal.body)}</label>
+                <textarea id="body" rows="5" required bind:value=body></textarea>
+                <label for="submitted_on">{t!(i18n, proposal.submitted_on)}</label>
+                <input id="submitted_on" type="date" required bind:value=submitted_on />
+                {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,183 @@
+//! One sync run (browser only): push the outbox in order, then pull each stream to its end,
+//! then refresh the reference data. Stops at the first failure; nothing is lost by stopping,
+//! since every step is settled in IndexedDB before the next one starts.
+use super::contract::{PullPage, PushRequest, PushResponse, Reference, Status, Stream};
+use super::local::{self, EntryState};
+use super::state::{SyncFailure, SyncState};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Entries per push, and the most JSON text per push (well under the server's 256 KB limit).
+const BATCH_ENTRIES: usize = 100;
+const BATCH_BYTES: usize = 192 * 1024;
+
+pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
+    push_all().await?;
+    pull(state, Stream::Records).await?;
+    if super::sealed::ready() {
+        pull(state, Stream::Sensitive).await?;
+    }
+    let (status, body) = fetch("GET", "/api/v1/sync/reference", None).await?;
+    check(status)?;
+    if let Ok(reference) = serde_json::from_str::<Reference>(&body) {
+        local::set_meta("reference", &reference)
+            .await
+            .map_err(storage)?;
+    }
+    Ok(())
+}
+
+fn storage(error: local::LocalError) -> SyncFailure {
+    SyncFailure::Storage(error.to_string())
+}
+
+fn check(status: u16) -> Result<(), SyncFailure> {
+    match status {
+        200 => Ok(()),
+        401 => Err(SyncFailure::SignInNeeded),
+        403 => Err(SyncFailure::DeviceRefused),
+        other => Err(SyncFailure::Server(other)),
+    }
+}
+
+async fn push_all() -> Result<(), SyncFailure> {
+    loop {
+        let pending: Vec<_> = local::outbox()
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .filter(|e| e.state == EntryState::Pending)
+            .collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let Some(device_id) = local::device_id().await.map_err(storage)? else {
+            return Ok(());
+        };
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for entry in pending.into_iter().take(BATCH_ENTRIES) {
+            let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
+            if !batch.is_empty() && bytes + size > BATCH_BYTES {
+                break;
+            }
+            bytes += size;
+            batch.push(entry.mutation);
+        }
+        let request = PushRequest {
+            device_id,
+            mutations: batch,
+        };
+        let body = serde_json::to_string(&request).unwrap_or_default();
+        let (status, text) = fetch("POST", "/api/v1/sync/push", Some(body)).await?;
+        check(status)?;
+        let response: PushResponse =
+            serde_json::from_str(&text).map_err(|_| SyncFailure::Server(status))?;
+        let settled = response
+            .answers
+            .iter()
+            .filter(|a| a.status != Status::Gap)
+            .count();
+        local::settle(&response.answers).await.map_err(storage)?;
+        if settled == 0 {
+            // The server wants a seq this device no longer has: nothing more can go until
+            // someone looks (shown as a server problem, the entries stay).
+            return Err(SyncFailure::Server(409));
+        }
+    }
+}
+
+async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
+    let mut since = local::cursor(stream).await.map_err(storage)?;
+    let mut received = 0usize;
+    loop {
+        let address = format!(
+            "/api/v1/sync/pull?since={since}&stream={}",
+            match stream {
+                Stream::Records => "records",
+                Stream::Sensitive => "sensitive",
+            }
+        );
+        let (status, body) = fetch("GET", &address, None).await?;
+        check(status)?;
+        let page: PullPage =
+            serde_json::from_str(&body).map_err(|_| SyncFailure::Server(status))?;
+        if page.reset {
+            local::reset(stream).await.map_err(storage)?;
+            since = 0;
+            continue;
+        }
+        received += page.changes.len();
+        if page.more || received > 0 {
+            state.progress.set(Some((received, page.remaining)));
+        }
+        let mut changes = Vec::with_capacity(page.changes.len());
+        for change in page.changes {
+            let stored = match change.record.clone() {
+                Some(record) if change.entity.sensitive() => super::sealed::seal(&record).await,
+                other => other,
+            };
+            changes.push((change, stored));
+        }
+        local::apply_pull(stream, changes, page.cursor)
+            .await
+            .map_err(storage)?;
+        since = page.cursor;
+        if !page.more {
+            return Ok(());
+        }
+    }
+}
+
+/// A same-origin request with the session cookie; the status and the body text.
+pub async fn fetch(
+    method: &str,
+    address: &str,
+    body: Option<String>,
+) -> Result<(u16, String), SyncFailure> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Offline)?;
+    let _ = headers.set("accept", "application/json");
+    if let Some(body) = body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(address, &init)
+        .map_err(|_| SyncFailure::Offline)?;
+    let response = JsFuture::from(window().fetch_with_request(&request))
+        .await
+        .map_err(|_| SyncFailure::Offline)?;
+    let response: web_sys::Response = response.unchecked_into();
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| SyncFailure::Offline)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok((status, text))
+}
+
+/// Asks the browser to keep this site's storage under pressure; `false` if it will not.
+pub async fn persist_storage() -> bool {
+    let storage = window().navigator().storage();
+    if let Ok(promise) = storage.persisted() {
+        if JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+            return true;
+        }
+    }
+    match storage.persist() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,455 @@
+//! Tasks: the list kept on the device, a new task, and a task's page where progress is
+//! recorded (all through the outbox, so they work offline).
+use super::types::{is_open, may_move, NewTask, Task, TaskProgress, PRIORITIES, STATUSES};
+use crate::access::{grant, Action, Grant, RecordKind};
+use crate::dates::format_date;
+use crate::i18n::*;
+use crate::sync::contract::{Entity, Op, Reason};
+use crate::sync::form::{
+    save_new, use_draft, use_local_records, use_reference, use_role, village_name, ChoiceField,
+    VillageField,
+};
+use crate::sync::local::{self, RecordState};
+use crate::sync::state::use_sync;
+use crate::sync::views::{field_label, reason_text, today, StateBadge};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+pub fn status_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    let text = match code {
+        "new" => t_string!(i18n, task.status_new),
+        "in_progress" => t_string!(i18n, task.status_in_progress),
+        "done" => t_string!(i18n, task.status_done),
+        "verified" => t_string!(i18n, task.status_verified),
+        "cancelled" => t_string!(i18n, task.status_cancelled),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+pub fn priority_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    let text = match code {
+        "low" => t_string!(i18n, task.priority_low),
+        "normal" => t_string!(i18n, task.priority_normal),
+        "high" => t_string!(i18n, task.priority_high),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+fn overdue(task: &Task, today: &str) -> bool {
+    is_open(&task.status) && task.due_on.as_deref().is_some_and(|due| due < today)
+}
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let items = use_local_records::<Task>(Entity::Task);
+    let reference = use_reference();
+    let role = use_role();
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    let may_create = move || {
+        role.get()
+            .is_some_and(|r| grant(r, RecordKind::Task, Action::Create) != Grant::No)
+    };
+    // Open tasks first, by due date (none last); closed ones after.
+    let sorted = move || {
+        let mut list = items.get();
+        list.sort_by(|a, b| {
+            (
+                !is_open(&a.0.status),
+                a.0.due_on.is_none(),
+                &a.0.due_on,
+                &a.0.title,
+            )
+                .cmp(&(
+                    !is_open(&b.0.status),
+                    b.0.due_on.is_none(),
+                    &b.0.due_on,
+                    &b.0.title,
+                ))
+        });
+        list
+    };
+    view! {
+        <section class="records">
+            <h1>{t!(i18n, task.list_title)}</h1>
+            <Show when=saved>
+                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
+            </Show>
+            <Show when=may_create>
+                <p>
+                    <a class="button" href="/tasks/new" id="new-task">{t!(i18n, task.create_title)}</a>
+                </p>
+            </Show>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="hint">{t!(i18n, task.empty)}</p>
+            </Show>
+            <ul class="cards" id="task-list">
+                <For
+                    each=sorted
+                    key=|(t, state)| (t.id.clone(), *state, t.version, t.status.clone())
+                    children=move |(t, state)| {
+                        let late = overdue(&t, &today());
+                        let village_id = t.village_id.clone();
+                        let village = move || village_name(&reference.get(), &village_id, i18n.get_locale());
+                        let status = t.status.clone();
+                        let due = t.due_on.clone();
+                        let href = format!("/tasks/{}", t.id);
+                        view! {
+                            <li class="card" class:overdue=late data-id=t.id.clone()>
+                                <p class="card-head">
+                                    <a href=href><strong>{t.title.clone()}</strong></a>
+                                    <StateBadge state />
+                                </p>
+                                <p class="hint">
+                                    {move || status_label(i18n, &status)}
+                                    " · "
+                                    {village}
+                                    {due.map(|d| view! { " · " {move || format_date(i18n.get_locale(), &d)} })}
+                                    <Show when=move || late>
+                                        " · "
+                                        <strong class="late">{t!(i18n, task.overdue)}</strong>
+                                    </Show>
+                                </p>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewTaskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let reference = use_reference();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let fix = query
+        .get_untracked()
+        .get("fix")
+        .and_then(|s| s.parse().ok());
+    let village_id = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let details = RwSignal::new(String::new());
+    let due_on = RwSignal::new(String::new());
+    let priority = RwSignal::new("normal".to_owned());
+    // Member ids joined by commas, so the draft keeps them as text like every field.
+    let assignees = RwSignal::new(String::new());
+    let restored = use_draft(
+        "task:new",
+        vec![
+            ("village_id", village_id),
+            ("title", title),
+            ("details", details),
+            ("due_on", due_on),
+            ("priority", priority),
+            ("assignees", assignees),
+        ],
+        fix,
+    );
+    let chosen = move || -> Vec<String> {
+        assignees
+            .get()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let toggle = move |member: String| {
+        let mut list = chosen();
+        if let Some(at) = list.iter().position(|m| *m == member) {
+            list.remove(at);
+        } else {
+            list.push(member);
+        }
+        assignees.set(list.join(","));
+    };
+    let error = RwSignal::new(None::<Reason>);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let village = village_id.get_untracked();
+        // Members of another village (chosen before the village changed) are left out.
+        let members: Vec<String> = reference.with_untracked(|r| {
+            chosen()
+                .into_iter()
+                .filter(|m| {
+                    r.members
+                        .iter()
+                        .any(|x| x.id == *m && x.village_id == village)
+                })
+                .collect()
+        });
+        let draft = NewTask {
+            village_id: village,
+            title: title.get_untracked(),
+            details: Some(details.get_untracked()),
+            due_on: Some(due_on.get_untracked()),
+            priority: priority.get_untracked(),
+            assignees: members,
+        };
+        let checked = match draft.checked() {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        saving.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let payload = serde_json::to_value(&checked).unwrap_or_default();
+            let saved = save_new(sync, Entity::Task, "task:new", fix, payload, |id| {
+                serde_json::to_value(Task {
+                    id: id.to_owned(),
+                    village_id: checked.village_id.clone(),
+                    title: checked.title.clone(),
+                    details: checked.details.clone(),
+                    due_on: checked.due_on.clone(),
+                    priority: checked.priority.clone(),
+                    status: "new".into(),
+                    assignees: checked.assignees.clone(),
+                    last_note: None,
+                    version: 1,
+                    updated_at: String::new(),
+                })
+                .unwrap_or_default()
+            })
+            .await;
+            saving.set(false);
+            if saved.is_ok() {
+                navigate("/tasks?saved=1", Default::default());
+            }
+        });
+    };
+    let error_text = move || {
+        error
+            .get()
+            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+    };
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, task.create_title)}</h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
+            </Show>
+            <form class="form" id="task-form" on:submit=submit novalidate>
+                <VillageField value=village_id reference />
+                <label for="title">{t!(i18n, task.title)}</label>
+                <input id="title" type="text" required maxlength="200" bind:value=title />
+                <label for="details">{t!(i18n, task.details)}</label>
+                <textarea id="details" rows="4" bind:value=details></textarea>
+                <label for="due_on">{t!(i18n, task.due_on)}</label>
+                <input id="due_on" type="date" bind:value=due_on />
+                <ChoiceField
+                    id="priority"
+                    label=Signal::derive(move || t_string!(i18n, task.priority).to_owned())
+                    value=priority
+                    codes=PRIORITIES
+                    code_label=priority_label
+                />
+                <fieldset class="checks">
+                    <legend>{t!(i18n, task.assignees)}</legend>
+                    {move || {
+                        let village = village_id.get();
+                        reference
+                            .get()
+                            .members
+                            .into_iter()
+                            .filter(|m| m.village_id == village)
+                            .map(|m| {
+                                let id = m.id.clone();
+                                let checked = chosen().contains(&id);
+                                let input_id = format!("assignee-{id}");
+                                let label_for = input_id.clone();
+                                view! {
+                                    <label class="check" for=label_for>
+                                        <input
+                                            type="checkbox"
+                                            id=input_id
+                                            checked=checked
+                                            on:change=move |_| toggle(id.clone())
+                                        />
+                                        {m.full_name}
+                                    </label>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </fieldset>
+                {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// One task: what it is, where it stands, and a form to record progress.
+#[component]
+pub fn TaskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let reference = use_reference();
+    let role = use_role();
+    let task = RwSignal::new(None::<(Task, RecordState)>);
+    let loaded = RwSignal::new(false);
+    Effect::new(move |_| {
+        sync.revision.track();
+        let id = id();
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = local::record(Entity::Task, &id).await {
+                task.set(
+                    found.and_then(|r| {
+                        Some((serde_json::from_value::<Task>(r.record).ok()?, r.state))
+                    }),
+                );
+            }
+            loaded.set(true);
+        });
+    });
+    let note = RwSignal::new(String::new());
+    let new_status = RwSignal::new(String::new());
+    let draft_key = "task:progress";
+    let _ = use_draft(
+        draft_key,
+        vec![("note", note), ("status", new_status)],
+        None,
+    );
+    let error = RwSignal::new(None::<Reason>);
+    let saved = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let allowed_statuses = move || -> Vec<&'static str> {
+        let (Some(role), Some((t, _))) = (role.get(), task.get()) else {
+            return Vec::new();
+        };
+        STATUSES
+            .iter()
+            .copied()
+            .filter(|to| *to != t.status && may_move(role, &t.status, to))
+            .collect()
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((current, _)) = task.get_untracked() else {
+            return;
+        };
+        if saving.get_untracked() {
+            return;
+        }
+        let progress = TaskProgress {
+            status: Some(new_status.get_untracked()).filter(|s| !s.is_empty()),
+            note: Some(note.get_untracked()),
+        };
+        let checked = match progress.checked() {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            // The page shows the change at once; the outbox carries it with the version it
+            // was made on, so a change made meanwhile elsewhere comes back as a conflict.
+            let mut shown = current.clone();
+            if let Some(status) = &checked.status {
+                shown.status = status.clone();
+            }
+            if checked.note.is_some() {
+                shown.last_note = checked.note.clone();
+            }
+            shown.version = current.version + 1;
+            let queued = local::enqueue(
+                Entity::Task,
+                Op::Update,
+                &current.id,
+                Some(current.version),
+                serde_json::to_value(&checked).unwrap_or_default(),
+                serde_json::to_value(&shown).unwrap_or_default(),
+            )
+            .await;
+            saving.set(false);
+            if queued.is_ok() {
+                let _ = local::drop_draft(draft_key).await;
+                note.set(String::new());
+                new_status.set(String::new());
+                saved.set(true);
+                sync.changed();
+            }
+        });
+    };
+    let error_text = move || {
+        error
+            .get()
+            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+    };
+    view! {
+        <section class="narrow">
+            {move || match task.get() {
+                None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+                None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+                Some((t, state)) => {
+                    let status = t.status.clone();
+                    let priority = t.priority.clone();
+                    let names: Vec<String> = reference.with(|r| {
+                        t.assignees
+                            .iter()
+                            .filter_map(|a| r.members.iter().find(|m| m.id == *a).map(|m| m.full_name.clone()))
+                            .collect()
+                    });
+                    view! {
+                        <h1 id="task-title">{t.title.clone()}</h1>
+                        <p>
+                            <StateBadge state />
+                        </p>
+                        <dl class="facts">
+                            <dt>{t!(i18n, task.status)}</dt>
+                            <dd id="task-status">{move || status_label(i18n, &status)}</dd>
+                            <dt>{t!(i18n, form.village)}</dt>
+                            <dd>{village_name(&reference.get(), &t.village_id, i18n.get_locale())}</dd>
+                            <dt>{t!(i18n, task.priority)}</dt>
+                            <dd>{move || priority_label(i18n, &priority)}</dd>
+                            <dt>{t!(i18n, task.due_on)}</dt>
+                            <dd>{t.due_on.clone().map(|d| format_date(i18n.get_locale(), &d)).unwrap_or_default()}</dd>
+                            <dt>{t!(i18n, task.assignees)}</dt>
+                            <dd>{names.join(", ")}</dd>
+                            <dt>{t!(i18n, task.last_note)}</dt>
+                            <dd id="task-note">{t.last_note.clone().unwrap_or_default()}</dd>
+                        </dl>
+                        <p class="card-body">{t.details.clone().unwrap_or_default()}</p>
+                    }
+                        .into_any()
+                }
+            }}
+            <Show when=move || saved.get()>
+                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
+            </Show>
+            <Show when=move || task.with(|t| t.as_ref().is_some_and(|(t, _)| is_open(&t.status)))>
+                <h2>{t!(i18n, task.progress)}</h2>
+                <form class="form" id="progress-form" on:submit=submit novalidate>
+                    <label for="note">{t!(i18n, task.note)}</label>
+                    <textarea id="note" rows="3" bind:value=note></textarea>
+                    <label for="new_status">{t!(i18n, task.new_status)}</label>
+                    <select id="new_status" bind:value=new_status>
+                        <option value="">{t!(i18n, task.keep_status)}</option>
+                        {move || {
+                            allowed_statuses()
+                                .into_iter()
+                                .map(|code| view! { <option value=code>{status_label(i18n, code)}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                    {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+                    <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
