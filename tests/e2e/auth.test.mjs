@@ -67,9 +67,28 @@ describe("signing in on a phone", () => {
       for (const name of (await caches.keys()).filter((k) => k.startsWith("zq-pages-"))) {
         for (const request of await (await caches.open(name)).keys()) pages.push(new URL(request.url).pathname);
       }
-      return { local: Object.keys(localStorage).filter((k) => k.startsWith("zq.")), pages };
+      // Records the sync pulled into IndexedDB (the inspector's villages' tasks, proposals …).
+      const stored = await new Promise((resolve) => {
+        const request = indexedDB.open("zq");
+        request.onsuccess = () => {
+          const db = request.result;
+          const names = [...db.objectStoreNames];
+          if (names.length === 0) return resolve(0);
+          const tx = db.transaction(names, "readonly");
+          let total = 0;
+          let left = names.length;
+          for (const name of names) {
+            const count = tx.objectStore(name).count();
+            count.onsuccess = () => {
+              total += count.result;
+              if (--left === 0) resolve(total);
+            };
+          }
+        };
+      });
+      return { local: Object.keys(localStorage).filter((k) => k.startsWith("zq.")), pages, stored };
     });
-    assert.deepEqual(kept, { local: [], pages: [] }, "nothing of the account stays on the device");
+    assert.deepEqual(kept, { local: [], pages: [], stored: 0 }, "nothing of the account stays on the device");
 
     for (let i = 0; i < 2; i++) {
       await page.goBack();

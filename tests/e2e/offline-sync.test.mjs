@@ -200,4 +200,31 @@ describe("conflicts and refusals", () => {
     await page.waitForSelector("#outbox-empty");
     await context.close();
   });
+
+  test("signing out with unsent entries asks first; declining keeps them, confirming wipes them", async () => {
+    const { context, page } = await readyDevice("demo.inspector");
+    await context.setOffline(true);
+    await newProposal(page, server.url, { author: "Не успел отправить", body: "…" });
+    // Back online, but the entry cannot get through yet (a flaky link).
+    await page.route("**/api/v1/sync/push", (route) => route.abort("connectionreset"));
+    await context.setOffline(false);
+    await open(page, server.url, "/account");
+    const questions = [];
+    page.once("dialog", async (dialog) => {
+      questions.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await page.click("#sign-out");
+    await until(() => questions.length === 1, "the warning was shown");
+    assert.match(questions[0], /Не отправлено записей: 1/);
+    assert.equal(new URL(page.url()).pathname, "/account", "declining keeps the person signed in");
+    assert.equal((await syncBar(page)).pending, 1, "and the entry");
+    await page.unroute("**/api/v1/sync/push");
+    await page.click("#sync-now");
+    await until(async () => (await syncBar(page)).pending === 0 && !(await syncBar(page)).running, "the entry was sent");
+    await page.click("#sign-out");
+    await page.waitForURL(/\/sign-in$/);
+    assert.equal(sqlite(server.database, "SELECT COUNT(*) FROM proposals WHERE author = 'Не успел отправить'")[0][0], 1);
+    await context.close();
+  });
 });

@@ -101,8 +101,7 @@ mod idb {
     }
 
     thread_local! {
-        // One connection for the page's life: opening costs a round trip, and a deletion
-        // (wipe) waits until every connection is closed.
+        // One connection for the page's life: opening costs a round trip.
         static CONNECTION: std::cell::RefCell<Option<std::rc::Rc<Rexie>>> =
             const { std::cell::RefCell::new(None) };
     }
@@ -123,14 +122,6 @@ mod idb {
         );
         CONNECTION.with(|c| *c.borrow_mut() = Some(db.clone()));
         Ok(db)
-    }
-
-    pub fn close() {
-        if let Some(db) = CONNECTION.with(|c| c.borrow_mut().take()) {
-            if let Ok(db) = std::rc::Rc::try_unwrap(db) {
-                db.close();
-            }
-        }
     }
 
     pub fn text<T: Serialize>(value: &T) -> JsValue {
@@ -635,15 +626,27 @@ async fn put<T: Serialize>(store: &str, key: &str, value: &T) -> Result<(), Loca
     }
 }
 
-/// Deletes the whole database (sign-out, too many wrong PINs).
+/// Empties every store (sign-out, too many wrong PINs). Clearing, not deleting the database:
+/// a deletion waits for every open connection, a sync in flight among them, and would hold
+/// the sign-out back.
 pub async fn wipe() {
     #[cfg(feature = "hydrate")]
     {
-        idb::close();
-        let _ = rexie::Rexie::delete(DATABASE).await;
+        use idb::*;
+        let Ok(db) = open().await else {
+            return;
+        };
+        let Ok(tx) = tx(&db, &[OUTBOX, RECORDS, META, DRAFTS], Mode::ReadWrite) else {
+            return;
+        };
+        for store in [OUTBOX, RECORDS, META, DRAFTS] {
+            if let Ok(store) = tx.store(store) {
+                let _ = store.clear().await;
+            }
+        }
+        let _ = tx.done().await;
     }
 }
-
 /// Removes a settled (rejected or conflicting) entry that a new entry has replaced, leaving
 /// the record as the new entry shows it.
 pub async fn drop_settled(seq: u64) -> Result<(), LocalError> {
