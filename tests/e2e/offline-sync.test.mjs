@@ -227,4 +227,64 @@ describe("conflicts and refusals", () => {
     assert.equal(sqlite(server.database, "SELECT COUNT(*) FROM proposals WHERE author = 'Не успел отправить'")[0][0], 1);
     await context.close();
   });
+
+});
+
+describe("sensitive records on the device", () => {
+  /** The person records in IndexedDB, as stored (not through the app). */
+  async function storedPersons(page) {
+    return page.evaluate(async () => {
+      const db = await new Promise((resolve) => {
+        const request = indexedDB.open("zq");
+        request.onsuccess = () => resolve(request.result);
+      });
+      const tx = db.transaction(["records"], "readonly");
+      const all = await new Promise((resolve) => {
+        const request = tx.objectStore("records").getAll(IDBKeyRange.bound("person:", "person;", false, true));
+        request.onsuccess = () => resolve(request.result);
+      });
+      return all;
+    });
+  }
+
+  test("persons are cached only as AES-GCM ciphertext after a PIN entry, and a revoked device loses them", async () => {
+    const context = await newContext(browser, { viewport: PHONE });
+    const first = await context.newPage();
+    await signInWithPin(first, server.url, "demo.inspector", "2468");
+    const names = sqlite(server.database, "SELECT p.full_name FROM persons p JOIN villages v ON v.id = p.village_id WHERE v.name_ru IN ('Сепе', 'Покровка', 'Шуйское', 'Бастау')").map((r) => r[0]);
+    assert.ok(names.length >= 3);
+    // The app opened again (a new tab): the lock screen asks the PIN, which opens the cache key.
+    const page = await context.newPage();
+    await open(page, server.url, "/outbox");
+    await page.waitForSelector("#unlock-form");
+    await page.fill("#unlock-form input", "2468");
+    await page.click("#unlock-form button[type=submit]");
+    await until(async () => (await storedPersons(page)).length >= names.length, "the persons were pulled into the cache", 60_000);
+    const stored = await storedPersons(page);
+    const text = stored.join("\n");
+    for (const name of names) assert.ok(!text.includes(name), `no plaintext name in IndexedDB (${name})`);
+    for (const value of stored) assert.match(JSON.parse(value).record.sealed, /^[0-9a-f]{80,}$/);
+    const audited = sqlite(server.database, "SELECT COUNT(*) FROM audit_events WHERE entity = 'person' AND detail = 'sync'")[0][0];
+    assert.ok(audited >= names.length, "each person handed to the device is audited");
+
+    // The device is revoked on the server; the next PIN entry cannot get the share.
+    const deviceId = await page.evaluate(async () => {
+      const db = await new Promise((resolve) => {
+        const request = indexedDB.open("zq");
+        request.onsuccess = () => resolve(request.result);
+      });
+      return new Promise((resolve) => {
+        const request = db.transaction(["meta"]).objectStore("meta").get("device");
+        request.onsuccess = () => resolve(JSON.parse(request.result).device_id);
+      });
+    });
+    sqliteWrite(server.database, `UPDATE devices SET revoked_at = '2026-11-25T00:00:00Z' WHERE id = '${deviceId}'`);
+    const third = await context.newPage();
+    await open(third, server.url, "/outbox");
+    await third.waitForSelector("#unlock-form");
+    await third.fill("#unlock-form input", "2468");
+    await third.click("#unlock-form button[type=submit]");
+    await until(async () => (await storedPersons(third)).length === 0, "the sealed cache was dropped");
+    await context.close();
+  });
 });

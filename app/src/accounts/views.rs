@@ -145,6 +145,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SetPinPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let sync = crate::sync::state::use_sync();
     let pin = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
@@ -159,7 +160,14 @@ pub fn SetPinPage() -> impl IntoView {
         } else if pin.get_untracked() != confirm.get_untracked() {
             problem.set(Some(t_string!(i18n, pin.differ)));
         } else if device::set_pin(&profile.account_id, &pin.get_untracked()) {
-            load_page(&safe_next(query.get_untracked().get("next")));
+            let next = safe_next(query.get_untracked().get("next"));
+            let pin = pin.get_untracked();
+            // The cache key is made now, while the PIN is at hand (the page load drops it
+            // from memory; the next PIN entry opens it again).
+            leptos::task::spawn_local(async move {
+                crate::sync::unlock_cache(sync, pin).await;
+                load_page(&next);
+            });
         } else {
             problem.set(Some(t_string!(i18n, pin.not_saved)));
         }
@@ -285,6 +293,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = crate::sync::state::use_sync();
     let pin = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -313,6 +322,7 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
         ev.prevent_default();
         match device::check_pin(&pin.get_untracked()) {
             PinCheck::Correct => {
+                leptos::task::spawn_local(crate::sync::unlock_cache(sync, pin.get_untracked()));
                 pin.set(String::new());
                 problem.set(None);
                 locked.set(false);
