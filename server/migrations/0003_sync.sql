@@ -29,7 +29,7 @@ INSERT INTO sync_horizon (id, pruned_below) VALUES (1, 0);
 CREATE TABLE sync_mutations (
     device_id    TEXT NOT NULL REFERENCES devices (id),
     seq          INTEGER NOT NULL,
-    mutation_id  TEXT NOT NULL UNIQUE,
+    mutation_id  TEXT NOT NULL,
     entity       TEXT NOT NULL,
     record_id    TEXT NOT NULL,
     -- applied | rejected | conflict | skipped
@@ -37,7 +37,9 @@ CREATE TABLE sync_mutations (
     -- The answer as JSON (version, reason), replayed as it was.
     answer       TEXT NOT NULL,
     at           TEXT NOT NULL,
-    PRIMARY KEY (device_id, seq)
+    PRIMARY KEY (device_id, seq),
+    -- A replay is recognised per device; another device's id, however alike, is its own.
+    UNIQUE (device_id, mutation_id)
 );
 
 -- The last seq a device had applied, so the next one must be exactly one more.

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { newContext, PHONE, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { newContext, PHONE, signInWithPin, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { newProposal } from "../support/outbox.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -69,6 +70,48 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       await persons.waitForSelector("#person-name");
       assert.deepEqual(await violations(persons), [], "person page");
       await inspector.close();
+    });
+  }
+}
+
+// The offline pages of issue 4: forms, lists kept on the device, the status bar and the
+// outbox with an entry waiting — axe, fit, 44 px controls and labels.
+for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
+  for (const language of ["ru", "kk"]) {
+    test(`offline forms, lists, status bar and outbox pass axe and fit at ${width} width in ${language}`, async () => {
+      const { server, browser } = env;
+      const context = await newContext(browser, { viewport, bypassCSP: true });
+      await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
+      const page = await context.newPage();
+      await signInWithPin(page, server.url, "demo.inspector");
+      await newProposal(page, server.url, { author: "Проверка доступности", body: "…" });
+      for (const path of ["/proposals/new", "/events/new", "/tasks/new", "/tasks", "/proposals", "/events", "/outbox"]) {
+        await page.goto(server.url + path);
+        await waitForHydration(page);
+        await page.waitForSelector("#sync-bar");
+        if (path.endsWith("/new")) await page.waitForSelector("#village_id option", { state: "attached" });
+        if (path === "/outbox") await page.waitForSelector("#outbox-list li");
+        assert.deepEqual(await violations(page), [], `${path} page`);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
+        const controls = await page.$$eval(
+          "main button, main select, main input:not([type=checkbox]), main textarea, main a.button, main label.check, #sync-bar button, #sync-bar a",
+          (elements) =>
+            elements
+              .filter((el) => el.offsetParent !== null)
+              .map((el) => {
+                const box = el.getBoundingClientRect();
+                const label = (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) || el.textContent;
+                return { tag: el.tagName, id: el.id, text: (label || "").trim(), height: box.height };
+              }),
+        );
+        assert.ok(controls.length >= 2, `${path} has its controls`);
+        for (const c of controls) {
+          assert.ok(c.height >= 44, `${path}: ${c.tag}#${c.id} "${c.text}" is ${c.height}px tall at ${viewport.width}px`);
+          assert.ok(c.text.length > 0, `${path}: ${c.tag}#${c.id} has a label`);
+        }
+      }
+      await context.close();
     });
   }
 }

@@ -65,6 +65,22 @@ describe("sync push", () => {
     assert.deepEqual(replay.body.answers[0], { ...a, duplicate: true });
   });
 
+  test("a malformed record id is refused without blocking; another device's mutation id is not a replay", async () => {
+    const phone = device();
+    const bad = { ...phone.mutation("event", "create", newId(), event(village("Сепе"), 11)), record_id: "'; DROP TABLE events; --" };
+    const good = phone.mutation("event", "create", newId(), event(village("Сепе"), 12));
+    const res = await push(server.url, inspector, phone.id, [bad, good]);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.answers.map((a) => a.status), ["rejected", "applied"]);
+    assert.equal(res.body.answers[0].reason.field, "record_id");
+    const other = device();
+    const same = { ...other.mutation("event", "create", newId(), event(village("Сепе"), 13)), id: good.id };
+    const second = await push(server.url, inspector, other.id, [same]);
+    assert.equal(second.body.answers[0].status, "applied");
+    assert.equal(second.body.answers[0].duplicate, false);
+    assert.equal(count(server.database, `SELECT COUNT(*) FROM events WHERE id IN ('${good.record_id}', '${same.record_id}')`), 2);
+  });
+
   test("records outside the caller's villages or role are refused as forbidden", async () => {
     const elder = await signIn(server.url, "demo.elder");
     const tablet = device();

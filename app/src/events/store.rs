@@ -1,10 +1,8 @@
 //! Preventive events in the database, written through sync pushes (server only).
 use super::types::{Event, NewEvent};
-use crate::access::{can, Action, RecordKind, Target};
+use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::village_place;
+use crate::sync::places::{decode, may_create_in};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -48,25 +46,12 @@ pub async fn create(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Ok(draft) = serde_json::from_value::<NewEvent>(payload) else {
-        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
-    };
-    let draft = match draft.checked(&now[..10]) {
+    let draft = match decode::<NewEvent>(payload).and_then(|draft| draft.checked(&now[..10])) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    let Some(place) = village_place(conn, &draft.village_id).await? else {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
-    };
-    let target = Target {
-        place: Some(&place),
-        ..Target::default()
-    };
-    if !can(&who.principal, Action::Create, RecordKind::Event, &target) {
-        return Ok(Outcome::Rejected(Reason::Forbidden));
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Event, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
     }
     sqlx::query(
         "INSERT INTO events (id, village_id, kind, title, held_on, attendance, version, \

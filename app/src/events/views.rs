@@ -1,15 +1,15 @@
 //! Preventive events: the list kept on the device and the form for a new one.
 use super::types::{Event, NewEvent, KINDS};
-use crate::access::{grant, Action, Grant, RecordKind};
+use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, FieldRule, Reason};
 use crate::sync::form::{
-    save_new, use_draft, use_local_records, use_reference, use_role, village_name, ChoiceField,
-    VillageField,
+    save_then_list, use_draft, use_local_records, use_reference, village_name, ChoiceField,
+    RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
-use crate::sync::views::{field_label, reason_text, today, StateBadge};
+use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -33,13 +33,6 @@ pub fn EventsPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Event>(Entity::Event);
     let reference = use_reference();
-    let role = use_role();
-    let query = use_query_map();
-    let saved = move || query.read().get("saved").is_some();
-    let may_create = move || {
-        role.get()
-            .is_some_and(|r| grant(r, RecordKind::Event, Action::Create) != Grant::No)
-    };
     let sorted = move || {
         let mut list = items.get();
         list.sort_by(|a, b| b.0.held_on.cmp(&a.0.held_on).then(b.0.id.cmp(&a.0.id)));
@@ -47,18 +40,15 @@ pub fn EventsPage() -> impl IntoView {
     };
     view! {
         <section class="records">
-            <h1>{t!(i18n, event.list_title)}</h1>
-            <Show when=saved>
-                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
-            </Show>
-            <Show when=may_create>
-                <p>
-                    <a class="button" href="/events/new" id="new-event">{t!(i18n, event.create_title)}</a>
-                </p>
-            </Show>
-            <Show when=move || items.with(Vec::is_empty)>
-                <p class="hint">{t!(i18n, event.empty)}</p>
-            </Show>
+            <RecordsTop
+                kind=RecordKind::Event
+                title=|i18n| t_string!(i18n, event.list_title)
+                create_label=|i18n| t_string!(i18n, event.create_title)
+                create_href="/events/new"
+                create_id="new-event"
+                empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty_text=|i18n| t_string!(i18n, event.empty)
+            />
             <ul class="cards" id="event-list">
                 <For
                     each=sorted
@@ -113,7 +103,7 @@ pub fn NewEventPage() -> impl IntoView {
         }
     });
     let restored = use_draft(
-        "event:new",
+        "event:new".into(),
         vec![
             ("village_id", village_id),
             ("kind", kind),
@@ -160,34 +150,31 @@ pub fn NewEventPage() -> impl IntoView {
             Err(reason) => return error.set(Some(reason)),
         };
         error.set(None);
-        saving.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let payload = serde_json::to_value(&checked).unwrap_or_default();
-            let saved = save_new(sync, Entity::Event, "event:new", fix, payload, |id| {
-                serde_json::to_value(Event {
-                    id: id.to_owned(),
-                    village_id: checked.village_id.clone(),
-                    kind: checked.kind.clone(),
-                    title: checked.title.clone(),
-                    held_on: checked.held_on.clone(),
-                    attendance: checked.attendance,
-                    version: 1,
-                    updated_at: String::new(),
-                })
-                .unwrap_or_default()
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        let shown = move |id: &str| {
+            serde_json::to_value(Event {
+                id: id.to_owned(),
+                village_id: checked.village_id.clone(),
+                kind: checked.kind.clone(),
+                title: checked.title.clone(),
+                held_on: checked.held_on.clone(),
+                attendance: checked.attendance,
+                version: 1,
+                updated_at: String::new(),
             })
-            .await;
-            saving.set(false);
-            if saved.is_ok() {
-                navigate("/events?saved=1", Default::default());
-            }
-        });
-    };
-    let error_text = move || {
-        error
-            .get()
-            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+            .unwrap_or_default()
+        };
+        save_then_list(
+            sync,
+            Entity::Event,
+            "event:new",
+            fix,
+            payload,
+            shown,
+            saving,
+            "/events",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">
@@ -210,8 +197,7 @@ pub fn NewEventPage() -> impl IntoView {
                 <input id="held_on" type="date" required bind:value=held_on />
                 <label for="attendance">{t!(i18n, event.attendance)}</label>
                 <input id="attendance" type="number" min="0" inputmode="numeric" bind:value=attendance />
-                {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+                <SaveRow error saving />
             </form>
         </section>
     }

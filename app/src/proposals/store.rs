@@ -1,10 +1,8 @@
 //! Proposals in the database, written through sync pushes (server only).
 use super::types::{NewProposal, Proposal};
-use crate::access::{can, Action, RecordKind, Target};
+use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::village_place;
+use crate::sync::places::{decode, may_create_in};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -65,30 +63,12 @@ pub async fn create(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Ok(draft) = serde_json::from_value::<NewProposal>(payload) else {
-        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
-    };
-    let draft = match draft.checked(&now[..10]) {
+    let draft = match decode::<NewProposal>(payload).and_then(|draft| draft.checked(&now[..10])) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    let Some(place) = village_place(conn, &draft.village_id).await? else {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
-    };
-    let target = Target {
-        place: Some(&place),
-        ..Target::default()
-    };
-    if !can(
-        &who.principal,
-        Action::Create,
-        RecordKind::Proposal,
-        &target,
-    ) {
-        return Ok(Outcome::Rejected(Reason::Forbidden));
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Proposal, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
     }
     sqlx::query(
         "INSERT INTO proposals (id, village_id, author, category, body, status, submitted_on, \

@@ -1,15 +1,15 @@
 //! Proposals: the list kept on the device and the form for a new one (works offline).
 use super::types::{NewProposal, Proposal, CATEGORIES};
-use crate::access::{grant, Action, Grant, RecordKind};
+use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::form::{
-    save_new, use_draft, use_local_records, use_reference, use_role, village_name, ChoiceField,
-    VillageField,
+    save_then_list, use_draft, use_local_records, use_reference, village_name, ChoiceField,
+    RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
-use crate::sync::views::{field_label, reason_text, today, StateBadge};
+use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -46,13 +46,6 @@ pub fn ProposalsPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Proposal>(Entity::Proposal);
     let reference = use_reference();
-    let role = use_role();
-    let query = use_query_map();
-    let saved = move || query.read().get("saved").is_some();
-    let may_create = move || {
-        role.get()
-            .is_some_and(|r| grant(r, RecordKind::Proposal, Action::Create) != Grant::No)
-    };
     let sorted = move || {
         let mut list = items.get();
         list.sort_by(|a, b| {
@@ -64,18 +57,15 @@ pub fn ProposalsPage() -> impl IntoView {
     };
     view! {
         <section class="records">
-            <h1>{t!(i18n, proposal.list_title)}</h1>
-            <Show when=saved>
-                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
-            </Show>
-            <Show when=may_create>
-                <p>
-                    <a class="button" href="/proposals/new" id="new-proposal">{t!(i18n, proposal.create_title)}</a>
-                </p>
-            </Show>
-            <Show when=move || items.with(Vec::is_empty)>
-                <p class="hint">{t!(i18n, proposal.empty)}</p>
-            </Show>
+            <RecordsTop
+                kind=RecordKind::Proposal
+                title=|i18n| t_string!(i18n, proposal.list_title)
+                create_label=|i18n| t_string!(i18n, proposal.create_title)
+                create_href="/proposals/new"
+                create_id="new-proposal"
+                empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty_text=|i18n| t_string!(i18n, proposal.empty)
+            />
             <ul class="cards" id="proposal-list">
                 <For
                     each=sorted
@@ -130,7 +120,7 @@ pub fn NewProposalPage() -> impl IntoView {
         }
     });
     let restored = use_draft(
-        "proposal:new",
+        "proposal:new".into(),
         vec![
             ("village_id", village_id),
             ("author", author),
@@ -159,36 +149,33 @@ pub fn NewProposalPage() -> impl IntoView {
             Err(reason) => return error.set(Some(reason)),
         };
         error.set(None);
-        saving.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let payload = serde_json::to_value(&checked).unwrap_or_default();
-            let saved = save_new(sync, Entity::Proposal, "proposal:new", fix, payload, |id| {
-                serde_json::to_value(Proposal {
-                    id: id.to_owned(),
-                    village_id: checked.village_id.clone(),
-                    author: checked.author.clone(),
-                    category: checked.category.clone(),
-                    body: checked.body.clone(),
-                    status: "submitted".into(),
-                    answer: None,
-                    submitted_on: checked.submitted_on.clone(),
-                    version: 1,
-                    updated_at: String::new(),
-                })
-                .unwrap_or_default()
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        let shown = move |id: &str| {
+            serde_json::to_value(Proposal {
+                id: id.to_owned(),
+                village_id: checked.village_id.clone(),
+                author: checked.author.clone(),
+                category: checked.category.clone(),
+                body: checked.body.clone(),
+                status: "submitted".into(),
+                answer: None,
+                submitted_on: checked.submitted_on.clone(),
+                version: 1,
+                updated_at: String::new(),
             })
-            .await;
-            saving.set(false);
-            if saved.is_ok() {
-                navigate("/proposals?saved=1", Default::default());
-            }
-        });
-    };
-    let error_text = move || {
-        error
-            .get()
-            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+            .unwrap_or_default()
+        };
+        save_then_list(
+            sync,
+            Entity::Proposal,
+            "proposal:new",
+            fix,
+            payload,
+            shown,
+            saving,
+            "/proposals",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">
@@ -211,8 +198,7 @@ pub fn NewProposalPage() -> impl IntoView {
                 <textarea id="body" rows="5" required bind:value=body></textarea>
                 <label for="submitted_on">{t!(i18n, proposal.submitted_on)}</label>
                 <input id="submitted_on" type="date" required bind:value=submitted_on />
-                {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+                <SaveRow error saving />
             </form>
         </section>
     }

@@ -13,12 +13,14 @@ pub type Fields = Vec<(&'static str, RwSignal<String>)>;
 /// Restores the form from its draft (or, with `fix`, from a rejected outbox entry) once, then
 /// saves the draft on every change, so a reload or a killed tab loses nothing typed.
 /// Returns whether a draft was restored.
-pub fn use_draft(key: &'static str, fields: Fields, fix: Option<u64>) -> RwSignal<bool> {
+pub fn use_draft(key: String, fields: Fields, fix: Option<u64>) -> RwSignal<bool> {
     let restored = RwSignal::new(false);
     let loaded = RwSignal::new(false);
     let for_load = fields.clone();
+    let load_key = key.clone();
     Effect::new(move |_| {
         let fields = for_load.clone();
+        let key = load_key.clone();
         leptos::task::spawn_local(async move {
             let from_fix = match fix {
                 Some(seq) => local::outbox_entry(seq)
@@ -30,7 +32,7 @@ pub fn use_draft(key: &'static str, fields: Fields, fix: Option<u64>) -> RwSigna
             };
             let values = match from_fix {
                 Some(values) => Some(values),
-                None => local::draft::<BTreeMap<String, String>>(key)
+                None => local::draft::<BTreeMap<String, String>>(&key)
                     .await
                     .ok()
                     .flatten(),
@@ -52,8 +54,9 @@ pub fn use_draft(key: &'static str, fields: Fields, fix: Option<u64>) -> RwSigna
             .map(|(name, signal)| ((*name).to_owned(), signal.get()))
             .collect();
         if loaded.get() {
+            let key = key.clone();
             leptos::task::spawn_local(async move {
-                let _ = local::save_draft(key, &values).await;
+                let _ = local::save_draft(&key, &values).await;
             });
         }
     });
@@ -238,3 +241,84 @@ pub fn ChoiceField(
 }
 
 pub type I18nContext = leptos_i18n::I18nContext<Locale>;
+
+/// Saves a checked new record through the outbox and opens its list, which says it was
+/// saved on the device. `saving` keeps a second tap from saving it twice.
+#[allow(clippy::too_many_arguments)]
+pub fn save_then_list(
+    sync: super::state::SyncState,
+    entity: Entity,
+    draft_key: &'static str,
+    fix: Option<u64>,
+    payload: serde_json::Value,
+    shown: impl FnOnce(&str) -> serde_json::Value + 'static,
+    saving: RwSignal<bool>,
+    list: &'static str,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    saving.set(true);
+    leptos::task::spawn_local(async move {
+        let saved = save_new(sync, entity, draft_key, fix, payload, shown).await;
+        saving.set(false);
+        if saved.is_ok() {
+            navigate(&format!("{list}?saved=1"), Default::default());
+        }
+    });
+}
+
+/// The top of a list of records kept on the device: its title, "saved" after a form, the
+/// button for a new one (for roles that may create it) and a line when the list is empty.
+#[component]
+pub fn RecordsTop(
+    kind: crate::access::RecordKind,
+    title: fn(I18nContext) -> &'static str,
+    create_label: fn(I18nContext) -> &'static str,
+    create_href: &'static str,
+    create_id: &'static str,
+    empty: Signal<bool>,
+    empty_text: fn(I18nContext) -> &'static str,
+) -> impl IntoView {
+    use crate::access::{grant, Action, Grant};
+    let i18n = use_i18n();
+    let role = use_role();
+    let query = leptos_router::hooks::use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    let may_create = move || {
+        role.get()
+            .is_some_and(|r| grant(r, kind, Action::Create) != Grant::No)
+    };
+    view! {
+        <h1>{move || title(i18n)}</h1>
+        <Show when=saved>
+            <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
+        </Show>
+        <Show when=may_create>
+            <p>
+                <a class="button" href=create_href id=create_id>{move || create_label(i18n)}</a>
+            </p>
+        </Show>
+        <Show when=move || empty.get()>
+            <p class="hint">{move || empty_text(i18n)}</p>
+        </Show>
+    }
+}
+
+/// The end of every offline form: the broken rule in the person's words, and the save
+/// button (off while saving).
+#[component]
+pub fn SaveRow(
+    error: RwSignal<Option<super::contract::Reason>>,
+    saving: RwSignal<bool>,
+) -> impl IntoView {
+    use super::views::{field_label, reason_text};
+    let i18n = use_i18n();
+    let text = move || {
+        error
+            .get()
+            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+    };
+    view! {
+        {move || text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+        <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+    }
+}

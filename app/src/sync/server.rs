@@ -73,19 +73,21 @@ pub async fn push(
             continue;
         }
         if mutation.seq > applied_seq + 1 {
+            // Nothing after a gap can be applied in order: the device sends again from here.
             answers.push(Answer {
+                status: Status::Gap,
                 expected: Some(applied_seq + 1),
                 ..answer(&mutation, Outcome::Skipped)
             });
-            if let Some(last) = answers.last_mut() {
-                last.status = Status::Gap;
-            }
             break;
         }
-        if !valid_id(&mutation.id) || !valid_id(&mutation.record_id) {
-            return Err(PushError::Malformed("mutation or record id"));
-        }
-        let outcome = {
+        let outcome = if !valid_id(&mutation.record_id) {
+            // Refused and recorded like any bad mutation, so it never blocks the queue.
+            Outcome::Rejected(crate::fields::invalid(
+                "record_id",
+                super::contract::FieldRule::UnknownChoice,
+            ))
+        } else {
             let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
             match apply(&mut savepoint, who, &mutation, now).await {
                 Ok(outcome) => {
@@ -165,15 +167,14 @@ async fn stored_answer(
     device_id: &str,
     mutation_id: &str,
 ) -> Result<Option<Answer>, sqlx::Error> {
-    let stored: Option<(String, String)> =
-        sqlx::query_as("SELECT device_id, answer FROM sync_mutations WHERE mutation_id = $1")
-            .bind(mutation_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(stored
-        // A mutation id from another device is not this device's replay.
-        .filter(|(device, _)| device == device_id)
-        .and_then(|(_, json)| serde_json::from_str(&json).ok()))
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT answer FROM sync_mutations WHERE device_id = $1 AND mutation_id = $2",
+    )
+    .bind(device_id)
+    .bind(mutation_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
 }
 
 async fn store_answer(

@@ -4,7 +4,7 @@ use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
 use crate::fields::invalid;
 use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::village_place;
+use crate::sync::places::{decode, may_create_in, village_place};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -79,25 +79,12 @@ pub async fn create(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Ok(draft) = serde_json::from_value::<NewTask>(payload) else {
-        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
-    };
-    let draft = match draft.checked() {
+    let draft = match decode::<NewTask>(payload).and_then(|draft| draft.checked()) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    let Some(place) = village_place(conn, &draft.village_id).await? else {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
-    };
-    let target = Target {
-        place: Some(&place),
-        ..Target::default()
-    };
-    if !can(&who.principal, Action::Create, RecordKind::Task, &target) {
-        return Ok(Outcome::Rejected(Reason::Forbidden));
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Task, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
     }
     for member in &draft.assignees {
         let of_village: bool = sqlx::query_scalar(
@@ -160,10 +147,7 @@ pub async fn update(
     if !can(&who.principal, Action::Update, RecordKind::Task, &target) {
         return Ok(Outcome::Rejected(Reason::Forbidden));
     }
-    let Ok(progress) = serde_json::from_value::<TaskProgress>(payload) else {
-        return Ok(Outcome::Rejected(invalid("payload", FieldRule::Required)));
-    };
-    let progress = match progress.checked() {
+    let progress = match decode::<TaskProgress>(payload).and_then(|p| p.checked()) {
         Ok(progress) => progress,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };

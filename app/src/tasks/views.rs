@@ -1,17 +1,17 @@
 //! Tasks: the list kept on the device, a new task, and a task's page where progress is
 //! recorded (all through the outbox, so they work offline).
 use super::types::{is_open, may_move, NewTask, Task, TaskProgress, PRIORITIES, STATUSES};
-use crate::access::{grant, Action, Grant, RecordKind};
+use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Op, Reason};
 use crate::sync::form::{
-    save_new, use_draft, use_local_records, use_reference, use_role, village_name, ChoiceField,
-    VillageField,
+    save_then_list, use_draft, use_local_records, use_reference, use_role, village_name,
+    ChoiceField, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::local::{self, RecordState};
 use crate::sync::state::use_sync;
-use crate::sync::views::{field_label, reason_text, today, StateBadge};
+use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -47,13 +47,6 @@ pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Task>(Entity::Task);
     let reference = use_reference();
-    let role = use_role();
-    let query = use_query_map();
-    let saved = move || query.read().get("saved").is_some();
-    let may_create = move || {
-        role.get()
-            .is_some_and(|r| grant(r, RecordKind::Task, Action::Create) != Grant::No)
-    };
     // Open tasks first, by due date (none last); closed ones after.
     let sorted = move || {
         let mut list = items.get();
@@ -75,18 +68,15 @@ pub fn TasksPage() -> impl IntoView {
     };
     view! {
         <section class="records">
-            <h1>{t!(i18n, task.list_title)}</h1>
-            <Show when=saved>
-                <p class="notice" role="status">{t!(i18n, sync.saved_locally)}</p>
-            </Show>
-            <Show when=may_create>
-                <p>
-                    <a class="button" href="/tasks/new" id="new-task">{t!(i18n, task.create_title)}</a>
-                </p>
-            </Show>
-            <Show when=move || items.with(Vec::is_empty)>
-                <p class="hint">{t!(i18n, task.empty)}</p>
-            </Show>
+            <RecordsTop
+                kind=RecordKind::Task
+                title=|i18n| t_string!(i18n, task.list_title)
+                create_label=|i18n| t_string!(i18n, task.create_title)
+                create_href="/tasks/new"
+                create_id="new-task"
+                empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty_text=|i18n| t_string!(i18n, task.empty)
+            />
             <ul class="cards" id="task-list">
                 <For
                     each=sorted
@@ -142,7 +132,7 @@ pub fn NewTaskPage() -> impl IntoView {
     // Member ids joined by commas, so the draft keeps them as text like every field.
     let assignees = RwSignal::new(String::new());
     let restored = use_draft(
-        "task:new",
+        "task:new".into(),
         vec![
             ("village_id", village_id),
             ("title", title),
@@ -202,37 +192,34 @@ pub fn NewTaskPage() -> impl IntoView {
             Err(reason) => return error.set(Some(reason)),
         };
         error.set(None);
-        saving.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let payload = serde_json::to_value(&checked).unwrap_or_default();
-            let saved = save_new(sync, Entity::Task, "task:new", fix, payload, |id| {
-                serde_json::to_value(Task {
-                    id: id.to_owned(),
-                    village_id: checked.village_id.clone(),
-                    title: checked.title.clone(),
-                    details: checked.details.clone(),
-                    due_on: checked.due_on.clone(),
-                    priority: checked.priority.clone(),
-                    status: "new".into(),
-                    assignees: checked.assignees.clone(),
-                    last_note: None,
-                    version: 1,
-                    updated_at: String::new(),
-                })
-                .unwrap_or_default()
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        let shown = move |id: &str| {
+            serde_json::to_value(Task {
+                id: id.to_owned(),
+                village_id: checked.village_id.clone(),
+                title: checked.title.clone(),
+                details: checked.details.clone(),
+                due_on: checked.due_on.clone(),
+                priority: checked.priority.clone(),
+                status: "new".into(),
+                assignees: checked.assignees.clone(),
+                last_note: None,
+                version: 1,
+                updated_at: String::new(),
             })
-            .await;
-            saving.set(false);
-            if saved.is_ok() {
-                navigate("/tasks?saved=1", Default::default());
-            }
-        });
-    };
-    let error_text = move || {
-        error
-            .get()
-            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
+            .unwrap_or_default()
+        };
+        save_then_list(
+            sync,
+            Entity::Task,
+            "task:new",
+            fix,
+            payload,
+            shown,
+            saving,
+            "/tasks",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">
@@ -284,8 +271,7 @@ pub fn NewTaskPage() -> impl IntoView {
                             .collect_view()
                     }}
                 </fieldset>
-                {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+                <SaveRow error saving />
             </form>
         </section>
     }
@@ -318,9 +304,10 @@ pub fn TaskPage() -> impl IntoView {
     });
     let note = RwSignal::new(String::new());
     let new_status = RwSignal::new(String::new());
-    let draft_key = "task:progress";
+    // One draft per task: a note half-typed for one task never turns up on another.
+    let draft_key = format!("task:{}:progress", id());
     let _ = use_draft(
-        draft_key,
+        draft_key.clone(),
         vec![("note", note), ("status", new_status)],
         None,
     );
@@ -355,6 +342,7 @@ pub fn TaskPage() -> impl IntoView {
         };
         error.set(None);
         saving.set(true);
+        let draft_key = draft_key.clone();
         leptos::task::spawn_local(async move {
             // The page shows the change at once; the outbox carries it with the version it
             // was made on, so a change made meanwhile elsewhere comes back as a conflict.
@@ -377,18 +365,13 @@ pub fn TaskPage() -> impl IntoView {
             .await;
             saving.set(false);
             if queued.is_ok() {
-                let _ = local::drop_draft(draft_key).await;
+                let _ = local::drop_draft(&draft_key).await;
                 note.set(String::new());
                 new_status.set(String::new());
                 saved.set(true);
                 sync.changed();
             }
         });
-    };
-    let error_text = move || {
-        error
-            .get()
-            .map(|r| reason_text(i18n, &r, |f| field_label(i18n, f)))
     };
     view! {
         <section class="narrow">
@@ -433,7 +416,7 @@ pub fn TaskPage() -> impl IntoView {
             </Show>
             <Show when=move || task.with(|t| t.as_ref().is_some_and(|(t, _)| is_open(&t.status)))>
                 <h2>{t!(i18n, task.progress)}</h2>
-                <form class="form" id="progress-form" on:submit=submit novalidate>
+                <form class="form" id="progress-form" on:submit=submit.clone() novalidate>
                     <label for="note">{t!(i18n, task.note)}</label>
                     <textarea id="note" rows="3" bind:value=note></textarea>
                     <label for="new_status">{t!(i18n, task.new_status)}</label>
@@ -446,8 +429,7 @@ pub fn TaskPage() -> impl IntoView {
                                 .collect_view()
                         }}
                     </select>
-                    {move || error_text().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                    <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
+                    <SaveRow error saving />
                 </form>
             </Show>
         </section>
