@@ -39,7 +39,7 @@ const say = (line) => {
 const server = await startServer();
 try {
   const cookie = await signIn(server.url, "demo.inspector");
-  const sepe = (await reference(server.url, cookie)).villages.find((v) => v.name_ru === "Сепе").id;
+  const sepe = (await reference(server.url, cookie)).villages.find((v) => v.name.ru === "Сепе").id;
 
   // Push: one device, batches of 100, one request at a time (as a device sends them).
   const phone = device();

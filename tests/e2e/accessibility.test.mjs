@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { newContext, PHONE, signInWithPin, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { controls, newContext, PHONE, signInWithPin, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 import { newProposal } from "../support/outbox.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -96,19 +96,12 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
         assert.deepEqual(await violations(page), [], `${path} page`);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
-        const controls = await page.$$eval(
+        const found = await controls(
+          page,
           "main button, main select, main input:not([type=checkbox]), main textarea, main a.button, main label.check, #sync-bar button, #sync-bar a",
-          (elements) =>
-            elements
-              .filter((el) => el.offsetParent !== null)
-              .map((el) => {
-                const box = el.getBoundingClientRect();
-                const label = (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) || el.textContent;
-                return { tag: el.tagName, id: el.id, text: (label || "").trim(), height: box.height };
-              }),
         );
-        assert.ok(controls.length >= 2, `${path} has its controls`);
-        for (const c of controls) {
+        assert.ok(found.length >= 2, `${path} has its controls`);
+        for (const c of found) {
           assert.ok(c.height >= 44, `${path}: ${c.tag}#${c.id} "${c.text}" is ${c.height}px tall at ${viewport.width}px`);
           assert.ok(c.text.length > 0, `${path}: ${c.tag}#${c.id} has a label`);
         }

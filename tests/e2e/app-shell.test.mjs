@@ -1,7 +1,7 @@
 // End-to-end stories in headless Debian Chromium against the real server.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { controls, newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 
 describe("the app shell in Chromium", () => {
   const env = withServerAndBrowser();
@@ -128,20 +128,9 @@ describe("the app shell in Chromium", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `nothing sticks out sideways at ${viewport.width}px (${overflow}px)`);
       if (viewport === PHONE) await page.locator("button.menu-toggle").click();
-      const controls = await page.$$eval("button, select, nav a, .card a", (elements) =>
-        elements
-          .filter((el) => el.offsetParent !== null)
-          .map((el) => {
-            const box = el.getBoundingClientRect();
-            const label =
-              el.getAttribute("aria-label") ||
-              (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) ||
-              el.textContent;
-            return { tag: el.tagName, text: (label || "").trim(), height: box.height, width: box.width };
-          }),
-      );
-      assert.ok(controls.length > 10, `found the controls (${controls.length})`);
-      for (const c of controls) {
+      const found = await controls(page, "button, select, nav a, .card a");
+      assert.ok(found.length > 10, `found the controls (${found.length})`);
+      for (const c of found) {
         assert.ok(c.height >= 44 && c.width >= 44, `${c.tag} "${c.text}" is ${c.width}x${c.height} at ${viewport.width}px`);
         assert.ok(c.text.length > 0, `${c.tag} has an accessible label`);
       }
@@ -155,15 +144,7 @@ describe("the app shell in Chromium", () => {
         await waitForHydration(forms);
         const wide = await forms.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
-        const fields = await forms.$$eval("main button, main select, main input:not([type=checkbox])", (elements) =>
-          elements
-            .filter((el) => el.offsetParent !== null)
-            .map((el) => {
-              const box = el.getBoundingClientRect();
-              const label = (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) || el.textContent;
-              return { tag: el.tagName, id: el.id, text: (label || "").trim(), height: box.height };
-            }),
-        );
+        const fields = await controls(forms, "main button, main select, main input:not([type=checkbox])");
         assert.ok(fields.length >= 3, `${path} has its form`);
         for (const f of fields) {
           assert.ok(f.height >= 44, `${path}: ${f.tag}#${f.id} is ${f.height}px tall at ${viewport.width}px`);

@@ -36,7 +36,7 @@ test(`${DEVICES} devices, ${MUTATIONS} mutations, drops, duplicates and reorderi
   const logins = ["demo.inspector", "demo.chair", "demo.elder"];
   const cookies = {};
   for (const login of logins) cookies[login] = await signIn(server.url, login);
-  const shuiskoe = (await reference(server.url, cookies["demo.inspector"])).villages.find((v) => v.name_ru === "Шуйское").id;
+  const shuiskoe = (await reference(server.url, cookies["demo.inspector"])).villages.find((v) => v.name.ru === "Шуйское").id;
 
   // Shared tasks in Шуйское that every account may add notes to (the elder is assigned).
   const elderMember = sqlite(server.database, "SELECT member_id FROM accounts WHERE login = 'demo.elder'")[0][0];

@@ -16,7 +16,7 @@ describe("sync push", () => {
     villages = (await reference(server.url, inspector)).villages;
   });
   after(async () => server.dispose());
-  const village = (name) => villages.find((v) => v.name_ru === name).id;
+  const village = (name) => villages.find((v) => v.name.ru === name).id;
 
   test("a replayed batch (the answer was lost) is answered from the record, not written twice", async () => {
     const phone = device();
@@ -85,7 +85,7 @@ describe("sync push", () => {
     const elder = await signIn(server.url, "demo.elder");
     const tablet = device();
     const maksimovka = (await reference(server.url, await signIn(server.url, "demo.admin"))).villages.find(
-      (v) => v.name_ru === "Максимовка",
+      (v) => v.name.ru === "Максимовка",
     ).id;
     const res = await push(server.url, elder, tablet.id, [
       tablet.mutation("event", "create", newId(), event(village("Шуйское"), 5)),
@@ -178,7 +178,7 @@ describe("sync pull", () => {
   test("a pull after the cursor returns only newer changes", async () => {
     const inspector = await signIn(server.url, "demo.inspector");
     const { cursor } = await pullAll(server.url, inspector);
-    const village = (await reference(server.url, inspector)).villages.find((v) => v.name_ru === "Сепе").id;
+    const village = (await reference(server.url, inspector)).villages.find((v) => v.name.ru === "Сепе").id;
     const phone = device();
     const id = newId();
     await push(server.url, inspector, phone.id, [phone.mutation("event", "create", id, event(village, 1))]);

@@ -98,3 +98,22 @@ export function withServerAndBrowser() {
   });
   return env;
 }
+
+/**
+ * The visible elements matching `selector`: tag, id, size and accessible label (aria-label,
+ * the `<label for>` text, or the element's own text), for the touch-size and label checks.
+ */
+export function controls(page, selector) {
+  return page.$$eval(selector, (elements) =>
+    elements
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => {
+        const box = el.getBoundingClientRect();
+        const label =
+          el.getAttribute("aria-label") ||
+          (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent) ||
+          el.textContent;
+        return { tag: el.tagName, id: el.id, text: (label || "").trim(), height: box.height, width: box.width };
+      }),
+  );
+}

@@ -93,8 +93,20 @@ fn pin_hash(pin: &str, salt: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lowercase hex, the way this device stores salts, hashes and keys.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `n` bytes from the browser's cryptographic random source.
+pub(crate) fn random_bytes(n: usize) -> Option<Vec<u8>> {
+    let mut bytes = vec![0u8; n];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes)
 }
 
 /// Sets the PIN for the signed-in account; `false` if it is not 4–8 digits or the browser
@@ -103,11 +115,10 @@ pub fn set_pin(account_id: &str, pin: &str) -> bool {
     if !valid_pin(pin) {
         return false;
     }
-    let mut salt = [0u8; 16];
-    let random = web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut salt).ok());
-    let (Some(_), Some(hash)) = (random, pin_hash(pin, &salt)) else {
+    let Some(salt) = random_bytes(16) else {
+        return false;
+    };
+    let Some(hash) = pin_hash(pin, &salt) else {
         return false;
     };
     store_pin(&StoredPin {

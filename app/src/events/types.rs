@@ -16,6 +16,26 @@ pub const KINDS: &[&str] = &[
 /// More people than any village of the region has.
 pub const ATTENDANCE_MAX: i64 = 100_000;
 
+/// Attendance as typed in the form: empty is "not counted"; anything but a whole number in
+/// range breaks the same rule the server checks.
+pub fn attendance_from_text(text: &str) -> Result<Option<i64>, Reason> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let out_of_range = || {
+        invalid(
+            "attendance",
+            FieldRule::OutOfRange {
+                min: 0,
+                max: ATTENDANCE_MAX,
+            },
+        )
+    };
+    let count = text.parse::<i64>().map_err(|_| out_of_range())?;
+    range("attendance", count, 0, ATTENDANCE_MAX).map(Some)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
@@ -84,6 +104,10 @@ mod tests {
                 }
             ))
         );
+        assert_eq!(attendance_from_text("  "), Ok(None));
+        assert_eq!(attendance_from_text("40"), Ok(Some(40)));
+        assert!(attendance_from_text("сорок").is_err());
+        assert!(attendance_from_text("100001").is_err());
         let unknown = NewEvent {
             kind: "party".into(),
             ..event

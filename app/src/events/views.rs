@@ -1,18 +1,18 @@
 //! Preventive events: the list kept on the device and the form for a new one.
-use super::types::{Event, NewEvent, KINDS};
+use super::types::{attendance_from_text, Event, NewEvent, KINDS};
 use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
-use crate::sync::contract::{Entity, FieldRule, Reason};
+use crate::sync::contract::{Entity, Reason};
 use crate::sync::form::{
-    save_then_list, use_draft, use_local_records, use_reference, village_name, ChoiceField,
-    RecordsTop, SaveRow, VillageField,
+    default_to_today, save_then_list, use_draft, use_fix, use_local_records, use_reference,
+    village_name, ChoiceField, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 pub fn kind_label(i18n: I18nContext<Locale>, code: &str) -> String {
     let text = match code {
@@ -87,21 +87,13 @@ pub fn NewEventPage() -> impl IntoView {
     let sync = use_sync();
     let reference = use_reference();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let fix = query
-        .get_untracked()
-        .get("fix")
-        .and_then(|s| s.parse().ok());
+    let fix = use_fix();
     let village_id = RwSignal::new(String::new());
     let kind = RwSignal::new("law_and_order".to_owned());
     let title = RwSignal::new(String::new());
     let held_on = RwSignal::new(String::new());
     let attendance = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if held_on.get_untracked().is_empty() {
-            held_on.set(today());
-        }
-    });
+    default_to_today(held_on);
     let restored = use_draft(
         "event:new".into(),
         vec![
@@ -120,23 +112,9 @@ pub fn NewEventPage() -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let count = attendance.get_untracked();
-        let count = count.trim();
-        let attendance = if count.is_empty() {
-            None
-        } else {
-            match count.parse::<i64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    return error.set(Some(Reason::Invalid {
-                        field: "attendance".into(),
-                        rule: FieldRule::OutOfRange {
-                            min: 0,
-                            max: super::types::ATTENDANCE_MAX,
-                        },
-                    }))
-                }
-            }
+        let attendance = match attendance_from_text(&attendance.get_untracked()) {
+            Ok(attendance) => attendance,
+            Err(reason) => return error.set(Some(reason)),
         };
         let draft = NewEvent {
             village_id: village_id.get_untracked(),

@@ -5,14 +5,14 @@ use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::form::{
-    save_then_list, use_draft, use_local_records, use_reference, village_name, ChoiceField,
-    RecordsTop, SaveRow, VillageField,
+    default_to_today, save_then_list, use_draft, use_fix, use_local_records, use_reference,
+    village_name, ChoiceField, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 pub fn category_label(i18n: I18nContext<Locale>, code: &str) -> String {
     let text = match code {
@@ -104,21 +104,13 @@ pub fn NewProposalPage() -> impl IntoView {
     let sync = use_sync();
     let reference = use_reference();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let fix = query
-        .get_untracked()
-        .get("fix")
-        .and_then(|s| s.parse().ok());
+    let fix = use_fix();
     let village_id = RwSignal::new(String::new());
     let author = RwSignal::new(String::new());
     let category = RwSignal::new("other".to_owned());
     let body = RwSignal::new(String::new());
     let submitted_on = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if submitted_on.get_untracked().is_empty() {
-            submitted_on.set(today());
-        }
-    });
+    default_to_today(submitted_on);
     let restored = use_draft(
         "proposal:new".into(),
         vec![

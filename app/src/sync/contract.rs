@@ -12,10 +12,11 @@ pub enum Entity {
     Person,
 }
 
-impl Entity {
-    pub const ALL: &'static [Entity] = &[Self::Task, Self::Proposal, Self::Event, Self::Person];
+impl crate::stored::StoredEnum for Entity {
+    const KIND: &'static str = "sync entity";
+    const ALL: &'static [Entity] = &[Self::Task, Self::Proposal, Self::Event, Self::Person];
 
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Self::Task => "task",
             Self::Proposal => "proposal",
@@ -23,11 +24,9 @@ impl Entity {
             Self::Person => "person",
         }
     }
+}
 
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|e| e.as_str() == text)
-    }
-
+impl Entity {
     /// Sensitive records travel in their own pull stream and are cached only encrypted.
     pub fn sensitive(self) -> bool {
         self == Self::Person
@@ -209,8 +208,7 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceVillage {
     pub id: String,
-    pub name_ru: String,
-    pub name_kk: Option<String>,
+    pub name: crate::places::LocalizedName,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,10 @@ fn check(status: u16) -> Result<(), SyncFailure> {
 }
 
 async fn push_all() -> Result<(), SyncFailure> {
+    // No device id means nothing was ever made here, so nothing waits.
+    let Some(device_id) = local::device_id().await.map_err(storage)? else {
+        return Ok(());
+    };
     loop {
         let pending: Vec<_> = local::outbox()
             .await
@@ -52,9 +56,6 @@ async fn push_all() -> Result<(), SyncFailure> {
         if pending.is_empty() {
             return Ok(());
         }
-        let Some(device_id) = local::device_id().await.map_err(storage)? else {
-            return Ok(());
-        };
         let mut batch = Vec::new();
         let mut bytes = 0;
         for entry in pending.into_iter().take(BATCH_ENTRIES) {
@@ -66,7 +67,7 @@ async fn push_all() -> Result<(), SyncFailure> {
             batch.push(entry.mutation);
         }
         let request = PushRequest {
-            device_id,
+            device_id: device_id.clone(),
             mutations: batch,
         };
         let body = serde_json::to_string(&request).unwrap_or_default();

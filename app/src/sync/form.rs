@@ -63,6 +63,23 @@ pub fn use_draft(key: String, fields: Fields, fix: Option<u64>) -> RwSignal<bool
     restored
 }
 
+/// The outbox entry a form was opened to correct (`?fix=<seq>`), if any.
+pub fn use_fix() -> Option<u64> {
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("fix")
+        .and_then(|seq| seq.parse().ok())
+}
+
+/// Starts a date field at today (on the device) unless a draft fills it.
+pub fn default_to_today(field: RwSignal<String>) {
+    Effect::new(move |_| {
+        if field.get_untracked().is_empty() {
+            field.set(super::views::today());
+        }
+    });
+}
+
 /// A payload's fields as the texts a form shows.
 fn to_texts(payload: &serde_json::Value) -> BTreeMap<String, String> {
     payload
@@ -163,10 +180,7 @@ pub fn village_name(reference: &Reference, id: &str, locale: Locale) -> String {
         .villages
         .iter()
         .find(|v| v.id == id)
-        .map(|v| match (locale, &v.name_kk) {
-            (Locale::kk, Some(kk)) => kk.clone(),
-            _ => v.name_ru.clone(),
-        })
+        .map(|v| v.name.pick(locale).to_owned())
         .unwrap_or_default()
 }
 
@@ -192,10 +206,7 @@ pub fn VillageField(value: RwSignal<String>, reference: RwSignal<Reference>) -> 
                     .villages
                     .into_iter()
                     .map(|v| {
-                        let name = match (locale, v.name_kk) {
-                            (Locale::kk, Some(kk)) => kk,
-                            _ => v.name_ru,
-                        };
+                        let name = v.name.pick(locale).to_owned();
                         let selected = value.get_untracked() == v.id;
                         view! { <option value=v.id selected=selected>{name}</option> }
                     })

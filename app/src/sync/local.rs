@@ -14,6 +14,7 @@
 // browser) without the IndexedDB half.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
 use super::contract::{Answer, Change, Entity, Mutation, Op, Reason, Status, Stream};
+use crate::stored::StoredEnum;
 use serde::{Deserialize, Serialize};
 
 /// Where an entry of the outbox stands.
@@ -672,5 +673,16 @@ pub async fn drop_settled(seq: u64) -> Result<(), LocalError> {
 
 /// One outbox entry.
 pub async fn outbox_entry(seq: u64) -> Result<Option<OutboxEntry>, LocalError> {
-    Ok(outbox().await?.into_iter().find(|e| e.mutation.seq == seq))
+    #[cfg(feature = "hydrate")]
+    {
+        use idb::*;
+        let db = open().await?;
+        let tx = tx(&db, &[OUTBOX], Mode::ReadOnly)?;
+        Ok(parse(tx.store(OUTBOX)?.get(seq_key(seq)).await?))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = seq;
+        Err(LocalError::NoBrowser)
+    }
 }

@@ -10,6 +10,7 @@
 //! left; while it is absent, the sensitive stream is not pulled (the rest of sync goes on).
 use super::contract::Stream;
 use super::local;
+use crate::accounts::device::{hex, random_bytes};
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -43,10 +44,6 @@ struct WrappedKey {
     wrapped: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Option<Vec<u8>> {
     (0..text.len())
         .step_by(2)
@@ -56,16 +53,6 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 
 fn subtle() -> Option<web_sys::SubtleCrypto> {
     Some(web_sys::window()?.crypto().ok()?.subtle())
-}
-
-fn random(n: usize) -> Option<Vec<u8>> {
-    let mut bytes = vec![0u8; n];
-    web_sys::window()?
-        .crypto()
-        .ok()?
-        .get_random_values_with_u8_array(&mut bytes)
-        .ok()?;
-    Some(bytes)
 }
 
 fn object(pairs: &[(&str, JsValue)]) -> Object {
@@ -199,8 +186,8 @@ pub async fn unlock(pin: &str) -> Result<(), SealError> {
         // The PIN or the share changed since: what was sealed cannot be opened any more.
         let _ = local::reset(Stream::Sensitive).await;
     }
-    let salt = random(16).ok_or(SealError::Crypto)?;
-    let iv = random(12).ok_or(SealError::Crypto)?;
+    let salt = random_bytes(16).ok_or(SealError::Crypto)?;
+    let iv = random_bytes(12).ok_or(SealError::Crypto)?;
     let kek = wrapping_key(pin, &salt, &share).await?;
     let key: CryptoKey =
         call(subtle.generate_key_with_object(&aes, true, &usages(&["encrypt", "decrypt"])))
@@ -235,7 +222,7 @@ pub fn ready() -> bool {
 /// key is not open (the record is then not kept).
 pub async fn seal(record: &serde_json::Value) -> Option<serde_json::Value> {
     let key = CACHE_KEY.with(|k| k.borrow().clone())?;
-    let iv = random(12)?;
+    let iv = random_bytes(12)?;
     let plain = serde_json::to_vec(record).ok()?;
     let cipher = call(subtle()?.encrypt_with_object_and_u8_array(&gcm(&iv), &key, &plain))
         .await

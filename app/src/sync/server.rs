@@ -8,6 +8,7 @@ use crate::access::{can, Action, Place, RecordKind, Scope};
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
+use crate::stored::StoredEnum;
 use crate::{events, proposals, tasks};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -320,7 +321,7 @@ pub async fn pull(
     let mut changes = Vec::with_capacity(rows.len());
     let mut conn = pool.acquire().await?;
     for (version, entity, record_id, village_id, deleted) in rows {
-        let Some(entity) = Entity::parse(&entity) else {
+        let Ok(entity) = Entity::parse(&entity) else {
             continue;
         };
         let record = if deleted {
@@ -476,15 +477,12 @@ pub async fn reference(
     who: &SignedIn,
 ) -> Result<super::contract::Reference, sqlx::Error> {
     use super::contract::{Reference, ReferenceMember, ReferenceVillage};
-    let rows: Vec<(String, String, Option<String>, String)> =
-        sqlx::query_as("SELECT id, name_ru, name_kk, district_id FROM villages ORDER BY name_ru")
-            .fetch_all(pool)
-            .await?;
     let mut reference = Reference::default();
-    for (id, name_ru, name_kk, district_id) in rows {
+    for village in crate::places::store::list_villages(pool).await? {
+        let id = village.id;
         let place = Place {
             village_id: id.clone(),
-            district_id,
+            district_id: village.district_id,
         };
         if !who.principal.scope.covers(&place) {
             continue;
@@ -516,8 +514,7 @@ pub async fn reference(
         }
         reference.villages.push(ReferenceVillage {
             id,
-            name_ru,
-            name_kk,
+            name: village.name,
         });
     }
     Ok(reference)

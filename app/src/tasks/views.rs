@@ -6,7 +6,7 @@ use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Op, Reason};
 use crate::sync::form::{
-    save_then_list, use_draft, use_local_records, use_reference, use_role, village_name,
+    save_then_list, use_draft, use_fix, use_local_records, use_reference, use_role, village_name,
     ChoiceField, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::local::{self, RecordState};
@@ -14,7 +14,7 @@ use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 pub fn status_label(i18n: I18nContext<Locale>, code: &str) -> String {
     let text = match code {
@@ -119,11 +119,7 @@ pub fn NewTaskPage() -> impl IntoView {
     let sync = use_sync();
     let reference = use_reference();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let fix = query
-        .get_untracked()
-        .get("fix")
-        .and_then(|s| s.parse().ok());
+    let fix = use_fix();
     let village_id = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let details = RwSignal::new(String::new());
