@@ -10,6 +10,7 @@ pub enum Area {
     Map,
     Persons,
     Offences,
+    Visits,
     Proposals,
     Events,
     Council,
@@ -22,6 +23,7 @@ impl Area {
         Self::Map,
         Self::Persons,
         Self::Offences,
+        Self::Visits,
         Self::Proposals,
         Self::Events,
         Self::Council,
@@ -34,9 +36,11 @@ impl Area {
             Self::Map => "/map",
             Self::Persons => "/persons",
             Self::Offences => "/offences",
+            Self::Visits => "/visits",
             Self::Proposals => "/proposals",
             Self::Events => "/events",
-            Self::Council => "/council",
+            // The council's work: its meetings and the decisions taken at them.
+            Self::Council => "/meetings",
             Self::Reports => "/reports",
         }
     }
@@ -50,9 +54,10 @@ impl Area {
             Self::Map | Self::Reports => K::Village,
             Self::Persons => K::Person,
             Self::Offences => K::Offence,
+            Self::Visits => K::Visit,
             Self::Proposals => K::Proposal,
             Self::Events => K::Event,
-            Self::Council => K::Council,
+            Self::Council => K::Meeting,
         }
     }
 
@@ -62,6 +67,7 @@ impl Area {
             Self::Map => t_string!(i18n, nav.map),
             Self::Persons => t_string!(i18n, nav.persons),
             Self::Offences => t_string!(i18n, nav.offences),
+            Self::Visits => t_string!(i18n, nav.visits),
             Self::Proposals => t_string!(i18n, nav.proposals),
             Self::Events => t_string!(i18n, nav.events),
             Self::Council => t_string!(i18n, nav.council),
@@ -75,6 +81,7 @@ impl Area {
             Self::Map => t_string!(i18n, area.map),
             Self::Persons => t_string!(i18n, area.persons),
             Self::Offences => t_string!(i18n, area.offences),
+            Self::Visits => t_string!(i18n, visit.list_title),
             Self::Proposals => t_string!(i18n, area.proposals),
             Self::Events => t_string!(i18n, area.events),
             Self::Council => t_string!(i18n, area.council),

@@ -17,6 +17,35 @@ pub fn format_date(locale: Locale, iso: &str) -> String {
     }
 }
 
+/// Days since 1970-01-01 of an ISO date or timestamp (its date part), for counting days
+/// between dates; `None` for text that is not a date.
+pub fn day_number(iso: &str) -> Option<i64> {
+    let (year, month, day) = parse_iso_date(iso)?;
+    // Days from civil (proleptic Gregorian), counting years from March so leap days fall last.
+    let (year, month, day) = (i64::from(year), i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+/// The same calendar day `years` years earlier (29 February falls back to the 28th), as
+/// YYYY-MM-DD.
+pub fn years_earlier(iso: &str, years: u16) -> Option<String> {
+    let (year, month, day) = parse_iso_date(iso)?;
+    let year = year.checked_sub(years)?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let day = if month == 2 && day == 29 && !leap {
+        28
+    } else {
+        day
+    };
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
 fn parse_iso_date(iso: &str) -> Option<(u16, u8, u8)> {
     let date = iso.get(..10)?;
     let mut parts = date.split('-');
@@ -38,6 +67,36 @@ mod tests {
             "05.03.2025"
         );
         assert_eq!(format_date(Locale::en, "2025-10-21"), "21 Oct 2025");
+    }
+
+    #[test]
+    fn day_numbers_count_calendar_days() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2000-03-01"), Some(11_017));
+        assert_eq!(
+            day_number("2024-03-01")
+                .zip(day_number("2024-02-28"))
+                .map(|(a, b)| a - b),
+            Some(2)
+        );
+        assert_eq!(day_number("2026-11-25T10:00:00Z"), day_number("2026-11-25"));
+        assert_eq!(day_number("soon"), None);
+    }
+
+    #[test]
+    fn a_year_earlier_keeps_the_calendar_day() {
+        assert_eq!(
+            years_earlier("2026-11-25", 1).as_deref(),
+            Some("2025-11-25")
+        );
+        assert_eq!(
+            years_earlier("2024-02-29", 1).as_deref(),
+            Some("2023-02-28")
+        );
+        assert_eq!(
+            years_earlier("2028-02-29", 4).as_deref(),
+            Some("2024-02-29")
+        );
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub mod errors;
 pub mod events;
 pub mod fields;
 mod http_status;
+pub mod meetings;
+pub mod offences;
 pub mod persons;
 pub mod places;
 pub mod proposals;
@@ -27,5 +29,6 @@ pub mod shell;
 pub mod stored;
 pub mod sync;
 pub mod tasks;
+pub mod visits;
 
 pub use shell::{shell, App, AssetLinks, LANGUAGE_COOKIE};

@@ -9,11 +9,16 @@ use crate::audit::AuditPage;
 use crate::errors::AppError;
 use crate::events::{EventsPage, NewEventPage};
 use crate::i18n::*;
+use crate::meetings::{
+    DecisionsPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage, NewMeetingPage,
+};
+use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
 use crate::persons::{PersonPage, PersonsPage};
 use crate::places::{HomePage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalsPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
+use crate::visits::{NewVisitPage, VisitsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -84,12 +89,23 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
                         <Route path=path!("/persons/:id") view=PersonPage ssr=SsrMode::Async />
-                        <Route path=path!("/offences") view=|| view! { <AreaPage area=Area::Offences /> } />
+                        <Route path=path!("/offences") view=OffencesPage />
+                        <Route path=path!("/offences/new") view=NewOffencePage />
+                        <Route path=path!("/offences/:id") view=OffencePage />
+                        <Route path=path!("/offences/:id/edit") view=EditOffencePage />
+                        <Route path=path!("/visits") view=VisitsPage />
+                        <Route path=path!("/visits/new") view=NewVisitPage />
+                        <Route path=path!("/meetings") view=MeetingsPage />
+                        <Route path=path!("/meetings/new") view=NewMeetingPage />
+                        <Route path=path!("/meetings/:id") view=MeetingPage />
+                        <Route path=path!("/meetings/:id/edit") view=EditMeetingPage />
+                        <Route path=path!("/decisions") view=DecisionsPage />
+                        <Route path=path!("/decisions/new") view=NewDecisionPage />
                         <Route path=path!("/proposals") view=ProposalsPage />
                         <Route path=path!("/proposals/new") view=NewProposalPage />
                         <Route path=path!("/events") view=EventsPage />
                         <Route path=path!("/events/new") view=NewEventPage />
-                        <Route path=path!("/council") view=|| view! { <AreaPage area=Area::Council /> } />
+                        <Route path=path!("/council") view=MeetingsPage />
                         <Route path=path!("/reports") view=|| view! { <AreaPage area=Area::Reports /> } />
                     </Routes>
                 </layout::AppLayout>

@@ -3,6 +3,7 @@
 pub mod contract;
 #[cfg(feature = "hydrate")]
 mod engine;
+pub mod filter;
 pub mod form;
 pub mod local;
 #[cfg(feature = "ssr")]

@@ -129,3 +129,19 @@ pub async fn candidate_by_id(
         .await?;
     Ok(row.map(candidate))
 }
+
+/// Whether `who` may read the person: a record may link only to persons its writer may see
+/// (an unknown id answers the same as one out of reach).
+pub async fn readable_on(
+    conn: &mut sqlx::SqliteConnection,
+    who: &SignedIn,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    let member = who.member_id.clone().unwrap_or_default();
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE p.id = $2"))
+        .bind(member)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(candidate).is_some_and(|c| c.readable_by(who)))
+}

@@ -91,3 +91,32 @@ fn PersonDetails(person: Person) -> impl IntoView {
         </dl>
     }
 }
+
+/// The persons a form may link to (offences, visits): from the encrypted cache when it is
+/// open on this device, otherwise from the server (needs a connection; the read is audited
+/// like any list). Read once when the form opens.
+pub fn use_person_choices() -> RwSignal<Vec<Person>> {
+    let choices = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let mut found: Vec<Person> = Vec::new();
+            #[cfg(feature = "hydrate")]
+            if crate::sync::sealed::ready() {
+                use crate::sync::contract::Entity;
+                if let Ok(records) = crate::sync::local::records(Entity::Person).await {
+                    for record in records {
+                        if let Some(open) = crate::sync::sealed::open(&record.record).await {
+                            found.extend(serde_json::from_value::<Person>(open).ok());
+                        }
+                    }
+                }
+            }
+            if found.is_empty() {
+                found = list_persons(None).await.unwrap_or_default();
+            }
+            found.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+            choices.set(found);
+        });
+    });
+    choices
+}

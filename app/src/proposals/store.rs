@@ -1,8 +1,9 @@
 //! Proposals in the database, written through sync pushes (server only).
-use super::types::{NewProposal, Proposal};
+use super::types::{may_move, NewProposal, Proposal, ProposalReview};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::places::{decode, may_create_in};
+use crate::sync::contract::Reason;
+use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -84,4 +85,54 @@ pub async fn create(
     .execute(conn)
     .await?;
     Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+/// A review: a new status and the answer, on the version the reviewer saw.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Proposal,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let review = match decode::<ProposalReview>(payload).and_then(|r| r.checked()) {
+        Ok(review) => review,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if !may_move(who.principal.role, &current.status, &review.status) {
+        return Ok(Outcome::Rejected(Reason::Transition {
+            from: current.status,
+            to: review.status,
+        }));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE proposals SET status = $1, answer = COALESCE($2, answer), version = $3, \
+         updated_at = $4 WHERE id = $5",
+    )
+    .bind(&review.status)
+    .bind(&review.answer)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
 }

@@ -10,11 +10,24 @@ pub enum Entity {
     Event,
     /// Read-only through sync for now; cached on the device encrypted (`sensitive`).
     Person,
+    Offence,
+    Visit,
+    Meeting,
+    Decision,
 }
 
 impl crate::stored::StoredEnum for Entity {
     const KIND: &'static str = "sync entity";
-    const ALL: &'static [Entity] = &[Self::Task, Self::Proposal, Self::Event, Self::Person];
+    const ALL: &'static [Entity] = &[
+        Self::Task,
+        Self::Proposal,
+        Self::Event,
+        Self::Person,
+        Self::Offence,
+        Self::Visit,
+        Self::Meeting,
+        Self::Decision,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {
@@ -22,6 +35,10 @@ impl crate::stored::StoredEnum for Entity {
             Self::Proposal => "proposal",
             Self::Event => "event",
             Self::Person => "person",
+            Self::Offence => "offence",
+            Self::Visit => "visit",
+            Self::Meeting => "meeting",
+            Self::Decision => "decision",
         }
     }
 }

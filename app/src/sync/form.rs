@@ -333,3 +333,127 @@ pub fn SaveRow(
         <button type="submit" disabled=move || saving.get()>{t!(i18n, form.save)}</button>
     }
 }
+
+/// Ids kept as one comma-joined text (so drafts store them like any field).
+pub fn ids_in(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A list of checkboxes choosing several of `options` (id, name); the choice is kept in
+/// `value` as comma-joined ids.
+#[component]
+pub fn MultiPick(
+    id: &'static str,
+    legend: Signal<String>,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+    #[prop(optional)] empty: Option<Signal<String>>,
+) -> impl IntoView {
+    let toggle = move |item: String| {
+        let mut list = ids_in(&value.get_untracked());
+        if let Some(at) = list.iter().position(|m| *m == item) {
+            list.remove(at);
+        } else {
+            list.push(item);
+        }
+        value.set(list.join(","));
+    };
+    view! {
+        <fieldset class="checks" id=id>
+            <legend>{move || legend.get()}</legend>
+            {move || {
+                let chosen = ids_in(&value.get());
+                let list = options.get();
+                if list.is_empty() {
+                    return empty.map(|text| view! { <p class="hint">{move || text.get()}</p> }).into_any();
+                }
+                list.into_iter()
+                    .map(|(item, name)| {
+                        let checked = chosen.contains(&item);
+                        let input_id = format!("{id}-{item}");
+                        let label_for = input_id.clone();
+                        view! {
+                            <label class="check" for=label_for>
+                                <input
+                                    type="checkbox"
+                                    id=input_id
+                                    checked=checked
+                                    on:change=move |_| toggle(item.clone())
+                                />
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </fieldset>
+    }
+}
+
+/// Saves a change to a cached record through the outbox, with the version it was made on
+/// (a change made meanwhile elsewhere comes back as a conflict), then opens `then`.
+#[allow(clippy::too_many_arguments)]
+pub fn save_change_then(
+    sync: super::state::SyncState,
+    entity: Entity,
+    record_id: String,
+    base_version: i64,
+    payload: serde_json::Value,
+    shown: serde_json::Value,
+    draft_key: String,
+    saving: RwSignal<bool>,
+    then: String,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    saving.set(true);
+    leptos::task::spawn_local(async move {
+        let queued = local::enqueue(
+            entity,
+            Op::Update,
+            &record_id,
+            Some(base_version),
+            payload,
+            shown,
+        )
+        .await;
+        saving.set(false);
+        if queued.is_ok() {
+            let _ = local::drop_draft(&draft_key).await;
+            sync.changed();
+            navigate(&then, Default::default());
+        }
+    });
+}
+
+/// One cached record by id, read again whenever the local copy changes; `loaded` turns true
+/// once the store answered (so "not found" is not shown while loading).
+pub fn use_local_record<T>(
+    entity: Entity,
+    id: impl Fn() -> String + Send + Sync + 'static,
+) -> (RwSignal<Option<(T, local::RecordState)>>, RwSignal<bool>)
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let item = RwSignal::new(None);
+    let loaded = RwSignal::new(false);
+    let sync = use_sync();
+    Effect::new(move |_| {
+        sync.revision.track();
+        let id = id();
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = local::record(entity, &id).await {
+                item.set(
+                    found.and_then(|r| Some((serde_json::from_value(r.record).ok()?, r.state))),
+                );
+            }
+            loaded.set(true);
+        });
+    });
+    (item, loaded)
+}

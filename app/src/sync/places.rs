@@ -48,3 +48,37 @@ pub async fn may_create_in(
         Ok(Err(Reason::Forbidden))
     }
 }
+
+/// The checks before a stored record is changed: the caller must see it (or it is "not
+/// found", as for a missing id), may change it there, and must have made the change on the
+/// current version — otherwise the person gets the server's record to compare (`Conflict`).
+/// `Ok(None)` lets the change go ahead.
+pub async fn may_update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    kind: RecordKind,
+    village_id: &str,
+    base_version: Option<i64>,
+    current_version: i64,
+    server_record: impl serde::Serialize,
+) -> Result<Option<super::server::Outcome>, sqlx::Error> {
+    use super::server::Outcome;
+    let Some(place) = village_place(conn, village_id).await? else {
+        return Ok(Some(Outcome::Rejected(Reason::NotFound)));
+    };
+    let target = Target {
+        place: Some(&place),
+        ..Target::default()
+    };
+    if !can(&who.principal, Action::Read, kind, &target) {
+        return Ok(Some(Outcome::Rejected(Reason::NotFound)));
+    }
+    if !can(&who.principal, Action::Update, kind, &target) {
+        return Ok(Some(Outcome::Rejected(Reason::Forbidden)));
+    }
+    if base_version != Some(current_version) {
+        let record = serde_json::to_value(server_record).unwrap_or_default();
+        return Ok(Some(Outcome::Conflict(record)));
+    }
+    Ok(None)
+}

@@ -9,7 +9,7 @@ use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
 use crate::stored::StoredEnum;
-use crate::{events, proposals, tasks};
+use crate::{events, meetings, offences, proposals, tasks, visits};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A change that was written.
@@ -257,7 +257,25 @@ async fn apply(
         (Entity::Proposal, Op::Create) => {
             proposals::store::create(conn, who, id, payload, now).await
         }
+        (Entity::Proposal, Op::Update) => {
+            proposals::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
         (Entity::Event, Op::Create) => events::store::create(conn, who, id, payload, now).await,
+        (Entity::Offence, Op::Create) => offences::store::create(conn, who, id, payload, now).await,
+        (Entity::Offence, Op::Update) => {
+            offences::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
+        (Entity::Visit, Op::Create) => visits::store::create(conn, who, id, payload, now).await,
+        (Entity::Meeting, Op::Create) => {
+            meetings::store::create_meeting(conn, who, id, payload, now).await
+        }
+        (Entity::Meeting, Op::Update) => {
+            meetings::store::update_meeting(conn, who, id, mutation.base_version, payload, now)
+                .await
+        }
+        (Entity::Decision, Op::Create) => {
+            meetings::store::create_decision(conn, who, id, payload, now).await
+        }
         _ => Ok(Outcome::Rejected(Reason::Unsupported)),
     }
 }
@@ -413,6 +431,22 @@ async fn readable_record(
             .await?
             .and_then(|e| serde_json::to_value(e).ok()),
         Entity::Person => return person(pool, who, record_id, &place).await,
+        Entity::Offence if plain(RecordKind::Offence) => offences::store::load(conn, record_id)
+            .await?
+            .and_then(|o| serde_json::to_value(o).ok()),
+        Entity::Visit if plain(RecordKind::Visit) => visits::store::load(conn, record_id)
+            .await?
+            .and_then(|v| serde_json::to_value(v).ok()),
+        Entity::Meeting if plain(RecordKind::Meeting) => {
+            meetings::store::load_meeting(conn, record_id)
+                .await?
+                .and_then(|m| serde_json::to_value(m).ok())
+        }
+        Entity::Decision if plain(RecordKind::Decision) => {
+            meetings::store::load_decision(conn, record_id)
+                .await?
+                .and_then(|d| serde_json::to_value(d).ok())
+        }
         _ => None,
     };
     Ok(value)

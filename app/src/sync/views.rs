@@ -38,6 +38,10 @@ pub fn entity_label(i18n: I18n, entity: Entity) -> &'static str {
         Entity::Proposal => t_string!(i18n, entities.proposal),
         Entity::Event => t_string!(i18n, entities.event),
         Entity::Person => t_string!(i18n, entities.person),
+        Entity::Offence => t_string!(i18n, entities.offence),
+        Entity::Visit => t_string!(i18n, entities.visit),
+        Entity::Meeting => t_string!(i18n, entities.meeting),
+        Entity::Decision => t_string!(i18n, entities.decision),
     }
 }
 
@@ -108,6 +112,20 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "kind" => t_string!(i18n, event.kind),
         "held_on" => t_string!(i18n, event.held_on),
         "attendance" => t_string!(i18n, event.attendance),
+        "occurred_on" => t_string!(i18n, offence.occurred_on),
+        "description" => t_string!(i18n, offence.description),
+        "register_number" => t_string!(i18n, offence.register_number),
+        "persons" => t_string!(i18n, offence.persons),
+        "person_id" => t_string!(i18n, visit.person),
+        "household" => t_string!(i18n, visit.household),
+        "visited_on" => t_string!(i18n, visit.visited_on),
+        "outcome" => t_string!(i18n, visit.outcome),
+        "attendees" => t_string!(i18n, meeting.attendees),
+        "agenda" => t_string!(i18n, meeting.agenda),
+        "minutes" => t_string!(i18n, meeting.minutes),
+        "decisions" => t_string!(i18n, meeting.decisions),
+        "effective_on" => t_string!(i18n, decision.effective_on),
+        "answer" => t_string!(i18n, proposal.answer),
         other => return other.to_owned(),
     };
     text.to_owned()
@@ -324,6 +342,10 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
             Entity::Proposal => "/proposals/new",
             Entity::Event => "/events/new",
             Entity::Person => "/persons",
+            Entity::Offence => "/offences/new",
+            Entity::Visit => "/visits/new",
+            Entity::Meeting => "/meetings/new",
+            Entity::Decision => "/decisions/new",
         };
         format!("{path}?fix={seq}")
     });

@@ -1,0 +1,11 @@
+//! Council meetings and the decisions they take: the records, their rules, their server side
+//! and their pages. A decision may also stand alone (taken before the app was used).
+#[cfg(feature = "ssr")]
+pub mod store;
+mod types;
+mod views;
+
+pub use types::*;
+pub use views::{
+    DecisionsPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage, NewMeetingPage,
+};

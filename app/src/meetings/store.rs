@@ -1,0 +1,238 @@
+//! Meetings and decisions in the database, written through sync pushes (server only).
+use super::types::{Decision, Meeting, NewDecision, NewMeeting};
+use crate::access::RecordKind;
+use crate::accounts::session::SignedIn;
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::{decode, may_create_in, may_update};
+use crate::sync::server::{Applied, Outcome};
+use sqlx::SqliteConnection;
+
+type MeetingRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+);
+
+pub async fn load_meeting(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Meeting>, sqlx::Error> {
+    let row: Option<MeetingRow> = sqlx::query_as(
+        "SELECT m.id, c.village_id, m.held_on, m.attendees, m.agenda, m.minutes, m.version, \
+         m.updated_at FROM meetings m JOIN councils c ON c.id = m.council_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(
+        |(id, village_id, held_on, attendees, agenda, minutes, version, updated_at)| Meeting {
+            id,
+            village_id,
+            held_on,
+            attendees,
+            agenda: agenda.unwrap_or_default(),
+            minutes,
+            version,
+            updated_at,
+        },
+    ))
+}
+
+async fn council_of(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM councils WHERE village_id = $1")
+        .bind(village_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn create_meeting(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewMeeting>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Meeting, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    // A village without a council holds no council meetings.
+    let Some(council) = council_of(conn, &draft.village_id).await? else {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    };
+    sqlx::query(
+        "INSERT INTO meetings (id, council_id, held_on, attendees, agenda, minutes, version, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+    )
+    .bind(record_id)
+    .bind(&council)
+    .bind(&draft.held_on)
+    .bind(&draft.attendees)
+    .bind(&draft.agenda)
+    .bind(&draft.minutes)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+/// Minutes written up afterwards, or a correction; the meeting stays in its village.
+pub async fn update_meeting(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load_meeting(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Meeting,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let draft = match decode::<NewMeeting>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if draft.village_id != current.village_id {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE meetings SET held_on = $1, attendees = $2, agenda = $3, minutes = $4, \
+         version = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(&draft.held_on)
+    .bind(&draft.attendees)
+    .bind(&draft.agenda)
+    .bind(&draft.minutes)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
+
+type DecisionRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    i64,
+    String,
+);
+
+const DECISIONS: &str = "SELECT id, village_id, meeting_id, body, effective_on, version, \
+    updated_at FROM decisions";
+
+fn decision(row: DecisionRow) -> Decision {
+    let (id, village_id, meeting_id, body, effective_on, version, updated_at) = row;
+    Decision {
+        id,
+        village_id,
+        meeting_id,
+        body,
+        effective_on,
+        version,
+        updated_at,
+    }
+}
+
+pub async fn load_decision(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Decision>, sqlx::Error> {
+    let row: Option<DecisionRow> = sqlx::query_as(&format!("{DECISIONS} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(decision))
+}
+
+/// The village's latest decisions, newest first.
+pub async fn recent_decisions(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+    limit: i64,
+) -> Result<Vec<Decision>, sqlx::Error> {
+    let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
+        "{DECISIONS} WHERE village_id = $1 \
+         ORDER BY COALESCE(effective_on, substr(created_at, 1, 10)) DESC LIMIT $2"
+    ))
+    .bind(village_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(decision).collect())
+}
+
+pub async fn create_decision(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewDecision>(payload).and_then(|d| d.checked()) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Decision, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if let Some(meeting) = &draft.meeting_id {
+        let same_village = load_meeting(conn, meeting)
+            .await?
+            .is_some_and(|m| m.village_id == draft.village_id);
+        if !same_village {
+            return Ok(Outcome::Rejected(invalid(
+                "meeting_id",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO decisions (id, village_id, meeting_id, body, effective_on, version, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.meeting_id)
+    .bind(&draft.body)
+    .bind(&draft.effective_on)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}

@@ -1,0 +1,472 @@
+//! Council meetings and decisions: lists kept on the device, a meeting's page with its
+//! decisions, and the forms (all through the outbox, so they work offline).
+use super::types::{Decision, Meeting, NewDecision, NewMeeting};
+use crate::access::{grant, Action, Grant, RecordKind};
+use crate::dates::format_date;
+use crate::i18n::*;
+use crate::sync::contract::{Entity, Reason};
+use crate::sync::filter::{Facets, FilterBar, ListFilter};
+use crate::sync::form::{
+    default_to_today, save_change_then, save_then_list, use_draft, use_fix, use_local_record,
+    use_local_records, use_reference, use_role, village_name, I18nContext, RecordsTop, SaveRow,
+    VillageField,
+};
+use crate::sync::state::use_sync;
+use crate::sync::views::{today, StateBadge};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// Meetings and decisions have no status or category to choose by.
+const NO_CHOICES: &[&str] = &[];
+
+fn no_label(_: I18nContext, code: &str) -> String {
+    code.to_owned()
+}
+
+#[component]
+pub fn MeetingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let items = use_local_records::<Meeting>(Entity::Meeting);
+    let reference = use_reference();
+    let filter = ListFilter::new();
+    let shown = move || {
+        let mut list: Vec<_> = items
+            .get()
+            .into_iter()
+            .filter(|(m, _)| {
+                filter.keeps(&Facets {
+                    village_id: &m.village_id,
+                    choice: None,
+                    date: Some(&m.held_on),
+                    texts: &[
+                        Some(&m.agenda),
+                        m.minutes.as_deref(),
+                        m.attendees.as_deref(),
+                    ],
+                })
+            })
+            .collect();
+        list.sort_by(|a, b| b.0.held_on.cmp(&a.0.held_on).then(b.0.id.cmp(&a.0.id)));
+        list
+    };
+    view! {
+        <section class="records">
+            <RecordsTop
+                kind=RecordKind::Meeting
+                title=|i18n| t_string!(i18n, meeting.list_title)
+                create_label=|i18n| t_string!(i18n, meeting.create_title)
+                create_href="/meetings/new"
+                create_id="new-meeting"
+                empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty_text=|i18n| t_string!(i18n, meeting.empty)
+            />
+            <p><a class="button" href="/decisions" id="to-decisions">{t!(i18n, decision.list_title)}</a></p>
+            <FilterBar
+                filter
+                reference
+                choice_label=Signal::derive(move || t_string!(i18n, filter.all).to_owned())
+                codes=NO_CHOICES
+                code_label=no_label
+            />
+            <ul class="cards" id="meeting-list">
+                <For
+                    each=shown
+                    key=|(m, state)| (m.id.clone(), *state, m.version)
+                    children=move |(m, state)| {
+                        let village_id = m.village_id.clone();
+                        let village = move || village_name(&reference.get(), &village_id, i18n.get_locale());
+                        let date = m.held_on.clone();
+                        view! {
+                            <li class="card" data-id=m.id.clone()>
+                                <p class="card-head">
+                                    <a href=format!("/meetings/{}", m.id)>
+                                        <strong>{move || format_date(i18n.get_locale(), &date)}</strong>
+                                    </a>
+                                    " · "
+                                    {village}
+                                    <StateBadge state />
+                                </p>
+                                <p class="card-body">{m.agenda.clone()}</p>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+fn may(role: RwSignal<Option<crate::access::Role>>, kind: RecordKind, action: Action) -> bool {
+    role.get()
+        .is_some_and(|r| grant(r, kind, action) != Grant::No)
+}
+
+/// A meeting: date, who came, agenda, minutes, and the decisions taken at it.
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (meeting, loaded) = use_local_record::<Meeting>(Entity::Meeting, id);
+    let decisions = use_local_records::<Decision>(Entity::Decision);
+    let reference = use_reference();
+    let role = use_role();
+    view! {
+        <section class="narrow">
+            {move || match meeting.get() {
+                None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+                None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+                Some((m, state)) => {
+                    let own: Vec<Decision> = decisions.with(|all| {
+                        all.iter()
+                            .filter(|(d, _)| d.meeting_id.as_deref() == Some(m.id.as_str()))
+                            .map(|(d, _)| d.clone())
+                            .collect()
+                    });
+                    let none = own.is_empty();
+                    let edit_href = format!("/meetings/{}/edit", m.id);
+                    let decision_href = format!("/decisions/new?meeting={}&village={}", m.id, m.village_id);
+                    view! {
+                        <h1 id="meeting-title">
+                            {t!(i18n, meeting.held_on)} " " {format_date(i18n.get_locale(), &m.held_on)}
+                        </h1>
+                        <p><StateBadge state /></p>
+                        <dl class="facts">
+                            <dt>{t!(i18n, form.village)}</dt>
+                            <dd>{village_name(&reference.get(), &m.village_id, i18n.get_locale())}</dd>
+                            <dt>{t!(i18n, meeting.attendees)}</dt>
+                            <dd>{m.attendees.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{t!(i18n, meeting.agenda)}</dt>
+                            <dd class="card-body">{m.agenda.clone()}</dd>
+                            <dt>{t!(i18n, meeting.minutes)}</dt>
+                            <dd class="card-body" id="meeting-minutes">{m.minutes.clone().unwrap_or_else(|| "—".into())}</dd>
+                        </dl>
+                        <Show when=move || may(role, RecordKind::Meeting, Action::Update)>
+                            <p>
+                                <a class="button" id="edit-meeting" href=edit_href.clone()>
+                                    {t!(i18n, form.edit)}
+                                </a>
+                            </p>
+                        </Show>
+                        <h2>{t!(i18n, meeting.decisions)}</h2>
+                        <Show when=move || none>
+                            <p class="hint">{t!(i18n, meeting.no_decisions)}</p>
+                        </Show>
+                        <ul class="cards" id="meeting-decisions">
+                            {own.into_iter().map(|d| view! { <DecisionItem decision=d /> }).collect_view()}
+                        </ul>
+                        <Show when=move || may(role, RecordKind::Decision, Action::Create)>
+                            <p>
+                                <a
+                                    class="button"
+                                    id="add-decision"
+                                    href=decision_href.clone()
+                                >
+                                    {t!(i18n, meeting.add_decision)}
+                                </a>
+                            </p>
+                        </Show>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DecisionItem(decision: Decision) -> impl IntoView {
+    let i18n = use_i18n();
+    let effective = decision.effective_on.clone();
+    view! {
+        <li class="card" data-id=decision.id.clone()>
+            <p class="card-body">{decision.body.clone()}</p>
+            {effective.map(|day| view! {
+                <p class="hint">{t!(i18n, decision.effective_on)} " " {move || format_date(i18n.get_locale(), &day)}</p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn NewMeetingPage() -> impl IntoView {
+    view! { <MeetingForm existing=None /> }
+}
+
+#[component]
+pub fn EditMeetingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (meeting, loaded) = use_local_record::<Meeting>(Entity::Meeting, id);
+    view! {
+        {move || match meeting.get() {
+            Some((m, _)) => view! { <MeetingForm existing=Some(m) /> }.into_any(),
+            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn MeetingForm(existing: Option<Meeting>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let reference = use_reference();
+    let navigate = use_navigate();
+    let fix = use_fix();
+    let start = existing.as_ref().map(NewMeeting::from).unwrap_or_default();
+    let village_id = RwSignal::new(start.village_id.clone());
+    let held_on = RwSignal::new(start.held_on.clone());
+    let attendees = RwSignal::new(start.attendees.clone().unwrap_or_default());
+    let agenda = RwSignal::new(start.agenda.clone());
+    let minutes = RwSignal::new(start.minutes.clone().unwrap_or_default());
+    default_to_today(held_on);
+    let draft_key = match &existing {
+        Some(m) => format!("meeting:{}:edit", m.id),
+        None => "meeting:new".to_owned(),
+    };
+    let restored = use_draft(
+        draft_key.clone(),
+        vec![
+            ("village_id", village_id),
+            ("held_on", held_on),
+            ("attendees", attendees),
+            ("agenda", agenda),
+            ("minutes", minutes),
+        ],
+        fix,
+    );
+    let error = RwSignal::new(None::<Reason>);
+    let saving = RwSignal::new(false);
+    let editing = existing.is_some();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let draft = NewMeeting {
+            village_id: village_id.get_untracked(),
+            held_on: held_on.get_untracked(),
+            attendees: Some(attendees.get_untracked()),
+            agenda: agenda.get_untracked(),
+            minutes: Some(minutes.get_untracked()),
+        };
+        let checked = match draft.checked(&today()) {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        match &existing {
+            Some(current) => save_change_then(
+                sync,
+                Entity::Meeting,
+                current.id.clone(),
+                current.version,
+                payload,
+                serde_json::to_value(checked.shown(&current.id, current.version + 1))
+                    .unwrap_or_default(),
+                draft_key.clone(),
+                saving,
+                format!("/meetings/{}", current.id),
+                navigate.clone(),
+            ),
+            None => save_then_list(
+                sync,
+                Entity::Meeting,
+                "meeting:new",
+                fix,
+                payload,
+                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
+                saving,
+                "/meetings",
+                navigate.clone(),
+            ),
+        }
+    };
+    view! {
+        <section class="narrow">
+            <h1>
+                {move || if editing {
+                    t_string!(i18n, meeting.edit_title)
+                } else {
+                    t_string!(i18n, meeting.create_title)
+                }}
+            </h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
+            </Show>
+            <form class="form" id="meeting-form" on:submit=submit novalidate>
+                <Show when=move || !editing>
+                    <VillageField value=village_id reference />
+                </Show>
+                <label for="held_on">{t!(i18n, meeting.held_on)}</label>
+                <input id="held_on" type="date" required bind:value=held_on />
+                <label for="attendees">{t!(i18n, meeting.attendees)}</label>
+                <textarea id="attendees" rows="2" bind:value=attendees></textarea>
+                <label for="agenda">{t!(i18n, meeting.agenda)}</label>
+                <textarea id="agenda" rows="4" required bind:value=agenda></textarea>
+                <label for="minutes">{t!(i18n, meeting.minutes)}</label>
+                <textarea id="minutes" rows="6" bind:value=minutes></textarea>
+                <SaveRow error saving />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn DecisionsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let items = use_local_records::<Decision>(Entity::Decision);
+    let reference = use_reference();
+    let filter = ListFilter::new();
+    let shown = move || {
+        let mut list: Vec<_> = items
+            .get()
+            .into_iter()
+            .filter(|(d, _)| {
+                filter.keeps(&Facets {
+                    village_id: &d.village_id,
+                    choice: None,
+                    date: d.effective_on.as_deref(),
+                    texts: &[Some(&d.body)],
+                })
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            b.0.effective_on
+                .cmp(&a.0.effective_on)
+                .then(b.0.id.cmp(&a.0.id))
+        });
+        list
+    };
+    view! {
+        <section class="records">
+            <RecordsTop
+                kind=RecordKind::Decision
+                title=|i18n| t_string!(i18n, decision.list_title)
+                create_label=|i18n| t_string!(i18n, decision.create_title)
+                create_href="/decisions/new"
+                create_id="new-decision"
+                empty=Signal::derive(move || items.with(Vec::is_empty))
+                empty_text=|i18n| t_string!(i18n, decision.empty)
+            />
+            <FilterBar
+                filter
+                reference
+                choice_label=Signal::derive(move || t_string!(i18n, filter.all).to_owned())
+                codes=NO_CHOICES
+                code_label=no_label
+            />
+            <ul class="cards" id="decision-list">
+                <For
+                    each=shown
+                    key=|(d, state)| (d.id.clone(), *state, d.version)
+                    children=move |(d, state)| {
+                        let village_id = d.village_id.clone();
+                        let village = move || village_name(&reference.get(), &village_id, i18n.get_locale());
+                        view! {
+                            <li class="card" data-id=d.id.clone()>
+                                <p class="card-head">{village} <StateBadge state /></p>
+                                <p class="card-body">{d.body.clone()}</p>
+                                {d.effective_on.clone().map(|day| view! {
+                                    <p class="hint">{t!(i18n, decision.effective_on)} " " {move || format_date(i18n.get_locale(), &day)}</p>
+                                })}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewDecisionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let reference = use_reference();
+    let meetings = use_local_records::<Meeting>(Entity::Meeting);
+    let navigate = use_navigate();
+    let fix = use_fix();
+    let query = use_query_map();
+    let village_id = RwSignal::new(query.get_untracked().get("village").unwrap_or_default());
+    let meeting_id = RwSignal::new(query.get_untracked().get("meeting").unwrap_or_default());
+    let body = RwSignal::new(String::new());
+    let effective_on = RwSignal::new(String::new());
+    let restored = use_draft(
+        "decision:new".into(),
+        vec![
+            ("village_id", village_id),
+            ("meeting_id", meeting_id),
+            ("body", body),
+            ("effective_on", effective_on),
+        ],
+        fix,
+    );
+    let error = RwSignal::new(None::<Reason>);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let draft = NewDecision {
+            village_id: village_id.get_untracked(),
+            meeting_id: Some(meeting_id.get_untracked()),
+            body: body.get_untracked(),
+            effective_on: Some(effective_on.get_untracked()),
+        };
+        let checked = match draft.checked() {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        save_then_list(
+            sync,
+            Entity::Decision,
+            "decision:new",
+            fix,
+            payload,
+            move |id| serde_json::to_value(checked.shown(id)).unwrap_or_default(),
+            saving,
+            "/decisions",
+            navigate.clone(),
+        );
+    };
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, decision.create_title)}</h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
+            </Show>
+            <form class="form" id="decision-form" on:submit=submit novalidate>
+                <VillageField value=village_id reference />
+                <label for="meeting_id">{t!(i18n, decision.meeting)}</label>
+                <select id="meeting_id" bind:value=meeting_id>
+                    <option value="">{t!(i18n, decision.no_meeting)}</option>
+                    {move || {
+                        let village = village_id.get();
+                        let locale = i18n.get_locale();
+                        meetings
+                            .get()
+                            .into_iter()
+                            .filter(|(m, _)| m.village_id == village)
+                            .map(|(m, _)| {
+                                let selected = meeting_id.get_untracked() == m.id;
+                                view! { <option value=m.id selected=selected>{format_date(locale, &m.held_on)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="body">{t!(i18n, decision.body)}</label>
+                <textarea id="body" rows="4" required bind:value=body></textarea>
+                <label for="effective_on">{t!(i18n, decision.effective_on)}</label>
+                <input id="effective_on" type="date" bind:value=effective_on />
+                <SaveRow error saving />
+            </form>
+        </section>
+    }
+}

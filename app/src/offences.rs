@@ -1,0 +1,11 @@
+//! Offences: the record, the repeat-offence rule, a village's figures, the server side and the
+//! pages.
+pub mod figures;
+pub mod repeat;
+#[cfg(feature = "ssr")]
+pub mod store;
+mod types;
+mod views;
+
+pub use types::*;
+pub use views::{category_label, EditOffencePage, NewOffencePage, OffencePage, OffencesPage};

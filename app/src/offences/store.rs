@@ -1,0 +1,243 @@
+//! Offences in the database, written through sync pushes; a village's figures (server only).
+use super::figures::{figures, OffenceFact, OffenceFigures};
+use super::repeat::{repeat_ids, OffenceDates};
+use super::types::{NewOffence, Offence};
+use crate::access::RecordKind;
+use crate::accounts::session::SignedIn;
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::{decode, may_create_in, may_update};
+use crate::sync::server::{Applied, Outcome};
+use sqlx::{SqliteConnection, SqlitePool};
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+);
+
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offence>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, village_id, occurred_at, category, kind, description, register_number, \
+         version, updated_at FROM offences WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((
+        id,
+        village_id,
+        occurred_on,
+        category,
+        kind,
+        description,
+        register_number,
+        version,
+        updated_at,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let persons = persons_of(conn, &id).await?;
+    Ok(Some(Offence {
+        id,
+        village_id,
+        occurred_on,
+        category,
+        kind,
+        description,
+        register_number,
+        persons,
+        version,
+        updated_at,
+    }))
+}
+
+async fn persons_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT person_id FROM offence_persons WHERE offence_id = $1 ORDER BY person_id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Refuses links to persons the writer may not read (or that do not exist).
+async fn check_persons(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    offence: &NewOffence,
+) -> Result<Result<(), Reason>, sqlx::Error> {
+    for person in &offence.persons {
+        if !crate::persons::store::readable_on(conn, who, person).await? {
+            return Ok(Err(invalid("persons", FieldRule::UnknownChoice)));
+        }
+    }
+    Ok(Ok(()))
+}
+
+async fn link_persons(
+    conn: &mut SqliteConnection,
+    id: &str,
+    persons: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM offence_persons WHERE offence_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for person in persons {
+        sqlx::query("INSERT INTO offence_persons (offence_id, person_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(person)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewOffence>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if let Err(reason) = check_persons(conn, who, &draft).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    sqlx::query(
+        "INSERT INTO offences (id, village_id, occurred_at, category, kind, description, \
+         register_number, recorded_by, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.occurred_on)
+    .bind(&draft.category)
+    .bind(&draft.kind)
+    .bind(&draft.description)
+    .bind(&draft.register_number)
+    .bind(&who.principal.account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    link_persons(conn, record_id, &draft.persons).await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+/// A correction: the whole record as the inspector now has it.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Offence,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let draft = match decode::<NewOffence>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if draft.village_id != current.village_id {
+        if let Err(reason) =
+            may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await?
+        {
+            return Ok(Outcome::Rejected(reason));
+        }
+    }
+    if let Err(reason) = check_persons(conn, who, &draft).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE offences SET village_id = $1, occurred_at = $2, category = $3, kind = $4, \
+         description = $5, register_number = $6, version = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(&draft.village_id)
+    .bind(&draft.occurred_on)
+    .bind(&draft.category)
+    .bind(&draft.kind)
+    .bind(&draft.description)
+    .bind(&draft.register_number)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(&mut *conn)
+    .await?;
+    link_persons(conn, record_id, &draft.persons).await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
+
+/// The village's offence figures as of `today`. Repeats are judged against every offence of
+/// the persons involved, wherever in the region it happened.
+pub async fn village_figures(
+    pool: &SqlitePool,
+    village_id: &str,
+    joined_on: Option<&str>,
+    today: &str,
+) -> Result<OffenceFigures, sqlx::Error> {
+    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT o.id, o.occurred_at, group_concat(op.person_id), o.village_id = $1 \
+         FROM offences o LEFT JOIN offence_persons op ON op.offence_id = o.id \
+         WHERE o.village_id = $1 OR o.id IN ( \
+             SELECT offence_id FROM offence_persons WHERE person_id IN ( \
+                 SELECT op2.person_id FROM offence_persons op2 \
+                 JOIN offences o2 ON o2.id = op2.offence_id WHERE o2.village_id = $1)) \
+         GROUP BY o.id",
+    )
+    .bind(village_id)
+    .fetch_all(pool)
+    .await?;
+    let persons: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(_, _, persons, _)| {
+            persons
+                .as_deref()
+                .map(|list| list.split(',').map(str::to_owned).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let repeats = repeat_ids(
+        rows.iter()
+            .zip(&persons)
+            .map(|((id, date, _, _), persons)| OffenceDates { id, date, persons }),
+    );
+    let facts: Vec<OffenceFact> = rows
+        .iter()
+        .filter(|(_, _, _, here)| *here == 1)
+        .map(|(id, date, _, _)| OffenceFact {
+            date: date.clone(),
+            repeat: repeats.contains(id),
+        })
+        .collect();
+    Ok(figures(&facts, today, joined_on))
+}

@@ -1,0 +1,116 @@
+//! Visits in the database, written through sync pushes (server only).
+use super::types::{NewVisit, Visit};
+use crate::access::RecordKind;
+use crate::accounts::session::SignedIn;
+use crate::fields::invalid;
+use crate::sync::contract::FieldRule;
+use crate::sync::places::{decode, may_create_in};
+use crate::sync::server::{Applied, Outcome};
+use sqlx::SqliteConnection;
+
+type Row = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+);
+
+const SELECT: &str = "SELECT id, village_id, person_id, household, kind, visited_at, outcome, \
+    note, version, updated_at FROM visits";
+
+fn visit(row: Row) -> Visit {
+    let (
+        id,
+        village_id,
+        person_id,
+        household,
+        kind,
+        visited_on,
+        outcome,
+        note,
+        version,
+        updated_at,
+    ) = row;
+    Visit {
+        id,
+        village_id,
+        person_id,
+        household,
+        kind,
+        visited_on,
+        outcome,
+        note,
+        version,
+        updated_at,
+    }
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Visit>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(visit))
+}
+
+/// A person's visits and talks, newest first.
+pub async fn of_person(
+    conn: &mut SqliteConnection,
+    person_id: &str,
+) -> Result<Vec<Visit>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE person_id = $1 ORDER BY visited_at DESC"
+    ))
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(visit).collect())
+}
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewVisit>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Visit, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if let Some(person) = &draft.person_id {
+        if !crate::persons::store::readable_on(conn, who, person).await? {
+            return Ok(Outcome::Rejected(invalid(
+                "person_id",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO visits (id, village_id, person_id, household, visitor_id, kind, visited_at, \
+         outcome, note, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.person_id)
+    .bind(&draft.household)
+    .bind(&who.principal.account_id)
+    .bind(&draft.kind)
+    .bind(&draft.visited_on)
+    .bind(&draft.outcome)
+    .bind(&draft.note)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
