@@ -5,6 +5,6 @@ pub mod store;
 mod types;
 mod views;
 
-pub use api::{get_village, list_villages};
-pub use types::{LocalizedName, ProgramStatus, VillageDetails, VillageSummary};
+pub use api::{get_village, get_village_results, list_villages};
+pub use types::{LocalizedName, ProgramStatus, VillageDetails, VillageResults, VillageSummary};
 pub use views::{HomePage, VillagePage, VillagePicker, VillagesResource};

@@ -5,4 +5,4 @@ mod types;
 mod views;
 
 pub use types::*;
-pub use views::{category_label, NewProposalPage, ProposalsPage};
+pub use views::{category_label, status_label, NewProposalPage, ProposalPage, ProposalsPage};

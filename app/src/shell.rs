@@ -15,7 +15,7 @@ use crate::meetings::{
 use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
 use crate::persons::{PersonPage, PersonsPage};
 use crate::places::{HomePage, VillagePage};
-use crate::proposals::{NewProposalPage, ProposalsPage};
+use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
 use crate::visits::{NewVisitPage, VisitsPage};
@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/decisions/new") view=NewDecisionPage />
                         <Route path=path!("/proposals") view=ProposalsPage />
                         <Route path=path!("/proposals/new") view=NewProposalPage />
+                        <Route path=path!("/proposals/:id") view=ProposalPage />
                         <Route path=path!("/events") view=EventsPage />
                         <Route path=path!("/events/new") view=NewEventPage />
                         <Route path=path!("/council") view=MeetingsPage />

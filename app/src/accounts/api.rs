@@ -65,6 +65,7 @@ mod server {
             display_name: who.display_name.clone(),
             role: who.principal.role,
             device_id: who.device_id.clone(),
+            member_id: who.member_id.clone(),
         }
     }
 
@@ -218,6 +219,7 @@ mod server {
             display_name: account.display_name,
             role: account.principal.role,
             device_id,
+            member_id: account.member_id,
         })
     }
 

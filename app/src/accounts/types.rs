@@ -9,6 +9,10 @@ pub struct Profile {
     pub display_name: String,
     pub role: Role,
     pub device_id: String,
+    /// The council member this account is (council roles), so "my tasks" can be found on
+    /// the device without a connection.
+    #[serde(default)]
+    pub member_id: Option<String>,
 }
 
 /// One account in the admin's list.

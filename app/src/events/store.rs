@@ -68,3 +68,23 @@ pub async fn create(
     .await?;
     Ok(Outcome::Applied(Applied { version: 1 }))
 }
+
+/// The village's latest events, newest first.
+pub async fn recent(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+    limit: i64,
+) -> Result<Vec<Event>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM events WHERE village_id = $1 ORDER BY held_on DESC, id DESC LIMIT $2",
+    )
+    .bind(village_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        found.extend(load(conn, &id).await?);
+    }
+    Ok(found)
+}

@@ -1,6 +1,7 @@
 //! Pages of persons of attention.
-use super::api::{get_person, list_persons};
-use super::types::{category_label, Person};
+use super::api::{get_person, get_person_history, list_persons};
+use super::types::{category_label, Person, PersonHistory};
+use crate::dates::format_date;
 use crate::i18n::*;
 use crate::shell::ErrorNotice;
 use leptos::prelude::*;
@@ -53,6 +54,7 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let person = Resource::new(id, get_person);
+    let history = Resource::new(id, get_person_history);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -60,6 +62,11 @@ pub fn PersonPage() -> impl IntoView {
                     Ok(person) => view! { <PersonDetails person /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                history.await.ok().map(|history| view! { <History history /> })
             })}
         </Suspense>
     }
@@ -89,6 +96,82 @@ fn PersonDetails(person: Person) -> impl IntoView {
                 }}
             </dd>
         </dl>
+    }
+}
+
+/// Visits and talks, offences (repeats marked) and tasks about the person, newest first.
+#[component]
+fn History(history: PersonHistory) -> impl IntoView {
+    let i18n = use_i18n();
+    let PersonHistory {
+        visits,
+        offences,
+        tasks,
+    } = history;
+    let nothing = move || view! { <p class="hint">{t!(i18n, person.nothing)}</p> };
+    view! {
+        <section aria-labelledby="history-heading" id="person-history">
+            <h2 id="history-heading">{t!(i18n, person.history)}</h2>
+            <h3>{t!(i18n, person.offences)}</h3>
+            {offences.is_empty().then(nothing)}
+            <ul class="cards" id="history-offences">
+                {offences
+                    .into_iter()
+                    .map(|(o, repeat)| {
+                        let category = o.category.clone();
+                        let day = o.occurred_on.clone();
+                        view! {
+                            <li class="card" data-repeat=repeat.to_string()>
+                                <p class="card-head">
+                                    <a href=format!("/offences/{}", o.id)>
+                                        <strong>{move || crate::offences::category_label(i18n, &category)}</strong>
+                                    </a>
+                                    " · "
+                                    {move || format_date(i18n.get_locale(), &day)}
+                                    {repeat.then(|| view! { <span class="badge repeat">{t!(i18n, offence.repeat)}</span> })}
+                                </p>
+                                <p class="card-body">{o.description.clone().unwrap_or_default()}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <h3>{t!(i18n, person.visits)}</h3>
+            {visits.is_empty().then(nothing)}
+            <ul class="cards" id="history-visits">
+                {visits
+                    .into_iter()
+                    .map(|v| {
+                        let kind = v.kind.clone();
+                        let day = v.visited_on.clone();
+                        view! {
+                            <li class="card">
+                                <p class="card-head">
+                                    <strong>{move || crate::visits::kind_label(i18n, &kind)}</strong>
+                                    " · "
+                                    {move || format_date(i18n.get_locale(), &day)}
+                                </p>
+                                <p class="card-body">{v.outcome.clone().unwrap_or_default()}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <h3>{t!(i18n, person.tasks)}</h3>
+            {tasks.is_empty().then(nothing)}
+            <ul class="cards" id="history-tasks">
+                {tasks
+                    .into_iter()
+                    .map(|t| {
+                        view! {
+                            <li class="card">
+                                <a href=format!("/tasks/{}", t.id)><strong>{t.title.clone()}</strong></a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 

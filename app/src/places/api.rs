@@ -1,5 +1,5 @@
 //! Server functions of the places area. Their bodies run on the server only.
-use super::types::{VillageDetails, VillageSummary};
+use super::types::{VillageDetails, VillageResults, VillageSummary};
 use crate::errors::AppError;
 use leptos::prelude::*;
 
@@ -37,4 +37,70 @@ pub async fn get_village(id: String) -> Result<VillageDetails, AppError> {
         village.council_members.clear();
     }
     Ok(village)
+}
+
+/// How many records of each list the village page shows.
+#[cfg(feature = "ssr")]
+const RECENT: i64 = 5;
+
+/// The village's results. Offence figures are counts, shown to every signed-in account (the
+/// program makes each village's results public to its people); the lists only to roles that
+/// may list that kind there.
+#[server(endpoint = "village_results")]
+pub async fn get_village_results(id: String) -> Result<VillageResults, AppError> {
+    use crate::access::{can, Action, Place, RecordKind, Target};
+    let who = crate::accounts::signed_in()?;
+    let pool = crate::db::pool()?;
+    let Some(village) = super::store::village_details(&pool, &id).await? else {
+        return crate::errors::refuse(AppError::NotFound);
+    };
+    let place = Place {
+        village_id: village.id.clone(),
+        district_id: village.district_id.clone(),
+    };
+    let may_list = |kind| {
+        can(
+            &who.principal,
+            Action::List,
+            kind,
+            &Target {
+                place: Some(&place),
+                ..Target::default()
+            },
+        )
+    };
+    let now = crate::db::now_rfc3339();
+    let joined_on = village.joined_on.clone();
+    let figures =
+        crate::offences::store::village_figures(&pool, &id, joined_on.as_deref(), &now[..10])
+            .await?;
+    let mut conn = pool.acquire().await?;
+    let open_tasks = if may_list(RecordKind::Task) {
+        Some(crate::tasks::store::open_count(&mut conn, &id).await?)
+    } else {
+        None
+    };
+    let proposals = if may_list(RecordKind::Proposal) {
+        crate::proposals::store::recent(&mut conn, &id, RECENT).await?
+    } else {
+        Vec::new()
+    };
+    let events = if may_list(RecordKind::Event) {
+        crate::events::store::recent(&mut conn, &id, RECENT).await?
+    } else {
+        Vec::new()
+    };
+    let decisions = if may_list(RecordKind::Decision) {
+        crate::meetings::store::recent_decisions(&mut conn, &id, RECENT).await?
+    } else {
+        Vec::new()
+    };
+    Ok(VillageResults {
+        figures,
+        joined_on,
+        open_tasks,
+        proposals,
+        events,
+        decisions,
+    })
 }

@@ -105,3 +105,16 @@ mod tests {
         assert_eq!(ru_only.pick(Locale::kk), "Сепе");
     }
 }
+
+/// What a village has achieved (DESIGN §1): offence figures beside the time before it joined,
+/// open tasks, and the council's latest work. Parts the reader's role may not list are left
+/// empty (`None` for the task count).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageResults {
+    pub figures: crate::offences::figures::OffenceFigures,
+    pub joined_on: Option<String>,
+    pub open_tasks: Option<i64>,
+    pub proposals: Vec<crate::proposals::Proposal>,
+    pub events: Vec<crate::events::Event>,
+    pub decisions: Vec<crate::meetings::Decision>,
+}

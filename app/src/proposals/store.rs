@@ -136,3 +136,23 @@ pub async fn update(
     .await?;
     Ok(Outcome::Applied(Applied { version }))
 }
+
+/// The village's latest proposals, newest first.
+pub async fn recent(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+    limit: i64,
+) -> Result<Vec<Proposal>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM proposals WHERE village_id = $1 ORDER BY submitted_on DESC, id DESC LIMIT $2",
+    )
+    .bind(village_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        found.extend(load(conn, &id).await?);
+    }
+    Ok(found)
+}

@@ -126,6 +126,7 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "decisions" => t_string!(i18n, meeting.decisions),
         "effective_on" => t_string!(i18n, decision.effective_on),
         "answer" => t_string!(i18n, proposal.answer),
+        "proposal_id" => t_string!(i18n, task.proposal),
         other => return other.to_owned(),
     };
     text.to_owned()

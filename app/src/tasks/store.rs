@@ -16,19 +16,35 @@ type Row = (
     Option<String>,
     String,
     String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
     i64,
     String,
 );
 
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, village_id, title, details, due_on, priority, status, version, updated_at \
-         FROM tasks WHERE id = $1",
+        "SELECT id, village_id, title, details, due_on, priority, status, person_id, proposal_id, \
+         household, version, updated_at FROM tasks WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, village_id, title, details, due_on, priority, status, version, updated_at)) = row
+    let Some((
+        id,
+        village_id,
+        title,
+        details,
+        due_on,
+        priority,
+        status,
+        person_id,
+        proposal_id,
+        household,
+        version,
+        updated_at,
+    )) = row
     else {
         return Ok(None);
     };
@@ -55,6 +71,9 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>,
         status,
         assignees,
         last_note,
+        person_id,
+        proposal_id,
+        household,
         version,
         updated_at,
     }))
@@ -102,9 +121,29 @@ pub async fn create(
             )));
         }
     }
+    if let Some(person) = &draft.person_id {
+        if !crate::persons::store::readable_on(conn, who, person).await? {
+            return Ok(Outcome::Rejected(invalid(
+                "person_id",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    if let Some(proposal) = &draft.proposal_id {
+        let same_village = crate::proposals::store::load(conn, proposal)
+            .await?
+            .is_some_and(|p| p.village_id == draft.village_id);
+        if !same_village {
+            return Ok(Outcome::Rejected(invalid(
+                "proposal_id",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
     sqlx::query(
         "INSERT INTO tasks (id, village_id, title, details, creator_id, due_on, priority, status, \
-         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', 1, $8, $8)",
+         person_id, proposal_id, household, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $9, $10, $11, 1, $8, $8)",
     )
     .bind(record_id)
     .bind(&draft.village_id)
@@ -114,6 +153,9 @@ pub async fn create(
     .bind(&draft.due_on)
     .bind(&draft.priority)
     .bind(now)
+    .bind(&draft.person_id)
+    .bind(&draft.proposal_id)
+    .bind(&draft.household)
     .execute(&mut *conn)
     .await?;
     for member in &draft.assignees {
@@ -188,4 +230,24 @@ pub async fn update(
     .execute(&mut *conn)
     .await?;
     Ok(Outcome::Applied(Applied { version }))
+}
+
+/// How many of the village's tasks still need work (`types::is_open`).
+pub async fn open_count(conn: &mut SqliteConnection, village_id: &str) -> Result<i64, sqlx::Error> {
+    let statuses: Vec<&str> = super::types::STATUSES
+        .iter()
+        .copied()
+        .filter(|s| super::types::is_open(s))
+        .collect();
+    let mut count = 0;
+    for status in statuses {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE village_id = $1 AND status = $2")
+                .bind(village_id)
+                .bind(status)
+                .fetch_one(&mut *conn)
+                .await?;
+        count += n;
+    }
+    Ok(count)
 }

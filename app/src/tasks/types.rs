@@ -23,6 +23,13 @@ pub struct Task {
     pub assignees: Vec<String>,
     /// The latest progress note.
     pub last_note: Option<String>,
+    /// What the task concerns: a person of attention, a residents' proposal, a household.
+    #[serde(default)]
+    pub person_id: Option<String>,
+    #[serde(default)]
+    pub proposal_id: Option<String>,
+    #[serde(default)]
+    pub household: Option<String>,
     pub version: i64,
     pub updated_at: String,
 }
@@ -39,6 +46,21 @@ pub struct NewTask {
     pub priority: String,
     #[serde(default)]
     pub assignees: Vec<String>,
+    #[serde(default)]
+    pub person_id: Option<String>,
+    #[serde(default)]
+    pub proposal_id: Option<String>,
+    #[serde(default)]
+    pub household: Option<String>,
+}
+
+/// An optional id as typed or chosen: blank is none.
+fn some_id(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
 }
 
 impl NewTask {
@@ -62,6 +84,9 @@ impl NewTask {
             },
             priority: choice("priority", &self.priority, PRIORITIES)?,
             assignees: self.assignees.clone(),
+            person_id: some_id(&self.person_id),
+            proposal_id: some_id(&self.proposal_id),
+            household: optional_text("household", self.household.as_deref(), SHORT_TEXT_MAX)?,
         })
     }
 }

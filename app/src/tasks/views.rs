@@ -4,7 +4,10 @@ use super::types::{is_open, may_move, NewTask, Task, TaskProgress, PRIORITIES, S
 use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
+use crate::persons::use_person_choices;
+use crate::proposals::Proposal;
 use crate::sync::contract::{Entity, Op, Reason};
+use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
     save_then_list, use_draft, use_fix, use_local_records, use_reference, use_role, village_name,
     ChoiceField, RecordsTop, SaveRow, VillageField,
@@ -47,9 +50,33 @@ pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Task>(Entity::Task);
     let reference = use_reference();
+    let filter = ListFilter::new();
+    // A council member comes for their own tasks: "mine" is on for them from the start.
+    let me = RwSignal::new(None::<String>);
+    let mine = RwSignal::new(false);
+    Effect::new(move |_| {
+        let member = crate::accounts::device::remembered_profile().and_then(|p| p.member_id);
+        mine.set(member.is_some());
+        me.set(member);
+    });
     // Open tasks first, by due date (none last); closed ones after.
     let sorted = move || {
-        let mut list = items.get();
+        let member = me.get();
+        let only_mine = mine.get();
+        let mut list: Vec<_> = items
+            .get()
+            .into_iter()
+            .filter(|(t, _)| {
+                let assigned = member.as_ref().is_some_and(|m| t.assignees.contains(m));
+                (!only_mine || assigned)
+                    && filter.keeps(&Facets {
+                        village_id: &t.village_id,
+                        choice: Some(&t.status),
+                        date: t.due_on.as_deref(),
+                        texts: &[Some(&t.title), t.details.as_deref(), t.last_note.as_deref()],
+                    })
+            })
+            .collect();
         list.sort_by(|a, b| {
             (
                 !is_open(&a.0.status),
@@ -76,6 +103,19 @@ pub fn TasksPage() -> impl IntoView {
                 create_id="new-task"
                 empty=Signal::derive(move || items.with(Vec::is_empty))
                 empty_text=|i18n| t_string!(i18n, task.empty)
+            />
+            <Show when=move || me.with(Option::is_some)>
+                <label class="check" for="only-mine">
+                    <input type="checkbox" id="only-mine" bind:checked=mine />
+                    {t!(i18n, filter.mine)}
+                </label>
+            </Show>
+            <FilterBar
+                filter
+                reference
+                choice_label=Signal::derive(move || t_string!(i18n, task.status).to_owned())
+                codes=STATUSES
+                code_label=status_label
             />
             <ul class="cards" id="task-list">
                 <For
@@ -127,6 +167,11 @@ pub fn NewTaskPage() -> impl IntoView {
     let priority = RwSignal::new("normal".to_owned());
     // Member ids joined by commas, so the draft keeps them as text like every field.
     let assignees = RwSignal::new(String::new());
+    let person_id = RwSignal::new(String::new());
+    let proposal_id = RwSignal::new(String::new());
+    let household = RwSignal::new(String::new());
+    let persons = use_person_choices();
+    let proposals = use_local_records::<Proposal>(Entity::Proposal);
     let restored = use_draft(
         "task:new".into(),
         vec![
@@ -136,6 +181,9 @@ pub fn NewTaskPage() -> impl IntoView {
             ("due_on", due_on),
             ("priority", priority),
             ("assignees", assignees),
+            ("person_id", person_id),
+            ("proposal_id", proposal_id),
+            ("household", household),
         ],
         fix,
     );
@@ -182,6 +230,9 @@ pub fn NewTaskPage() -> impl IntoView {
             due_on: Some(due_on.get_untracked()),
             priority: priority.get_untracked(),
             assignees: members,
+            person_id: Some(person_id.get_untracked()),
+            proposal_id: Some(proposal_id.get_untracked()),
+            household: Some(household.get_untracked()),
         };
         let checked = match draft.checked() {
             Ok(checked) => checked,
@@ -200,6 +251,9 @@ pub fn NewTaskPage() -> impl IntoView {
                 status: "new".into(),
                 assignees: checked.assignees.clone(),
                 last_note: None,
+                person_id: checked.person_id.clone(),
+                proposal_id: checked.proposal_id.clone(),
+                household: checked.household.clone(),
                 version: 1,
                 updated_at: String::new(),
             })
@@ -267,6 +321,41 @@ pub fn NewTaskPage() -> impl IntoView {
                             .collect_view()
                     }}
                 </fieldset>
+                <label for="person_id">{t!(i18n, task.person)}</label>
+                <select id="person_id" bind:value=person_id>
+                    <option value="">{t!(i18n, task.none_linked)}</option>
+                    {move || {
+                        let village = village_id.get();
+                        persons
+                            .get()
+                            .into_iter()
+                            .filter(|p| p.village_id == village)
+                            .map(|p| {
+                                let selected = person_id.get_untracked() == p.id;
+                                view! { <option value=p.id selected=selected>{p.full_name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="proposal_id">{t!(i18n, task.proposal)}</label>
+                <select id="proposal_id" bind:value=proposal_id>
+                    <option value="">{t!(i18n, task.none_linked)}</option>
+                    {move || {
+                        let village = village_id.get();
+                        proposals
+                            .get()
+                            .into_iter()
+                            .filter(|(p, _)| p.village_id == village)
+                            .map(|(p, _)| {
+                                let selected = proposal_id.get_untracked() == p.id;
+                                let text: String = p.body.chars().take(60).collect();
+                                view! { <option value=p.id selected=selected>{text}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="household">{t!(i18n, task.household)}</label>
+                <input id="household" type="text" maxlength="200" bind:value=household />
                 <SaveRow error saving />
             </form>
         </section>
@@ -399,6 +488,18 @@ pub fn TaskPage() -> impl IntoView {
                             <dd>{t.due_on.clone().map(|d| format_date(i18n.get_locale(), &d)).unwrap_or_default()}</dd>
                             <dt>{t!(i18n, task.assignees)}</dt>
                             <dd>{names.join(", ")}</dd>
+                            {t.household.clone().map(|h| view! {
+                                <dt>{t!(i18n, task.household)}</dt>
+                                <dd>{h}</dd>
+                            })}
+                            {t.proposal_id.clone().map(|id| view! {
+                                <dt>{t!(i18n, task.proposal)}</dt>
+                                <dd><a href=format!("/proposals/{id}")>{t!(i18n, entities.proposal)}</a></dd>
+                            })}
+                            {t.person_id.clone().map(|id| view! {
+                                <dt>{t!(i18n, task.person)}</dt>
+                                <dd><a href=format!("/persons/{id}")>{t!(i18n, entities.person)}</a></dd>
+                            })}
                             <dt>{t!(i18n, task.last_note)}</dt>
                             <dd id="task-note">{t.last_note.clone().unwrap_or_default()}</dd>
                         </dl>
