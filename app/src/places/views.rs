@@ -367,7 +367,7 @@ fn ResultsView(results: VillageResults) -> impl IntoView {
                 None => t_string!(i18n, results.no_offences).to_owned(),
             }}
         </p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="results-heading">
             <table class="figures" id="offence-figures">
                 <thead>
                     <tr>
