@@ -74,7 +74,7 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
   }
 }
 
-// The offline pages of issue 4: forms, lists kept on the device, the status bar and the
+// The offline pages of issues 4 and 5: forms, lists kept on the device, the status bar and the
 // outbox with an entry waiting — axe, fit, 44 px controls and labels.
 for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
   for (const language of ["ru", "kk"]) {
@@ -87,7 +87,10 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       // The entry cannot get through, so the outbox has one waiting and the bar a problem.
       await page.route("**/api/v1/sync/push", (route) => route.abort("connectionreset"));
       await newProposal(page, server.url, { author: "Проверка доступности", body: "…" });
-      for (const path of ["/proposals/new", "/events/new", "/tasks/new", "/tasks", "/proposals", "/events", "/outbox"]) {
+      const paths = ["/proposals/new", "/events/new", "/tasks/new", "/tasks", "/proposals", "/events", "/outbox"];
+      // Issue 5's pages: the other kinds' lists (with their filter bars) and forms.
+      paths.push("/offences", "/offences/new", "/visits", "/visits/new", "/meetings", "/meetings/new", "/decisions", "/decisions/new");
+      for (const path of paths) {
         await page.goto(server.url + path);
         await waitForHydration(page);
         await page.waitForSelector("#sync-bar");

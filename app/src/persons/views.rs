@@ -54,19 +54,20 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let person = Resource::new(id, get_person);
-    let history = Resource::new(id, get_person_history);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => view! { <PersonDetails person /> }.into_any(),
+                    Ok(person) => {
+                        let id = person.id.clone();
+                        view! {
+                            <PersonDetails person />
+                            <HistorySection id />
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                history.await.ok().map(|history| view! { <History history /> })
             })}
         </Suspense>
     }
@@ -96,6 +97,19 @@ fn PersonDetails(person: Person) -> impl IntoView {
                 }}
             </dd>
         </dl>
+    }
+}
+
+/// Loaded only once the person could be read, so a refusal is audited once, not twice.
+#[component]
+fn HistorySection(id: String) -> impl IntoView {
+    let history = Resource::new(move || id.clone(), get_person_history);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                history.await.ok().map(|history| view! { <History history /> })
+            })}
+        </Suspense>
     }
 }
 

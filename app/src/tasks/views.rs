@@ -51,12 +51,17 @@ pub fn TasksPage() -> impl IntoView {
     let items = use_local_records::<Task>(Entity::Task);
     let reference = use_reference();
     let filter = ListFilter::new();
-    // A council member comes for their own tasks: "mine" is on for them from the start.
+    // A council member (an elder) comes for their own tasks: "mine" is on for them from the
+    // start. The chair, though a member too, oversees all of the council's tasks.
     let me = RwSignal::new(None::<String>);
     let mine = RwSignal::new(false);
     Effect::new(move |_| {
-        let member = crate::accounts::device::remembered_profile().and_then(|p| p.member_id);
-        mine.set(member.is_some());
+        let profile = crate::accounts::device::remembered_profile();
+        let elder = profile
+            .as_ref()
+            .is_some_and(|p| p.role == crate::access::Role::CouncilMember);
+        let member = profile.and_then(|p| p.member_id);
+        mine.set(elder && member.is_some());
         me.set(member);
     });
     // Open tasks first, by due date (none last); closed ones after.
