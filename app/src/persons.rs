@@ -8,4 +8,4 @@ mod views;
 
 pub use api::*;
 pub use types::*;
-pub use views::{use_person_choices, PersonPage, PersonsPage};
+pub use views::{use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage};

@@ -13,7 +13,7 @@ use crate::meetings::{
     DecisionsPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage, NewMeetingPage,
 };
 use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
-use crate::persons::{PersonPage, PersonsPage};
+use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
 use crate::places::{HomePage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
 use crate::sync::views::OutboxPage;
@@ -88,7 +88,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/accounts") view=AdminAccountsPage />
                         <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
+                        <Route path=path!("/persons/new") view=NewPersonPage />
                         <Route path=path!("/persons/:id") view=PersonPage ssr=SsrMode::Async />
+                        <Route path=path!("/persons/:id/edit") view=EditPersonPage ssr=SsrMode::Async />
                         <Route path=path!("/offences") view=OffencesPage />
                         <Route path=path!("/offences/new") view=NewOffencePage />
                         <Route path=path!("/offences/:id") view=OffencePage />

@@ -89,7 +89,7 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       await newProposal(page, server.url, { author: "Проверка доступности", body: "…" });
       const paths = ["/proposals/new", "/events/new", "/tasks/new", "/tasks", "/proposals", "/events", "/outbox"];
       // Issue 5's pages: the other kinds' lists (with their filter bars) and forms.
-      paths.push("/offences", "/offences/new", "/visits", "/visits/new", "/meetings", "/meetings/new", "/decisions", "/decisions/new");
+      paths.push("/offences", "/offences/new", "/visits", "/visits/new", "/meetings", "/meetings/new", "/decisions", "/decisions/new", "/persons/new");
       for (const path of paths) {
         await page.goto(server.url + path);
         await waitForHydration(page);

@@ -141,3 +141,40 @@ test("a form refuses empty and future input in the person's language, and keeps 
   await until(async () => (await page.inputValue("#outcome")) === "Әңгіме өтті, бірақ адам көрсетілмеді", "the draft came back after a reload");
   await context.close();
 });
+
+test("an inspector records a person of attention offline: the device never caches them in clear, and the server gets them once", async () => {
+  const { server } = env;
+  const { context, page } = await readyDevice("demo.inspector", PHONE, ["/persons/new"]);
+  const name = "Демо Нұрлан Қайратұлы";
+  await context.setOffline(true);
+  await open(page, server.url, "/persons/new");
+  await chooseVillage(page, "Покровка");
+  await page.fill("#full_name", name);
+  await page.fill("#birth_year", "2001");
+  await page.check("#categories-conscription_age");
+  await page.selectOption("#register_basis", "official_warning");
+  await page.click("#person-form button[type=submit]");
+  await page.waitForURL(/\/persons\?saved=1/);
+  const cached = await page.evaluate(async () => {
+    const db = await new Promise((resolve) => {
+      const request = indexedDB.open("zq");
+      request.onsuccess = () => resolve(request.result);
+    });
+    return new Promise((resolve) => {
+      const request = db.transaction(["records"]).objectStore("records").getAll();
+      request.onsuccess = () => resolve(JSON.stringify(request.result));
+    });
+  });
+  assert.ok(!cached.includes(name), "the person is not in the record cache in clear");
+  await until(async () => (await syncBar(page)).pending === 1, "the entry waits in the outbox");
+  assert.equal(sqlite(server.database, `SELECT COUNT(*) FROM persons WHERE full_name = '${name}'`)[0][0], 0);
+  await context.setOffline(false);
+  await until(() => settled(page), "the person reached the server", 60_000);
+  assert.deepEqual(sqlite(server.database, `SELECT register_basis, categories FROM persons WHERE full_name = '${name}'`), [
+    ["official_warning", '["conscription_age","preventive_register"]'],
+  ]);
+  await open(page, server.url, "/persons");
+  await page.waitForSelector("#persons");
+  assert.match(await page.textContent("#persons"), /Нұрлан Қайратұлы/);
+  await context.close();
+});

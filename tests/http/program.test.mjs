@@ -227,4 +227,47 @@ describe("program workflows", () => {
     const [outOfReach] = await send(inspector, phone, phone.mutation("task", "create", newId(), { ...task(sepe, 6), person_id: person("Демо Руслан Жунусов") }));
     assert.deepEqual(outOfReach.reason, { code: "invalid", field: "person_id", rule: { rule: "unknown_choice" } });
   });
+
+  test("a person of attention is recorded and corrected by the inspector only, every write audited, and travels only in the sensitive stream", async () => {
+    const phone = device();
+    const sepe = village("Сепе");
+    const id = newId();
+    const person = (extra) => ({
+      village_id: sepe,
+      full_name: "Демо Әлібек Сейтқали",
+      birth_year: 1995,
+      household: "ул. Степная, 9",
+      categories: ["public_order_violator", "preventive_register"],
+      register_basis: "parole",
+      status: "active",
+      note: "Жұмыссыз, ішімдікке әуес",
+      ...extra,
+    });
+    const answers = await send(
+      inspector,
+      phone,
+      phone.mutation("person", "create", id, person({})),
+      phone.mutation("person", "create", newId(), person({ register_basis: null })),
+      phone.mutation("person", "create", newId(), person({ birth_year: 2999 })),
+      phone.mutation("person", "update", id, person({ status: "closed" }), 1),
+      phone.mutation("person", "update", id, person({ note: "stale" }), 1),
+    );
+    assert.deepEqual(answers.map((a) => a.status), ["applied", "rejected", "rejected", "applied", "conflict"]);
+    assert.deepEqual(answers[1].reason, { code: "invalid", field: "register_basis", rule: { rule: "required" } });
+    assert.equal(answers[2].reason.field, "birth_year");
+    // The conflict answer names the record and its version, never the person's data.
+    assert.deepEqual(answers[4].server_record, { id, version: 2 });
+    assert.equal(one(server.database, `SELECT status || ' ' || version || ' ' || register_basis FROM persons WHERE id = '${id}'`), "closed 2 parole");
+    const trail = sqlite(server.database, `SELECT action, detail FROM audit_events WHERE entity = 'person' AND record_id = '${id}' AND action IN ('create', 'update') ORDER BY at`);
+    assert.deepEqual(trail, [["create", null], ["update", null]]);
+    for (const [login, cookie] of [["elder", elder], ["chair", chair], ["supervisor", supervisor]]) {
+      const other = device();
+      const [refused] = await send(cookie, other, other.mutation("person", "create", newId(), person({})));
+      assert.equal(refused.reason.code, "forbidden", login);
+    }
+    const records = await pullAll(server.url, inspector, { stream: "records" });
+    assert.ok(!records.changes.some((c) => c.entity === "person"));
+    const sensitive = await pullAll(server.url, inspector, { stream: "sensitive" });
+    assert.equal(sensitive.changes.find((c) => c.record_id === id).record.full_name, "Демо Әлібек Сейтқали");
+  });
 });

@@ -1,15 +1,15 @@
 //! Council meetings and decisions: lists kept on the device, a meeting's page with its
 //! decisions, and the forms (all through the outbox, so they work offline).
 use super::types::{Decision, Meeting, NewDecision, NewMeeting};
-use crate::access::{grant, Action, Grant, RecordKind};
+use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, save_change_then, save_then_list, use_draft, use_fix, use_local_record,
-    use_local_records, use_reference, use_role, village_name, I18nContext, RecordsTop, SaveRow,
-    VillageField,
+    default_to_today, role_may, save_change_then, save_then_list, use_draft, use_fix,
+    use_local_record, use_local_records, use_reference, use_role, village_name, I18nContext,
+    RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -96,11 +96,6 @@ pub fn MeetingsPage() -> impl IntoView {
     }
 }
 
-fn may(role: RwSignal<Option<crate::access::Role>>, kind: RecordKind, action: Action) -> bool {
-    role.get()
-        .is_some_and(|r| grant(r, kind, action) != Grant::No)
-}
-
 /// A meeting: date, who came, agenda, minutes, and the decisions taken at it.
 #[component]
 pub fn MeetingPage() -> impl IntoView {
@@ -141,7 +136,7 @@ pub fn MeetingPage() -> impl IntoView {
                             <dt>{t!(i18n, meeting.minutes)}</dt>
                             <dd class="card-body" id="meeting-minutes">{m.minutes.clone().unwrap_or_else(|| "—".into())}</dd>
                         </dl>
-                        <Show when=move || may(role, RecordKind::Meeting, Action::Update)>
+                        <Show when=move || role_may(role, RecordKind::Meeting, Action::Update)>
                             <p>
                                 <a class="button" id="edit-meeting" href=edit_href.clone()>
                                     {t!(i18n, form.edit)}
@@ -155,7 +150,7 @@ pub fn MeetingPage() -> impl IntoView {
                         <ul class="cards" id="meeting-decisions">
                             {own.into_iter().map(|d| view! { <DecisionItem decision=d /> }).collect_view()}
                         </ul>
-                        <Show when=move || may(role, RecordKind::Decision, Action::Create)>
+                        <Show when=move || role_may(role, RecordKind::Decision, Action::Create)>
                             <p>
                                 <a
                                     class="button"

@@ -9,7 +9,7 @@ use crate::persons::{use_person_choices, Person};
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, ids_in, save_change_then, save_then_list, use_draft, use_fix,
+    default_to_today, ids_in, role_may, save_change_then, save_then_list, use_draft, use_fix,
     use_local_record, use_local_records, use_reference, use_role, village_name, ChoiceField,
     I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
 };
@@ -168,12 +168,7 @@ pub fn OffencePage() -> impl IntoView {
     let persons = use_person_choices();
     let reference = use_reference();
     let role = use_role();
-    let may_edit = move || {
-        role.get().is_some_and(|r| {
-            crate::access::grant(r, RecordKind::Offence, crate::access::Action::Update)
-                != crate::access::Grant::No
-        })
-    };
+    let may_edit = move || role_may(role, RecordKind::Offence, crate::access::Action::Update);
     view! {
         <section class="narrow">
             {move || match offence.get() {

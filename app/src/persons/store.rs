@@ -41,11 +41,12 @@ type Row = (
     String,
     Option<String>,
     bool,
+    i64,
     bool,
 );
 
 const SELECT: &str = "SELECT p.id, p.village_id, v.district_id, v.name_ru, p.full_name, \
-    p.birth_year, p.household, p.categories, p.register_basis, p.status, p.note, p.demo, \
+    p.birth_year, p.household, p.categories, p.register_basis, p.status, p.note, p.demo, p.version, \
     EXISTS(SELECT 1 FROM tasks t JOIN task_assignees ta ON ta.task_id = t.id \
            WHERE t.person_id = p.id AND ta.member_id = $1 \
            AND t.status NOT IN ('verified', 'cancelled')) \
@@ -65,6 +66,7 @@ fn candidate(row: Row) -> Candidate {
         status,
         note,
         demo,
+        version,
         shared,
     ) = row;
     Candidate {
@@ -84,6 +86,7 @@ fn candidate(row: Row) -> Candidate {
             status,
             note,
             demo,
+            version,
         },
         shared_with_reader: shared,
     }
@@ -144,4 +147,137 @@ pub async fn readable_on(
         .fetch_optional(conn)
         .await?;
     Ok(row.map(candidate).is_some_and(|c| c.readable_by(who)))
+}
+
+/// Writes of persons of attention, through sync pushes. Every write is audited (ids only,
+/// never names), in the same transaction as the write itself.
+pub mod writes {
+    use super::super::types::NewPerson;
+    use crate::access::RecordKind;
+    use crate::accounts::session::SignedIn;
+    use crate::audit::store::{record as audit, Entry};
+    use crate::audit::AuditAction;
+    use crate::sync::contract::Reason;
+    use crate::sync::places::{decode, may_create_in, may_update};
+    use crate::sync::server::{Applied, Outcome};
+    use sqlx::SqliteConnection;
+
+    fn this_year(now: &str) -> i64 {
+        now.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2100)
+    }
+
+    pub async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        record_id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> Result<Outcome, sqlx::Error> {
+        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(this_year(now))) {
+            Ok(draft) => draft,
+            Err(reason) => return Ok(Outcome::Rejected(reason)),
+        };
+        if let Err(reason) = may_create_in(conn, who, RecordKind::Person, &draft.village_id).await?
+        {
+            return Ok(Outcome::Rejected(reason));
+        }
+        sqlx::query(
+            "INSERT INTO persons (id, village_id, full_name, birth_year, household, categories, \
+             register_basis, responsible_inspector_id, status, note, version, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
+        )
+        .bind(record_id)
+        .bind(&draft.village_id)
+        .bind(&draft.full_name)
+        .bind(draft.birth_year)
+        .bind(&draft.household)
+        .bind(serde_json::to_string(&draft.categories).unwrap_or_else(|_| "[]".into()))
+        .bind(&draft.register_basis)
+        .bind(&who.principal.account_id)
+        .bind(&draft.status)
+        .bind(&draft.note)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        audit(
+            &mut *conn,
+            Entry::by(who, AuditAction::Create, "person")
+                .record(record_id)
+                .village(Some(&draft.village_id)),
+        )
+        .await?;
+        Ok(Outcome::Applied(Applied { version: 1 }))
+    }
+
+    /// A correction or a closed file: the whole person as the inspector now has it. The
+    /// person stays in their village (moving a file is an admin's work).
+    pub async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        record_id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> Result<Outcome, sqlx::Error> {
+        let current: Option<(String, i64)> =
+            sqlx::query_as("SELECT village_id, version FROM persons WHERE id = $1")
+                .bind(record_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((village_id, version)) = current else {
+            return Ok(Outcome::Rejected(Reason::NotFound));
+        };
+        // A conflict answer carries only id and version: the person's data stays out of the
+        // device's outbox (it arrives sealed through the sensitive stream).
+        let server_copy = serde_json::json!({ "id": record_id, "version": version });
+        let gate = may_update(
+            conn,
+            who,
+            RecordKind::Person,
+            &village_id,
+            base_version,
+            version,
+            &server_copy,
+        )
+        .await?;
+        if let Some(stop) = gate {
+            return Ok(stop);
+        }
+        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(this_year(now))) {
+            Ok(draft) => draft,
+            Err(reason) => return Ok(Outcome::Rejected(reason)),
+        };
+        if draft.village_id != village_id {
+            return Ok(Outcome::Rejected(crate::fields::invalid(
+                "village_id",
+                crate::sync::contract::FieldRule::UnknownChoice,
+            )));
+        }
+        let version = version + 1;
+        sqlx::query(
+            "UPDATE persons SET full_name = $1, birth_year = $2, household = $3, categories = $4, \
+             register_basis = $5, status = $6, note = $7, version = $8, updated_at = $9 \
+             WHERE id = $10",
+        )
+        .bind(&draft.full_name)
+        .bind(draft.birth_year)
+        .bind(&draft.household)
+        .bind(serde_json::to_string(&draft.categories).unwrap_or_else(|_| "[]".into()))
+        .bind(&draft.register_basis)
+        .bind(&draft.status)
+        .bind(&draft.note)
+        .bind(version)
+        .bind(now)
+        .bind(record_id)
+        .execute(&mut *conn)
+        .await?;
+        audit(
+            &mut *conn,
+            Entry::by(who, AuditAction::Update, "person")
+                .record(record_id)
+                .village(Some(&village_id)),
+        )
+        .await?;
+        Ok(Outcome::Applied(Applied { version }))
+    }
 }

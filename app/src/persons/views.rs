@@ -1,12 +1,22 @@
 //! Pages of persons of attention.
 use super::api::{get_person, get_person_history, list_persons};
-use super::types::{category_label, Person, PersonHistory};
+use super::types::{
+    basis_label, category_label, NewPerson, Person, PersonHistory, CATEGORIES, REGISTER_BASES,
+    STATUSES,
+};
+use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::shell::ErrorNotice;
+use crate::sync::contract::{Entity, Reason};
+use crate::sync::form::{
+    ids_in, role_may, save_change_then, save_then_list, use_draft, use_fix, use_reference,
+    use_role, MultiPick, SaveRow, VillageField,
+};
+use crate::sync::state::use_sync;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn PersonsPage() -> impl IntoView {
@@ -14,9 +24,19 @@ pub fn PersonsPage() -> impl IntoView {
     let query = use_query_map();
     let village = move || query.read().get("village");
     let persons = Resource::new(village, list_persons);
+    let role = use_role();
+    let saved = move || query.read().get("saved").is_some();
     view! {
         <h1>{t!(i18n, nav.persons)}</h1>
         <p class="lead">{t!(i18n, area.persons)}</p>
+        <Show when=saved>
+            <p class="notice" role="status">{t!(i18n, person.saved_note)}</p>
+        </Show>
+        <Show when=move || role_may(role, RecordKind::Person, Action::Create)>
+            <p>
+                <a class="button" href="/persons/new" id="new-person">{t!(i18n, person.create_title)}</a>
+            </p>
+        </Show>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match persons.await {
@@ -76,7 +96,11 @@ pub fn PersonPage() -> impl IntoView {
 #[component]
 fn PersonDetails(person: Person) -> impl IntoView {
     let i18n = use_i18n();
+    let role = use_role();
     let categories = person.categories.clone();
+    let basis = person.register_basis.clone();
+    let status = person.status.clone();
+    let edit_href = format!("/persons/{}/edit", person.id);
     view! {
         <h1 id="person-name">{person.full_name.clone()}</h1>
         <dl class="facts">
@@ -96,7 +120,225 @@ fn PersonDetails(person: Person) -> impl IntoView {
                         .join(", ")
                 }}
             </dd>
+            <dt>{t!(i18n, person.register_basis)}</dt>
+            <dd id="person-basis">
+                {move || basis.as_deref().map(|b| basis_label(b, i18n.get_locale())).unwrap_or_else(|| "—".into())}
+            </dd>
+            <dt>{t!(i18n, person.status)}</dt>
+            <dd id="person-status">{move || status_label(i18n, &status)}</dd>
+            <dt>{t!(i18n, person.note)}</dt>
+            <dd>{person.note.clone().unwrap_or_else(|| "—".into())}</dd>
         </dl>
+        <Show when=move || role_may(role, RecordKind::Person, Action::Update)>
+            <p>
+                <a class="button" id="edit-person" href=edit_href.clone()>{t!(i18n, form.edit)}</a>
+            </p>
+        </Show>
+    }
+}
+
+fn status_label(i18n: crate::sync::form::I18nContext, code: &str) -> String {
+    let text = match code {
+        "active" => t_string!(i18n, person.status_active),
+        "closed" => t_string!(i18n, person.status_closed),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+#[component]
+pub fn NewPersonPage() -> impl IntoView {
+    view! { <PersonForm existing=None /> }
+}
+
+/// Opening the form to change a person reads them from the server (audited); the change
+/// itself goes through the outbox.
+#[component]
+pub fn EditPersonPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let person = Resource::new(id, get_person);
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(person) => view! { <PersonForm existing=Some(person) /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form for a new person of attention or a correction (`existing`). Works offline; the
+/// entry waits in the outbox and the person is never cached in clear (`local::enqueue`).
+#[component]
+fn PersonForm(existing: Option<Person>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let reference = use_reference();
+    let navigate = use_navigate();
+    let fix = use_fix();
+    let start = existing.as_ref().map(NewPerson::from).unwrap_or_default();
+    let village_id = RwSignal::new(start.village_id.clone());
+    let full_name = RwSignal::new(start.full_name.clone());
+    let birth_year = RwSignal::new(start.birth_year.map(|y| y.to_string()).unwrap_or_default());
+    let household = RwSignal::new(start.household.clone().unwrap_or_default());
+    let categories = RwSignal::new(start.categories.join(","));
+    let register_basis = RwSignal::new(start.register_basis.clone().unwrap_or_default());
+    let status = RwSignal::new(if start.status.is_empty() {
+        "active".to_owned()
+    } else {
+        start.status.clone()
+    });
+    let note = RwSignal::new(start.note.clone().unwrap_or_default());
+    let draft_key = match &existing {
+        Some(p) => format!("person:{}:edit", p.id),
+        None => "person:new".to_owned(),
+    };
+    let restored = use_draft(
+        draft_key.clone(),
+        vec![
+            ("village_id", village_id),
+            ("full_name", full_name),
+            ("birth_year", birth_year),
+            ("household", household),
+            ("categories", categories),
+            ("register_basis", register_basis),
+            ("status", status),
+            ("note", note),
+        ],
+        fix,
+    );
+    let category_options = Signal::derive(move || {
+        let locale = i18n.get_locale();
+        CATEGORIES
+            .iter()
+            .map(|code| ((*code).to_owned(), category_label(code, locale)))
+            .collect::<Vec<_>>()
+    });
+    let error = RwSignal::new(None::<Reason>);
+    let saving = RwSignal::new(false);
+    let editing = existing.is_some();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let year_text = birth_year.get_untracked();
+        let year = year_text.trim();
+        let this_year: i64 = crate::sync::views::today()
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(2100);
+        let birth = if year.is_empty() {
+            None
+        } else {
+            // Anything but a whole number breaks the same range rule the server checks.
+            Some(year.parse::<i64>().unwrap_or(-1))
+        };
+        let draft = NewPerson {
+            village_id: village_id.get_untracked(),
+            full_name: full_name.get_untracked(),
+            birth_year: birth,
+            household: Some(household.get_untracked()),
+            categories: ids_in(&categories.get_untracked()),
+            register_basis: Some(register_basis.get_untracked()),
+            status: status.get_untracked(),
+            note: Some(note.get_untracked()),
+        };
+        let checked = match draft.checked(this_year) {
+            Ok(checked) => checked,
+            Err(reason) => return error.set(Some(reason)),
+        };
+        error.set(None);
+        let payload = serde_json::to_value(&checked).unwrap_or_default();
+        match &existing {
+            Some(current) => save_change_then(
+                sync,
+                Entity::Person,
+                current.id.clone(),
+                current.version,
+                payload,
+                serde_json::Value::Null,
+                draft_key.clone(),
+                saving,
+                "/persons?saved=1".into(),
+                navigate.clone(),
+            ),
+            None => save_then_list(
+                sync,
+                Entity::Person,
+                "person:new",
+                fix,
+                payload,
+                |_| serde_json::Value::Null,
+                saving,
+                "/persons",
+                navigate.clone(),
+            ),
+        }
+    };
+    view! {
+        <section class="narrow">
+            <h1>
+                {move || if editing {
+                    t_string!(i18n, person.edit_title)
+                } else {
+                    t_string!(i18n, person.create_title)
+                }}
+            </h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
+            </Show>
+            <form class="form" id="person-form" on:submit=submit novalidate>
+                <Show when=move || !editing>
+                    <VillageField value=village_id reference />
+                </Show>
+                <label for="full_name">{t!(i18n, person.full_name)}</label>
+                <input id="full_name" type="text" required maxlength="200" autocomplete="off" bind:value=full_name />
+                <label for="birth_year">{t!(i18n, person.birth_year)}</label>
+                <input id="birth_year" type="text" inputmode="numeric" maxlength="4" bind:value=birth_year />
+                <label for="household">{t!(i18n, person.household)}</label>
+                <input id="household" type="text" maxlength="200" bind:value=household />
+                <MultiPick
+                    id="categories"
+                    legend=Signal::derive(move || t_string!(i18n, person.categories).to_owned())
+                    options=category_options
+                    value=categories
+                />
+                <label for="register_basis">{t!(i18n, person.register_basis)}</label>
+                <select id="register_basis" bind:value=register_basis>
+                    <option value="">{t!(i18n, person.no_basis)}</option>
+                    {move || {
+                        let locale = i18n.get_locale();
+                        REGISTER_BASES
+                            .iter()
+                            .map(|code| {
+                                let selected = register_basis.get_untracked() == *code;
+                                view! { <option value=*code selected=selected>{basis_label(code, locale)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="status">{t!(i18n, person.status)}</label>
+                <select id="status" bind:value=status>
+                    {move || {
+                        STATUSES
+                            .iter()
+                            .map(|code| {
+                                let selected = status.get_untracked() == *code;
+                                view! { <option value=*code selected=selected>{status_label(i18n, code)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="note">{t!(i18n, person.note)}</label>
+                <textarea id="note" rows="4" bind:value=note></textarea>
+                <SaveRow error saving />
+            </form>
+        </section>
     }
 }
 

@@ -159,6 +159,18 @@ pub fn use_role() -> RwSignal<Option<crate::access::Role>> {
     role
 }
 
+/// Whether the role remembered on this device may ever do `action` on `kind` (to offer a
+/// button; the server still judges each record).
+pub fn role_may(
+    role: RwSignal<Option<crate::access::Role>>,
+    kind: crate::access::RecordKind,
+    action: crate::access::Action,
+) -> bool {
+    use crate::access::{grant, Grant};
+    role.get()
+        .is_some_and(|r| grant(r, kind, action) != Grant::No)
+}
+
 /// The villages and members kept on the device, read when the page opens.
 pub fn use_reference() -> RwSignal<Reference> {
     let reference = RwSignal::new(Reference::default());
@@ -289,15 +301,11 @@ pub fn RecordsTop(
     empty: Signal<bool>,
     empty_text: fn(I18nContext) -> &'static str,
 ) -> impl IntoView {
-    use crate::access::{grant, Action, Grant};
     let i18n = use_i18n();
     let role = use_role();
     let query = leptos_router::hooks::use_query_map();
     let saved = move || query.read().get("saved").is_some();
-    let may_create = move || {
-        role.get()
-            .is_some_and(|r| grant(r, kind, Action::Create) != Grant::No)
-    };
+    let may_create = move || role_may(role, kind, crate::access::Action::Create);
     view! {
         <h1>{move || title(i18n)}</h1>
         <Show when=saved>

@@ -195,18 +195,22 @@ pub async fn enqueue(
         tx.store(OUTBOX)?
             .put(&text(&entry), Some(&seq_key(seq)))
             .await?;
-        let local = LocalRecord {
-            entity,
-            id: record_id.to_owned(),
-            state: RecordState::Pending,
-            record: shown,
-        };
-        tx.store(RECORDS)?
-            .put(
-                &text(&local),
-                Some(&JsValue::from_str(&record_key(entity, record_id))),
-            )
-            .await?;
+        // A sensitive record is never cached in clear: the server's copy comes back sealed
+        // through the sensitive stream once the entry is sent.
+        if !entity.sensitive() {
+            let local = LocalRecord {
+                entity,
+                id: record_id.to_owned(),
+                state: RecordState::Pending,
+                record: shown,
+            };
+            tx.store(RECORDS)?
+                .put(
+                    &text(&local),
+                    Some(&JsValue::from_str(&record_key(entity, record_id))),
+                )
+                .await?;
+        }
         tx.done().await?;
         Ok(seq)
     }

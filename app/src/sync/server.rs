@@ -265,6 +265,20 @@ async fn apply(
         (Entity::Offence, Op::Update) => {
             offences::store::update(conn, who, id, mutation.base_version, payload, now).await
         }
+        (Entity::Person, Op::Create) => {
+            crate::persons::store::writes::create(conn, who, id, payload, now).await
+        }
+        (Entity::Person, Op::Update) => {
+            crate::persons::store::writes::update(
+                conn,
+                who,
+                id,
+                mutation.base_version,
+                payload,
+                now,
+            )
+            .await
+        }
         (Entity::Visit, Op::Create) => visits::store::create(conn, who, id, payload, now).await,
         (Entity::Meeting, Op::Create) => {
             meetings::store::create_meeting(conn, who, id, payload, now).await

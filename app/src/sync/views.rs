@@ -127,6 +127,10 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "effective_on" => t_string!(i18n, decision.effective_on),
         "answer" => t_string!(i18n, proposal.answer),
         "proposal_id" => t_string!(i18n, task.proposal),
+        "full_name" => t_string!(i18n, person.full_name),
+        "birth_year" => t_string!(i18n, person.birth_year),
+        "categories" => t_string!(i18n, person.categories),
+        "register_basis" => t_string!(i18n, person.register_basis),
         other => return other.to_owned(),
     };
     text.to_owned()
@@ -342,7 +346,7 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
             Entity::Task => "/tasks/new",
             Entity::Proposal => "/proposals/new",
             Entity::Event => "/events/new",
-            Entity::Person => "/persons",
+            Entity::Person => "/persons/new",
             Entity::Offence => "/offences/new",
             Entity::Visit => "/visits/new",
             Entity::Meeting => "/meetings/new",
