@@ -122,7 +122,7 @@ test("an inspector records an offence for a person with a prior offence: it is m
   await context.close();
 });
 
-test("a form refuses empty and future input in the person's language, and keeps what was typed", async () => {
+test("a form refuses empty and future input in the person's language, keeps what was typed, and records the GPS point", async () => {
   const { server } = env;
   const { context, page } = await readyDevice("demo.inspector", PHONE, ["/visits/new"]);
   await open(page, server.url, "/visits/new");
@@ -139,6 +139,19 @@ test("a form refuses empty and future input in the person's language, and keeps 
   await page.reload();
   await page.waitForSelector("#visit-form");
   await until(async () => (await page.inputValue("#outcome")) === "Әңгіме өтті, бірақ адам көрсетілмеді", "the draft came back after a reload");
+
+  // The phone's GPS gives the point (no signal needed), then the corrected visit is saved.
+  await context.grantPermissions(["geolocation"], { origin: server.url });
+  await context.setGeolocation({ latitude: 51.8123, longitude: 68.3456 });
+  await page.click("#take-position");
+  await until(async () => (await page.textContent("#position")).includes("51.812300, 68.345600"), "the position is shown");
+  await page.fill("#visited_on", new Date().toISOString().slice(0, 10));
+  await page.click("#visit-form button[type=submit]");
+  await page.waitForURL(/\/visits\?saved=1/);
+  await until(() => settled(page), "the visit reached the server", 60_000);
+  assert.deepEqual(sqlite(server.database, "SELECT household, lat, lon FROM visits WHERE outcome = 'Әңгіме өтті, бірақ адам көрсетілмеді'"), [
+    ["ул. Степная, 4", 51.8123, 68.3456],
+  ]);
   await context.close();
 });
 

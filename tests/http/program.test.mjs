@@ -147,9 +147,15 @@ describe("program workflows", () => {
       phone.mutation("visit", "create", newId(), visit({ person_id: ermek })),
       phone.mutation("visit", "create", newId(), visit({ household: "ул. Степная, 4" })),
       phone.mutation("visit", "create", newId(), visit({})),
+      phone.mutation("visit", "create", newId(), visit({ household: "ул. Степная, 6", lat: 51.81, lon: 68.35 })),
+      phone.mutation("visit", "create", newId(), visit({ household: "ул. Степная, 8", lat: 51.81 })),
+      phone.mutation("visit", "create", newId(), visit({ household: "ул. Степная, 8", lat: 95, lon: 68.35 })),
     );
-    assert.deepEqual(answers.map((a) => a.status), ["applied", "applied", "rejected"]);
+    assert.deepEqual(answers.map((a) => a.status), ["applied", "applied", "rejected", "applied", "rejected", "rejected"]);
     assert.deepEqual(answers[2].reason, { code: "invalid", field: "person_id", rule: { rule: "required" } });
+    assert.deepEqual(answers[4].reason, { code: "invalid", field: "position", rule: { rule: "required" } });
+    assert.equal(answers[5].reason.field, "position");
+    assert.equal(one(server.database, "SELECT lat || ',' || lon FROM visits WHERE household = 'ул. Степная, 6'"), "51.81,68.35");
     const chairPhone = device();
     const [refused] = await send(chair, chairPhone, chairPhone.mutation("visit", "create", newId(), visit({ household: "x" })));
     assert.equal(refused.reason.code, "forbidden");

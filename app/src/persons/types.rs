@@ -250,7 +250,7 @@ pub fn category_label(code: &str, locale: Locale) -> String {
 /// A person's history (DESIGN §2): visits and talks, offences (with whether each was a
 /// repeat for this person) and tasks about them, newest first. Parts the reader's role may
 /// not list stay empty.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PersonHistory {
     pub visits: Vec<crate::visits::Visit>,
     pub offences: Vec<(crate::offences::Offence, bool)>,

@@ -128,6 +128,7 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "answer" => t_string!(i18n, proposal.answer),
         "proposal_id" => t_string!(i18n, task.proposal),
         "full_name" => t_string!(i18n, person.full_name),
+        "position" => t_string!(i18n, visit.position),
         "birth_year" => t_string!(i18n, person.birth_year),
         "categories" => t_string!(i18n, person.categories),
         "register_basis" => t_string!(i18n, person.register_basis),

@@ -17,12 +17,14 @@ type Row = (
     String,
     Option<String>,
     Option<String>,
+    Option<f64>,
+    Option<f64>,
     i64,
     String,
 );
 
 const SELECT: &str = "SELECT id, village_id, person_id, household, kind, visited_at, outcome, \
-    note, version, updated_at FROM visits";
+    note, lat, lon, version, updated_at FROM visits";
 
 fn visit(row: Row) -> Visit {
     let (
@@ -34,6 +36,8 @@ fn visit(row: Row) -> Visit {
         visited_on,
         outcome,
         note,
+        lat,
+        lon,
         version,
         updated_at,
     ) = row;
@@ -46,6 +50,8 @@ fn visit(row: Row) -> Visit {
         visited_on,
         outcome,
         note,
+        lat,
+        lon,
         version,
         updated_at,
     }
@@ -97,8 +103,8 @@ pub async fn create(
     }
     sqlx::query(
         "INSERT INTO visits (id, village_id, person_id, household, visitor_id, kind, visited_at, \
-         outcome, note, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)",
+         outcome, note, lat, lon, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, 1, $10, $10)",
     )
     .bind(record_id)
     .bind(&draft.village_id)
@@ -110,6 +116,8 @@ pub async fn create(
     .bind(&draft.outcome)
     .bind(&draft.note)
     .bind(now)
+    .bind(draft.lat)
+    .bind(draft.lon)
     .execute(conn)
     .await?;
     Ok(Outcome::Applied(Applied { version: 1 }))

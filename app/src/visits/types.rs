@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub const KINDS: &[&str] = &["visit", "preventive_talk"];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     pub id: String,
     pub village_id: String,
@@ -15,13 +15,18 @@ pub struct Visit {
     pub visited_on: String,
     pub outcome: Option<String>,
     pub note: Option<String>,
+    /// Where it took place, when the device knew (WGS 84 degrees).
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
     pub version: i64,
     pub updated_at: String,
 }
 
 /// A new visit (payload of a `create`). It concerns a person of attention, a household
 /// (an address), or both.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewVisit {
     pub village_id: String,
     #[serde(default)]
@@ -34,6 +39,29 @@ pub struct NewVisit {
     pub outcome: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+/// An optional point: both coordinates or none, each on the globe.
+pub fn point(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>, Reason> {
+    let on_globe = |value: f64, limit: f64| value.is_finite() && (-limit..=limit).contains(&value);
+    match (lat, lon) {
+        (None, None) => Ok(None),
+        (Some(lat), Some(lon)) if on_globe(lat, 90.0) && on_globe(lon, 180.0) => {
+            Ok(Some((lat, lon)))
+        }
+        (Some(_), Some(_)) => Err(invalid(
+            "position",
+            FieldRule::OutOfRange {
+                min: -180,
+                max: 180,
+            },
+        )),
+        _ => Err(invalid("position", FieldRule::Required)),
+    }
 }
 
 impl NewVisit {
@@ -59,6 +87,8 @@ impl NewVisit {
             visited_on: past_date("visited_on", &self.visited_on, today)?,
             outcome: optional_text("outcome", self.outcome.as_deref(), LONG_TEXT_MAX)?,
             note: optional_text("note", self.note.as_deref(), LONG_TEXT_MAX)?,
+            lat: point(self.lat, self.lon)?.map(|p| p.0),
+            lon: point(self.lat, self.lon)?.map(|p| p.1),
         })
     }
 
@@ -72,6 +102,8 @@ impl NewVisit {
             visited_on: self.visited_on.clone(),
             outcome: self.outcome.clone(),
             note: self.note.clone(),
+            lat: self.lat,
+            lon: self.lon,
             version: 1,
             updated_at: String::new(),
         }
@@ -101,6 +133,25 @@ mod tests {
             ..visit.clone()
         };
         assert_eq!(at_address.checked("2026-11-25").unwrap().person_id, None);
+        let placed = NewVisit {
+            lat: Some(51.8),
+            lon: Some(68.36),
+            ..at_address.clone()
+        };
+        assert!(placed.checked("2026-11-25").is_ok());
+        let half = NewVisit {
+            lon: None,
+            ..placed.clone()
+        };
+        assert_eq!(
+            half.checked("2026-11-25"),
+            Err(invalid("position", FieldRule::Required))
+        );
+        let off_globe = NewVisit {
+            lat: Some(91.0),
+            ..placed
+        };
+        assert!(off_globe.checked("2026-11-25").is_err());
         let tomorrow_plus = NewVisit {
             visited_on: "2026-11-30".into(),
             ..at_address

@@ -8,8 +8,9 @@ use crate::persons::use_person_choices;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, save_then_list, use_draft, use_fix, use_local_records, use_reference,
-    village_name, ChoiceField, I18nContext, RecordsTop, SaveRow, VillageField,
+    coordinate, current_position, default_to_today, save_then_list, use_draft, use_fix,
+    use_local_records, use_reference, village_name, ChoiceField, I18nContext, RecordsTop, SaveRow,
+    VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -133,6 +134,28 @@ pub fn NewVisitPage() -> impl IntoView {
     let visited_on = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let lat = RwSignal::new(String::new());
+    let lon = RwSignal::new(String::new());
+    let locating = RwSignal::new(false);
+    let position_failed = RwSignal::new(false);
+    let take_position = move |_| {
+        locating.set(true);
+        position_failed.set(false);
+        current_position(move |point| {
+            locating.set(false);
+            match point {
+                Some((latitude, longitude)) => {
+                    lat.set(format!("{latitude:.6}"));
+                    lon.set(format!("{longitude:.6}"));
+                }
+                None => position_failed.set(true),
+            }
+        });
+    };
+    let clear_position = move |_| {
+        lat.set(String::new());
+        lon.set(String::new());
+    };
     default_to_today(visited_on);
     let restored = use_draft(
         "visit:new".into(),
@@ -144,6 +167,8 @@ pub fn NewVisitPage() -> impl IntoView {
             ("visited_on", visited_on),
             ("outcome", outcome),
             ("note", note),
+            ("lat", lat),
+            ("lon", lon),
         ],
         fix,
     );
@@ -162,6 +187,8 @@ pub fn NewVisitPage() -> impl IntoView {
             visited_on: visited_on.get_untracked(),
             outcome: Some(outcome.get_untracked()),
             note: Some(note.get_untracked()),
+            lat: coordinate(&lat.get_untracked()),
+            lon: coordinate(&lon.get_untracked()),
         };
         let checked = match draft.checked(&today()) {
             Ok(checked) => checked,
@@ -220,6 +247,31 @@ pub fn NewVisitPage() -> impl IntoView {
                 <textarea id="outcome" rows="3" bind:value=outcome></textarea>
                 <label for="note">{t!(i18n, visit.note)}</label>
                 <textarea id="note" rows="3" bind:value=note></textarea>
+                <p>
+                    <strong>{t!(i18n, visit.position)} ": "</strong>
+                    <span id="position">
+                        {move || {
+                            if lat.get().is_empty() {
+                                t_string!(i18n, visit.no_position).to_owned()
+                            } else {
+                                format!("{}, {}", lat.get(), lon.get())
+                            }
+                        }}
+                    </span>
+                </p>
+                <Show when=move || position_failed.get()>
+                    <p class="notice" role="status">{t!(i18n, visit.position_failed)}</p>
+                </Show>
+                <p class="buttons">
+                    <button type="button" id="take-position" on:click=take_position disabled=move || locating.get()>
+                        {t!(i18n, visit.take_position)}
+                    </button>
+                    <Show when=move || !lat.get().is_empty()>
+                        <button type="button" id="clear-position" class="secondary" on:click=clear_position>
+                            {t!(i18n, visit.clear_position)}
+                        </button>
+                    </Show>
+                </p>
                 <SaveRow error saving />
             </form>
         </section>
