@@ -5,4 +5,4 @@ mod types;
 mod views;
 
 pub use types::*;
-pub use views::{kind_label, EventsPage, NewEventPage};
+pub use views::{kind_label, EditEventPage, EventsPage, NewEventPage};

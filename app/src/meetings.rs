@@ -7,5 +7,6 @@ mod views;
 
 pub use types::*;
 pub use views::{
-    DecisionsPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage, NewMeetingPage,
+    DecisionsPage, EditDecisionPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage,
+    NewMeetingPage,
 };

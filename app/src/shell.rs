@@ -7,10 +7,11 @@ use crate::accounts::{AccountPage, AdminAccountsPage, Profile, SetPinPage, SignI
 use crate::areas::{Area, AreaPage};
 use crate::audit::AuditPage;
 use crate::errors::AppError;
-use crate::events::{EventsPage, NewEventPage};
+use crate::events::{EditEventPage, EventsPage, NewEventPage};
 use crate::i18n::*;
 use crate::meetings::{
-    DecisionsPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage, NewMeetingPage,
+    DecisionsPage, EditDecisionPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage,
+    NewMeetingPage,
 };
 use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
 use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
@@ -18,7 +19,7 @@ use crate::places::{HomePage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
-use crate::visits::{NewVisitPage, VisitsPage};
+use crate::visits::{EditVisitPage, NewVisitPage, VisitsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -97,17 +98,20 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/offences/:id/edit") view=EditOffencePage />
                         <Route path=path!("/visits") view=VisitsPage />
                         <Route path=path!("/visits/new") view=NewVisitPage />
+                        <Route path=path!("/visits/:id/edit") view=EditVisitPage />
                         <Route path=path!("/meetings") view=MeetingsPage />
                         <Route path=path!("/meetings/new") view=NewMeetingPage />
                         <Route path=path!("/meetings/:id") view=MeetingPage />
                         <Route path=path!("/meetings/:id/edit") view=EditMeetingPage />
                         <Route path=path!("/decisions") view=DecisionsPage />
                         <Route path=path!("/decisions/new") view=NewDecisionPage />
+                        <Route path=path!("/decisions/:id/edit") view=EditDecisionPage />
                         <Route path=path!("/proposals") view=ProposalsPage />
                         <Route path=path!("/proposals/new") view=NewProposalPage />
                         <Route path=path!("/proposals/:id") view=ProposalPage />
                         <Route path=path!("/events") view=EventsPage />
                         <Route path=path!("/events/new") view=NewEventPage />
+                        <Route path=path!("/events/:id/edit") view=EditEventPage />
                         <Route path=path!("/council") view=MeetingsPage />
                         <Route path=path!("/reports") view=|| view! { <AreaPage area=Area::Reports /> } />
                     </Routes>

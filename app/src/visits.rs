@@ -5,4 +5,4 @@ mod types;
 mod views;
 
 pub use types::*;
-pub use views::{kind_label, NewVisitPage, VisitsPage};
+pub use views::{kind_label, EditVisitPage, NewVisitPage, VisitsPage};

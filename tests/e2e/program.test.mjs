@@ -152,6 +152,18 @@ test("a form refuses empty and future input in the person's language, keeps what
   assert.deepEqual(sqlite(server.database, "SELECT household, lat, lon FROM visits WHERE outcome = 'Әңгіме өтті, бірақ адам көрсетілмеді'"), [
     ["ул. Степная, 4", 51.8123, 68.3456],
   ]);
+
+  // Corrected later from the list: the outcome written up, on the version it was made on.
+  const visitId = sqlite(server.database, "SELECT id FROM visits WHERE household = 'ул. Степная, 4' AND lat IS NOT NULL")[0][0];
+  await open(page, server.url, `/visits/${visitId}/edit`);
+  await until(async () => (await page.inputValue("#outcome")) === "Әңгіме өтті, бірақ адам көрсетілмеді", "the form opens with the visit");
+  await page.fill("#outcome", "Әңгіме өтті; келесі бару — айдың соңында");
+  await page.click("#visit-form button[type=submit]");
+  await page.waitForURL(/\/visits\?saved=1/);
+  await until(() => settled(page), "the correction reached the server", 60_000);
+  assert.deepEqual(sqlite(server.database, `SELECT outcome, version, lat FROM visits WHERE id = '${visitId}'`), [
+    ["Әңгіме өтті; келесі бару — айдың соңында", 2, 51.8123],
+  ]);
   await context.close();
 });
 

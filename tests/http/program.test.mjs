@@ -276,4 +276,39 @@ describe("program workflows", () => {
     const sensitive = await pullAll(server.url, inspector, { stream: "sensitive" });
     assert.equal(sensitive.changes.find((c) => c.record_id === id).record.full_name, "Демо Әлібек Сейтқали");
   });
+
+  test("events, visits and decisions are corrected on their current version; a stale copy is a conflict, other roles are refused", async () => {
+    const phone = device();
+    const sepe = village("Сепе");
+    const eventId = newId();
+    const visitId = newId();
+    const decisionId = newId();
+    const theEvent = (extra) => ({ village_id: sepe, kind: "sport", title: "Волейбол", held_on: today, attendance: null, ...extra });
+    const theVisit = (extra) => ({ village_id: sepe, household: "ул. Степная, 11", kind: "visit", visited_on: today, ...extra });
+    const theDecision = (extra) => ({ village_id: sepe, body: "Мал жаю кестесі", effective_on: null, ...extra });
+    const answers = await send(
+      inspector,
+      phone,
+      phone.mutation("event", "create", eventId, theEvent({})),
+      phone.mutation("visit", "create", visitId, theVisit({})),
+      phone.mutation("decision", "create", decisionId, theDecision({})),
+      phone.mutation("event", "update", eventId, theEvent({ attendance: 64 }), 1),
+      phone.mutation("visit", "update", visitId, theVisit({ outcome: "Отбасында тыныштық" }), 1),
+      phone.mutation("decision", "update", decisionId, theDecision({ effective_on: "2027-03-01" }), 1),
+      phone.mutation("event", "update", eventId, theEvent({ attendance: 1 }), 1),
+      phone.mutation("visit", "update", visitId, theVisit({ village_id: village("Покровка") }), 2),
+    );
+    assert.deepEqual(answers.map((a) => a.status), ["applied", "applied", "applied", "applied", "applied", "applied", "conflict", "rejected"]);
+    assert.equal(answers[6].server_record.attendance, 64);
+    assert.deepEqual(answers[7].reason, { code: "invalid", field: "village_id", rule: { rule: "unknown_choice" } });
+    assert.equal(one(server.database, `SELECT attendance || ' ' || version FROM events WHERE id = '${eventId}'`), "64 2");
+    assert.equal(one(server.database, `SELECT outcome FROM visits WHERE id = '${visitId}'`), "Отбасында тыныштық");
+    assert.equal(one(server.database, `SELECT effective_on FROM decisions WHERE id = '${decisionId}'`), "2027-03-01");
+    const akimatPhone = device();
+    const [visitRefused] = await send(akimat, akimatPhone, akimatPhone.mutation("visit", "update", visitId, theVisit({}), 2));
+    // The akimat may not even read visits: the record is "not found", as a missing id would be.
+    assert.equal(visitRefused.reason.code, "not_found");
+    const [eventByAkimat] = await send(akimat, akimatPhone, akimatPhone.mutation("event", "update", eventId, theEvent({ attendance: 70 }), 2));
+    assert.equal(eventByAkimat.status, "applied", "the akimat of Сепе corrects its events");
+  });
 });

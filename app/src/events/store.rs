@@ -2,7 +2,9 @@
 use super::types::{Event, NewEvent};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::places::{decode, may_create_in};
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -87,4 +89,56 @@ pub async fn recent(
         found.extend(load(conn, &id).await?);
     }
     Ok(found)
+}
+
+/// A correction (often the attendance, counted afterwards); the event stays in its village.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Event,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let draft = match decode::<NewEvent>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if draft.village_id != current.village_id {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE events SET kind = $1, title = $2, held_on = $3, attendance = $4, version = $5, \
+         updated_at = $6 WHERE id = $7",
+    )
+    .bind(&draft.kind)
+    .bind(&draft.title)
+    .bind(&draft.held_on)
+    .bind(draft.attendance)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
 }

@@ -58,7 +58,33 @@ pub struct NewEvent {
     pub attendance: Option<i64>,
 }
 
+impl From<&Event> for NewEvent {
+    fn from(event: &Event) -> Self {
+        NewEvent {
+            village_id: event.village_id.clone(),
+            kind: event.kind.clone(),
+            title: event.title.clone(),
+            held_on: event.held_on.clone(),
+            attendance: event.attendance,
+        }
+    }
+}
+
 impl NewEvent {
+    /// The record as the device shows it until the server's copy arrives.
+    pub fn shown(&self, id: &str, version: i64) -> Event {
+        Event {
+            id: id.to_owned(),
+            village_id: self.village_id.clone(),
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            held_on: self.held_on.clone(),
+            attendance: self.attendance,
+            version,
+            updated_at: String::new(),
+        }
+    }
+
     pub fn checked(&self, today: &str) -> Result<NewEvent, Reason> {
         if self.village_id.trim().is_empty() {
             return Err(invalid("village_id", FieldRule::Required));

@@ -1,18 +1,21 @@
-//! Preventive events: the list kept on the device and the form for a new one.
+//! Preventive events: the list kept on the device and the form for a new one or a
+//! correction.
 use super::types::{attendance_from_text, Event, NewEvent, KINDS};
-use crate::access::RecordKind;
+use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
+use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, save_then_list, use_draft, use_fix, use_local_records, use_reference,
-    village_name, ChoiceField, RecordsTop, SaveRow, VillageField,
+    default_to_today, role_may, save_change_then, save_then_list, use_draft, use_fix,
+    use_local_record, use_local_records, use_reference, use_role, village_name, ChoiceField,
+    RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 pub fn kind_label(i18n: I18nContext<Locale>, code: &str) -> String {
     let text = match code {
@@ -33,8 +36,21 @@ pub fn EventsPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Event>(Entity::Event);
     let reference = use_reference();
+    let role = use_role();
+    let filter = ListFilter::new();
     let sorted = move || {
-        let mut list = items.get();
+        let mut list: Vec<_> = items
+            .get()
+            .into_iter()
+            .filter(|(e, _)| {
+                filter.keeps(&Facets {
+                    village_id: &e.village_id,
+                    choice: Some(&e.kind),
+                    date: Some(&e.held_on),
+                    texts: &[Some(&e.title)],
+                })
+            })
+            .collect();
         list.sort_by(|a, b| b.0.held_on.cmp(&a.0.held_on).then(b.0.id.cmp(&a.0.id)));
         list
     };
@@ -49,6 +65,13 @@ pub fn EventsPage() -> impl IntoView {
                 empty=Signal::derive(move || items.with(Vec::is_empty))
                 empty_text=|i18n| t_string!(i18n, event.empty)
             />
+            <FilterBar
+                filter
+                reference
+                choice_label=Signal::derive(move || t_string!(i18n, event.kind).to_owned())
+                codes=KINDS
+                code_label=kind_label
+            />
             <ul class="cards" id="event-list">
                 <For
                     each=sorted
@@ -58,6 +81,7 @@ pub fn EventsPage() -> impl IntoView {
                         let kind = e.kind.clone();
                         let date = e.held_on.clone();
                         let attendance = e.attendance.map(|n| format!(" · {n} 👥"));
+                        let edit_href = format!("/events/{}/edit", e.id);
                         view! {
                             <li class="card" data-id=e.id.clone()>
                                 <p class="card-head">
@@ -72,6 +96,11 @@ pub fn EventsPage() -> impl IntoView {
                                     {move || format_date(i18n.get_locale(), &date)}
                                     {attendance}
                                 </p>
+                                <Show when=move || role_may(role, RecordKind::Event, Action::Update)>
+                                    <p>
+                                        <a class="button" href=edit_href.clone()>{t!(i18n, form.edit)}</a>
+                                    </p>
+                                </Show>
                             </li>
                         }
                     }
@@ -83,19 +112,66 @@ pub fn EventsPage() -> impl IntoView {
 
 #[component]
 pub fn NewEventPage() -> impl IntoView {
+    view! { <EventForm existing=None /> }
+}
+
+#[component]
+pub fn EditEventPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (event, loaded) = use_local_record::<Event>(Entity::Event, id);
+    view! {
+        {move || match event.get() {
+            Some((e, _)) => view! { <EventForm existing=Some(e) /> }.into_any(),
+            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+        }}
+    }
+}
+
+/// The form for a new event, or for correcting one (`existing`).
+#[component]
+fn EventForm(existing: Option<Event>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reference = use_reference();
     let navigate = use_navigate();
     let fix = use_fix();
-    let village_id = RwSignal::new(String::new());
-    let kind = RwSignal::new("law_and_order".to_owned());
-    let title = RwSignal::new(String::new());
-    let held_on = RwSignal::new(String::new());
-    let attendance = RwSignal::new(String::new());
+    let start = existing.as_ref().map(NewEvent::from);
+    let village_id = RwSignal::new(
+        start
+            .as_ref()
+            .map(|e| e.village_id.clone())
+            .unwrap_or_default(),
+    );
+    let kind = RwSignal::new(
+        start
+            .as_ref()
+            .map_or_else(|| "law_and_order".to_owned(), |e| e.kind.clone()),
+    );
+    let title = RwSignal::new(start.as_ref().map(|e| e.title.clone()).unwrap_or_default());
+    let held_on = RwSignal::new(
+        start
+            .as_ref()
+            .map(|e| e.held_on.clone())
+            .unwrap_or_default(),
+    );
+    let attendance = RwSignal::new(
+        start
+            .as_ref()
+            .and_then(|e| e.attendance)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    );
     default_to_today(held_on);
+    let editing = existing.is_some();
+    let draft_key = match &existing {
+        Some(e) => format!("event:{}:edit", e.id),
+        None => "event:new".to_owned(),
+    };
     let restored = use_draft(
-        "event:new".into(),
+        draft_key.clone(),
         vec![
             ("village_id", village_id),
             ("kind", kind),
@@ -129,39 +205,49 @@ pub fn NewEventPage() -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        let shown = move |id: &str| {
-            serde_json::to_value(Event {
-                id: id.to_owned(),
-                village_id: checked.village_id.clone(),
-                kind: checked.kind.clone(),
-                title: checked.title.clone(),
-                held_on: checked.held_on.clone(),
-                attendance: checked.attendance,
-                version: 1,
-                updated_at: String::new(),
-            })
-            .unwrap_or_default()
-        };
-        save_then_list(
-            sync,
-            Entity::Event,
-            "event:new",
-            fix,
-            payload,
-            shown,
-            saving,
-            "/events",
-            navigate.clone(),
-        );
+        match &existing {
+            Some(current) => save_change_then(
+                sync,
+                Entity::Event,
+                current.id.clone(),
+                current.version,
+                payload,
+                serde_json::to_value(checked.shown(&current.id, current.version + 1))
+                    .unwrap_or_default(),
+                draft_key.clone(),
+                saving,
+                "/events?saved=1".into(),
+                navigate.clone(),
+            ),
+            None => save_then_list(
+                sync,
+                Entity::Event,
+                "event:new",
+                fix,
+                payload,
+                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
+                saving,
+                "/events",
+                navigate.clone(),
+            ),
+        }
     };
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, event.create_title)}</h1>
+            <h1>
+                {move || if editing {
+                    t_string!(i18n, event.edit_title)
+                } else {
+                    t_string!(i18n, event.create_title)
+                }}
+            </h1>
             <Show when=move || restored.get()>
                 <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
             </Show>
             <form class="form" id="event-form" on:submit=submit novalidate>
-                <VillageField value=village_id reference />
+                <Show when=move || !editing>
+                    <VillageField value=village_id reference />
+                </Show>
                 <ChoiceField
                     id="kind"
                     label=Signal::derive(move || t_string!(i18n, event.kind).to_owned())

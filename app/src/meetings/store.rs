@@ -197,6 +197,78 @@ pub async fn recent_decisions(
     Ok(rows.into_iter().map(decision).collect())
 }
 
+/// Checks that a decision's meeting (if any) is one of its own village's.
+async fn meeting_of_village(
+    conn: &mut SqliteConnection,
+    draft: &NewDecision,
+) -> Result<Result<(), Reason>, sqlx::Error> {
+    let Some(meeting) = &draft.meeting_id else {
+        return Ok(Ok(()));
+    };
+    let same_village = load_meeting(conn, meeting)
+        .await?
+        .is_some_and(|m| m.village_id == draft.village_id);
+    Ok(if same_village {
+        Ok(())
+    } else {
+        Err(invalid("meeting_id", FieldRule::UnknownChoice))
+    })
+}
+
+/// A corrected decision (its wording, the date it takes effect); it stays in its village.
+pub async fn update_decision(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load_decision(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Decision,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let draft = match decode::<NewDecision>(payload).and_then(|d| d.checked()) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if draft.village_id != current.village_id {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    }
+    if let Err(reason) = meeting_of_village(conn, &draft).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE decisions SET meeting_id = $1, body = $2, effective_on = $3, version = $4, \
+         updated_at = $5 WHERE id = $6",
+    )
+    .bind(&draft.meeting_id)
+    .bind(&draft.body)
+    .bind(&draft.effective_on)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
+
 pub async fn create_decision(
     conn: &mut SqliteConnection,
     who: &SignedIn,
@@ -211,16 +283,8 @@ pub async fn create_decision(
     if let Err(reason) = may_create_in(conn, who, RecordKind::Decision, &draft.village_id).await? {
         return Ok(Outcome::Rejected(reason));
     }
-    if let Some(meeting) = &draft.meeting_id {
-        let same_village = load_meeting(conn, meeting)
-            .await?
-            .is_some_and(|m| m.village_id == draft.village_id);
-        if !same_village {
-            return Ok(Outcome::Rejected(invalid(
-                "meeting_id",
-                FieldRule::UnknownChoice,
-            )));
-        }
+    if let Err(reason) = meeting_of_village(conn, &draft).await? {
+        return Ok(Outcome::Rejected(reason));
     }
     sqlx::query(
         "INSERT INTO decisions (id, village_id, meeting_id, body, effective_on, version, \

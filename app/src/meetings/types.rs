@@ -89,6 +89,17 @@ pub struct NewDecision {
     pub effective_on: Option<String>,
 }
 
+impl From<&Decision> for NewDecision {
+    fn from(decision: &Decision) -> Self {
+        NewDecision {
+            village_id: decision.village_id.clone(),
+            meeting_id: decision.meeting_id.clone(),
+            body: decision.body.clone(),
+            effective_on: decision.effective_on.clone(),
+        }
+    }
+}
+
 impl NewDecision {
     pub fn checked(&self) -> Result<NewDecision, Reason> {
         if self.village_id.trim().is_empty() {
@@ -116,14 +127,14 @@ impl NewDecision {
         })
     }
 
-    pub fn shown(&self, id: &str) -> Decision {
+    pub fn shown(&self, id: &str, version: i64) -> Decision {
         Decision {
             id: id.to_owned(),
             village_id: self.village_id.clone(),
             meeting_id: self.meeting_id.clone(),
             body: self.body.clone(),
             effective_on: self.effective_on.clone(),
-            version: 1,
+            version,
             updated_at: String::new(),
         }
     }

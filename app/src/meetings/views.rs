@@ -315,6 +315,7 @@ pub fn DecisionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Decision>(Entity::Decision);
     let reference = use_reference();
+    let role = use_role();
     let filter = ListFilter::new();
     let shown = move || {
         let mut list: Vec<_> = items
@@ -361,10 +362,16 @@ pub fn DecisionsPage() -> impl IntoView {
                     children=move |(d, state)| {
                         let village_id = d.village_id.clone();
                         let village = move || village_name(&reference.get(), &village_id, i18n.get_locale());
+                        let edit_href = format!("/decisions/{}/edit", d.id);
                         view! {
                             <li class="card" data-id=d.id.clone()>
                                 <p class="card-head">{village} <StateBadge state /></p>
                                 <p class="card-body">{d.body.clone()}</p>
+                                <Show when=move || role_may(role, RecordKind::Decision, Action::Update)>
+                                    <p>
+                                        <a class="button" href=edit_href.clone()>{t!(i18n, form.edit)}</a>
+                                    </p>
+                                </Show>
                                 {d.effective_on.clone().map(|day| view! {
                                     <p class="hint">{t!(i18n, decision.effective_on)} " " {move || format_date(i18n.get_locale(), &day)}</p>
                                 })}
@@ -379,19 +386,54 @@ pub fn DecisionsPage() -> impl IntoView {
 
 #[component]
 pub fn NewDecisionPage() -> impl IntoView {
+    view! { <DecisionForm existing=None /> }
+}
+
+#[component]
+pub fn EditDecisionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (decision, loaded) = use_local_record::<Decision>(Entity::Decision, id);
+    view! {
+        {move || match decision.get() {
+            Some((d, _)) => view! { <DecisionForm existing=Some(d) /> }.into_any(),
+            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+        }}
+    }
+}
+
+/// The form for a new decision (from a meeting's page: `?meeting=…&village=…`), or for
+/// correcting one (`existing`).
+#[component]
+fn DecisionForm(existing: Option<Decision>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reference = use_reference();
     let meetings = use_local_records::<Meeting>(Entity::Meeting);
     let navigate = use_navigate();
     let fix = use_fix();
-    let query = use_query_map();
-    let village_id = RwSignal::new(query.get_untracked().get("village").unwrap_or_default());
-    let meeting_id = RwSignal::new(query.get_untracked().get("meeting").unwrap_or_default());
-    let body = RwSignal::new(String::new());
-    let effective_on = RwSignal::new(String::new());
+    let query = use_query_map().get_untracked();
+    let start = existing
+        .as_ref()
+        .map(NewDecision::from)
+        .unwrap_or_else(|| NewDecision {
+            village_id: query.get("village").unwrap_or_default(),
+            meeting_id: query.get("meeting"),
+            ..NewDecision::default()
+        });
+    let village_id = RwSignal::new(start.village_id.clone());
+    let meeting_id = RwSignal::new(start.meeting_id.clone().unwrap_or_default());
+    let body = RwSignal::new(start.body.clone());
+    let effective_on = RwSignal::new(start.effective_on.clone().unwrap_or_default());
+    let editing = existing.is_some();
+    let draft_key = match &existing {
+        Some(d) => format!("decision:{}:edit", d.id),
+        None => "decision:new".to_owned(),
+    };
     let restored = use_draft(
-        "decision:new".into(),
+        draft_key.clone(),
         vec![
             ("village_id", village_id),
             ("meeting_id", meeting_id),
@@ -419,26 +461,49 @@ pub fn NewDecisionPage() -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        save_then_list(
-            sync,
-            Entity::Decision,
-            "decision:new",
-            fix,
-            payload,
-            move |id| serde_json::to_value(checked.shown(id)).unwrap_or_default(),
-            saving,
-            "/decisions",
-            navigate.clone(),
-        );
+        match &existing {
+            Some(current) => save_change_then(
+                sync,
+                Entity::Decision,
+                current.id.clone(),
+                current.version,
+                payload,
+                serde_json::to_value(checked.shown(&current.id, current.version + 1))
+                    .unwrap_or_default(),
+                draft_key.clone(),
+                saving,
+                "/decisions?saved=1".into(),
+                navigate.clone(),
+            ),
+            None => save_then_list(
+                sync,
+                Entity::Decision,
+                "decision:new",
+                fix,
+                payload,
+                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
+                saving,
+                "/decisions",
+                navigate.clone(),
+            ),
+        }
     };
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, decision.create_title)}</h1>
+            <h1>
+                {move || if editing {
+                    t_string!(i18n, decision.edit_title)
+                } else {
+                    t_string!(i18n, decision.create_title)
+                }}
+            </h1>
             <Show when=move || restored.get()>
                 <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
             </Show>
             <form class="form" id="decision-form" on:submit=submit novalidate>
-                <VillageField value=village_id reference />
+                <Show when=move || !editing>
+                    <VillageField value=village_id reference />
+                </Show>
                 <label for="meeting_id">{t!(i18n, decision.meeting)}</label>
                 <select id="meeting_id" bind:value=meeting_id>
                     <option value="">{t!(i18n, decision.no_meeting)}</option>

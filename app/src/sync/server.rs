@@ -261,6 +261,9 @@ async fn apply(
             proposals::store::update(conn, who, id, mutation.base_version, payload, now).await
         }
         (Entity::Event, Op::Create) => events::store::create(conn, who, id, payload, now).await,
+        (Entity::Event, Op::Update) => {
+            events::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
         (Entity::Offence, Op::Create) => offences::store::create(conn, who, id, payload, now).await,
         (Entity::Offence, Op::Update) => {
             offences::store::update(conn, who, id, mutation.base_version, payload, now).await
@@ -280,6 +283,9 @@ async fn apply(
             .await
         }
         (Entity::Visit, Op::Create) => visits::store::create(conn, who, id, payload, now).await,
+        (Entity::Visit, Op::Update) => {
+            visits::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
         (Entity::Meeting, Op::Create) => {
             meetings::store::create_meeting(conn, who, id, payload, now).await
         }
@@ -289,6 +295,10 @@ async fn apply(
         }
         (Entity::Decision, Op::Create) => {
             meetings::store::create_decision(conn, who, id, payload, now).await
+        }
+        (Entity::Decision, Op::Update) => {
+            meetings::store::update_decision(conn, who, id, mutation.base_version, payload, now)
+                .await
         }
         _ => Ok(Outcome::Rejected(Reason::Unsupported)),
     }

@@ -3,8 +3,8 @@ use super::types::{NewVisit, Visit};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::fields::invalid;
-use crate::sync::contract::FieldRule;
-use crate::sync::places::{decode, may_create_in};
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -121,4 +121,69 @@ pub async fn create(
     .execute(conn)
     .await?;
     Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+/// A correction (the outcome written up later, a wrong date); the visit stays in its village.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(current) = load(conn, record_id).await? else {
+        return Ok(Outcome::Rejected(Reason::NotFound));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        RecordKind::Visit,
+        &current.village_id,
+        base_version,
+        current.version,
+        &current,
+    )
+    .await?;
+    if let Some(stop) = gate {
+        return Ok(stop);
+    }
+    let draft = match decode::<NewVisit>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if draft.village_id != current.village_id {
+        return Ok(Outcome::Rejected(invalid(
+            "village_id",
+            FieldRule::UnknownChoice,
+        )));
+    }
+    if let Some(person) = &draft.person_id {
+        if !crate::persons::store::readable_on(conn, who, person).await? {
+            return Ok(Outcome::Rejected(invalid(
+                "person_id",
+                FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE visits SET person_id = $1, household = $2, kind = $3, visited_at = $4, \
+         outcome = $5, note = $6, lat = $7, lon = $8, version = $9, updated_at = $10 \
+         WHERE id = $11",
+    )
+    .bind(&draft.person_id)
+    .bind(&draft.household)
+    .bind(&draft.kind)
+    .bind(&draft.visited_on)
+    .bind(&draft.outcome)
+    .bind(&draft.note)
+    .bind(draft.lat)
+    .bind(draft.lon)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
 }

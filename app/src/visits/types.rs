@@ -92,7 +92,7 @@ impl NewVisit {
         })
     }
 
-    pub fn shown(&self, id: &str) -> Visit {
+    pub fn shown(&self, id: &str, version: i64) -> Visit {
         Visit {
             id: id.to_owned(),
             village_id: self.village_id.clone(),
@@ -104,8 +104,24 @@ impl NewVisit {
             note: self.note.clone(),
             lat: self.lat,
             lon: self.lon,
-            version: 1,
+            version,
             updated_at: String::new(),
+        }
+    }
+}
+
+impl From<&Visit> for NewVisit {
+    fn from(visit: &Visit) -> Self {
+        NewVisit {
+            village_id: visit.village_id.clone(),
+            person_id: visit.person_id.clone(),
+            household: visit.household.clone(),
+            kind: visit.kind.clone(),
+            visited_on: visit.visited_on.get(..10).unwrap_or_default().to_owned(),
+            outcome: visit.outcome.clone(),
+            note: visit.note.clone(),
+            lat: visit.lat,
+            lon: visit.lon,
         }
     }
 }

@@ -1,21 +1,21 @@
 //! Visits and preventive talks: the list kept on the device and the form for a new one
 //! (works offline).
 use super::types::{NewVisit, Visit, KINDS};
-use crate::access::RecordKind;
+use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::persons::use_person_choices;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    coordinate, current_position, default_to_today, save_then_list, use_draft, use_fix,
-    use_local_records, use_reference, village_name, ChoiceField, I18nContext, RecordsTop, SaveRow,
-    VillageField,
+    coordinate, current_position, default_to_today, role_may, save_change_then, save_then_list,
+    use_draft, use_fix, use_local_record, use_local_records, use_reference, use_role, village_name,
+    ChoiceField, I18nContext, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 pub fn kind_label(i18n: I18nContext, code: &str) -> String {
     let text = match code {
@@ -32,6 +32,7 @@ pub fn VisitsPage() -> impl IntoView {
     let items = use_local_records::<Visit>(Entity::Visit);
     let persons = use_person_choices();
     let reference = use_reference();
+    let role = use_role();
     let filter = ListFilter::new();
     let person_name = move |id: &Option<String>| {
         id.as_ref().and_then(|id| {
@@ -98,6 +99,7 @@ pub fn VisitsPage() -> impl IntoView {
                         let person_id = v.person_id.clone();
                         let household = v.household.clone().unwrap_or_default();
                         let who = move || person_name(&person_id).unwrap_or_else(|| household.clone());
+                        let edit_href = format!("/visits/{}/edit", v.id);
                         view! {
                             <li class="card" data-id=v.id.clone()>
                                 <p class="card-head">
@@ -110,6 +112,11 @@ pub fn VisitsPage() -> impl IntoView {
                                 </p>
                                 <p class="hint">{who}</p>
                                 <p class="card-body">{v.outcome.clone().unwrap_or_default()}</p>
+                                <Show when=move || role_may(role, RecordKind::Visit, Action::Update)>
+                                    <p>
+                                        <a class="button" href=edit_href.clone()>{t!(i18n, form.edit)}</a>
+                                    </p>
+                                </Show>
                             </li>
                         }
                     }
@@ -121,21 +128,53 @@ pub fn VisitsPage() -> impl IntoView {
 
 #[component]
 pub fn NewVisitPage() -> impl IntoView {
+    view! { <VisitForm existing=None /> }
+}
+
+#[component]
+pub fn EditVisitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (visit, loaded) = use_local_record::<Visit>(Entity::Visit, id);
+    view! {
+        {move || match visit.get() {
+            Some((v, _)) => view! { <VisitForm existing=Some(v) /> }.into_any(),
+            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
+            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+        }}
+    }
+}
+
+/// The form for a new visit, or for correcting one (`existing`).
+#[component]
+fn VisitForm(existing: Option<Visit>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reference = use_reference();
     let persons = use_person_choices();
     let navigate = use_navigate();
     let fix = use_fix();
-    let village_id = RwSignal::new(String::new());
-    let person_id = RwSignal::new(String::new());
-    let household = RwSignal::new(String::new());
-    let kind = RwSignal::new("preventive_talk".to_owned());
-    let visited_on = RwSignal::new(String::new());
-    let outcome = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
-    let lat = RwSignal::new(String::new());
-    let lon = RwSignal::new(String::new());
+    let start = existing.as_ref().map(NewVisit::from).unwrap_or_default();
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let village_id = RwSignal::new(start.village_id.clone());
+    let person_id = RwSignal::new(text(&start.person_id));
+    let household = RwSignal::new(text(&start.household));
+    let kind = RwSignal::new(if start.kind.is_empty() {
+        "preventive_talk".to_owned()
+    } else {
+        start.kind.clone()
+    });
+    let visited_on = RwSignal::new(start.visited_on.clone());
+    let outcome = RwSignal::new(text(&start.outcome));
+    let note = RwSignal::new(text(&start.note));
+    let lat = RwSignal::new(start.lat.map(|v| v.to_string()).unwrap_or_default());
+    let lon = RwSignal::new(start.lon.map(|v| v.to_string()).unwrap_or_default());
+    let editing = existing.is_some();
+    let draft_key = match &existing {
+        Some(v) => format!("visit:{}:edit", v.id),
+        None => "visit:new".to_owned(),
+    };
     let locating = RwSignal::new(false);
     let position_failed = RwSignal::new(false);
     let take_position = move |_| {
@@ -158,7 +197,7 @@ pub fn NewVisitPage() -> impl IntoView {
     };
     default_to_today(visited_on);
     let restored = use_draft(
-        "visit:new".into(),
+        draft_key.clone(),
         vec![
             ("village_id", village_id),
             ("person_id", person_id),
@@ -196,26 +235,49 @@ pub fn NewVisitPage() -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        save_then_list(
-            sync,
-            Entity::Visit,
-            "visit:new",
-            fix,
-            payload,
-            move |id| serde_json::to_value(checked.shown(id)).unwrap_or_default(),
-            saving,
-            "/visits",
-            navigate.clone(),
-        );
+        match &existing {
+            Some(current) => save_change_then(
+                sync,
+                Entity::Visit,
+                current.id.clone(),
+                current.version,
+                payload,
+                serde_json::to_value(checked.shown(&current.id, current.version + 1))
+                    .unwrap_or_default(),
+                draft_key.clone(),
+                saving,
+                "/visits?saved=1".into(),
+                navigate.clone(),
+            ),
+            None => save_then_list(
+                sync,
+                Entity::Visit,
+                "visit:new",
+                fix,
+                payload,
+                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
+                saving,
+                "/visits",
+                navigate.clone(),
+            ),
+        }
     };
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, visit.create_title)}</h1>
+            <h1>
+                {move || if editing {
+                    t_string!(i18n, visit.edit_title)
+                } else {
+                    t_string!(i18n, visit.create_title)
+                }}
+            </h1>
             <Show when=move || restored.get()>
                 <p class="notice" role="status">{t!(i18n, form.draft_restored)}</p>
             </Show>
             <form class="form" id="visit-form" on:submit=submit novalidate>
-                <VillageField value=village_id reference />
+                <Show when=move || !editing>
+                    <VillageField value=village_id reference />
+                </Show>
                 <label for="person_id">{t!(i18n, visit.person)}</label>
                 <select id="person_id" bind:value=person_id>
                     <option value="">{t!(i18n, visit.no_person)}</option>
