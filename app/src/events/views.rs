@@ -7,15 +7,15 @@ use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, role_may, save_change_then, save_then_list, use_draft, use_fix,
-    use_local_record, use_local_records, use_reference, use_role, village_name, ChoiceField,
-    RecordsTop, SaveRow, VillageField,
+    default_to_today, edit_page, role_may, save_change_then, save_then_list, use_draft, use_fix,
+    use_local_records, use_reference, use_role, village_name, ChoiceField, RecordsTop, SaveRow,
+    VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 pub fn kind_label(i18n: I18nContext<Locale>, code: &str) -> String {
     let text = match code {
@@ -117,17 +117,9 @@ pub fn NewEventPage() -> impl IntoView {
 
 #[component]
 pub fn EditEventPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (event, loaded) = use_local_record::<Event>(Entity::Event, id);
-    view! {
-        {move || match event.get() {
-            Some((e, _)) => view! { <EventForm existing=Some(e) /> }.into_any(),
-            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
-            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
-        }}
-    }
+    edit_page(Entity::Event, |e: Event| {
+        view! { <EventForm existing=Some(e) /> }.into_any()
+    })
 }
 
 /// The form for a new event, or for correcting one (`existing`).

@@ -7,7 +7,7 @@ use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, role_may, save_change_then, save_then_list, use_draft, use_fix,
+    default_to_today, edit_page, role_may, save_change_then, save_then_list, use_draft, use_fix,
     use_local_record, use_local_records, use_reference, use_role, village_name, I18nContext,
     RecordsTop, SaveRow, VillageField,
 };
@@ -190,17 +190,9 @@ pub fn NewMeetingPage() -> impl IntoView {
 
 #[component]
 pub fn EditMeetingPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (meeting, loaded) = use_local_record::<Meeting>(Entity::Meeting, id);
-    view! {
-        {move || match meeting.get() {
-            Some((m, _)) => view! { <MeetingForm existing=Some(m) /> }.into_any(),
-            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
-            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
-        }}
-    }
+    edit_page(Entity::Meeting, |m: Meeting| {
+        view! { <MeetingForm existing=Some(m) /> }.into_any()
+    })
 }
 
 #[component]
@@ -391,17 +383,9 @@ pub fn NewDecisionPage() -> impl IntoView {
 
 #[component]
 pub fn EditDecisionPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (decision, loaded) = use_local_record::<Decision>(Entity::Decision, id);
-    view! {
-        {move || match decision.get() {
-            Some((d, _)) => view! { <DecisionForm existing=Some(d) /> }.into_any(),
-            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
-            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
-        }}
-    }
+    edit_page(Entity::Decision, |d: Decision| {
+        view! { <DecisionForm existing=Some(d) /> }.into_any()
+    })
 }
 
 /// The form for a new decision (from a meeting's page: `?meeting=…&village=…`), or for

@@ -9,9 +9,9 @@ use crate::persons::{use_person_choices, Person};
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, ids_in, role_may, save_change_then, save_then_list, use_draft, use_fix,
-    use_local_record, use_local_records, use_reference, use_role, village_name, ChoiceField,
-    I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
+    default_to_today, edit_page, ids_in, role_may, save_change_then, save_then_list, use_draft,
+    use_fix, use_local_record, use_local_records, use_reference, use_role, village_name,
+    ChoiceField, I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -222,17 +222,9 @@ pub fn NewOffencePage() -> impl IntoView {
 
 #[component]
 pub fn EditOffencePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (offence, loaded) = use_local_record::<Offence>(Entity::Offence, id);
-    view! {
-        {move || match offence.get() {
-            Some((o, _)) => view! { <OffenceForm existing=Some(o) /> }.into_any(),
-            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
-            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
-        }}
-    }
+    edit_page(Entity::Offence, |o: Offence| {
+        view! { <OffenceForm existing=Some(o) /> }.into_any()
+    })
 }
 
 /// The form for a new offence, or for correcting one (`existing`).

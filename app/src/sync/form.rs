@@ -520,3 +520,33 @@ pub fn coordinate(text: &str) -> Option<f64> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.parse().unwrap_or(f64::NAN))
 }
+
+/// The page that corrects a cached record: reads it by the route's `:id` (offline too) and
+/// shows `form` with it; "not found" only once the store has answered. The form is built
+/// from the record as first read: a sync in the background re-reads the record, and that
+/// must not rebuild the form over what the person is typing (their change then meets the
+/// newer version as a conflict, shown in the outbox).
+pub fn edit_page<T>(entity: Entity, form: fn(T) -> AnyView) -> impl IntoView
+where
+    T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let (record, loaded) = use_local_record::<T>(entity, id);
+    let first = RwSignal::new(None::<T>);
+    Effect::new(move |_| {
+        if let Some((found, _)) = record.get() {
+            if first.with_untracked(Option::is_none) {
+                first.set(Some(found));
+            }
+        }
+    });
+    move || match first.get() {
+        Some(record) => form(record),
+        None if loaded.get() => {
+            view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any()
+        }
+        None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+    }
+}

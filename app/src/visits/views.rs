@@ -8,14 +8,14 @@ use crate::persons::use_person_choices;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    coordinate, current_position, default_to_today, role_may, save_change_then, save_then_list,
-    use_draft, use_fix, use_local_record, use_local_records, use_reference, use_role, village_name,
+    coordinate, current_position, default_to_today, edit_page, role_may, save_change_then,
+    save_then_list, use_draft, use_fix, use_local_records, use_reference, use_role, village_name,
     ChoiceField, I18nContext, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 pub fn kind_label(i18n: I18nContext, code: &str) -> String {
     let text = match code {
@@ -133,17 +133,9 @@ pub fn NewVisitPage() -> impl IntoView {
 
 #[component]
 pub fn EditVisitPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let (visit, loaded) = use_local_record::<Visit>(Entity::Visit, id);
-    view! {
-        {move || match visit.get() {
-            Some((v, _)) => view! { <VisitForm existing=Some(v) /> }.into_any(),
-            None if loaded.get() => view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any(),
-            None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
-        }}
-    }
+    edit_page(Entity::Visit, |v: Visit| {
+        view! { <VisitForm existing=Some(v) /> }.into_any()
+    })
 }
 
 /// The form for a new visit, or for correcting one (`existing`).
