@@ -15,6 +15,34 @@ pub fn invalid(field: &str, rule: FieldRule) -> Reason {
     }
 }
 
+/// The village a record belongs to: required (whether it exists, and whether the caller may
+/// write there, the server decides).
+pub fn village(value: &str) -> Result<String, Reason> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(invalid("village_id", FieldRule::Required))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+/// An optional link to another record, as chosen: blank is none (whether it exists and may
+/// be linked, the server decides).
+pub fn optional_id(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
+}
+
+/// An optional calendar date (any date, past or future): blank is none.
+pub fn optional_date(field: &str, value: Option<&str>) -> Result<Option<String>, Reason> {
+    match value.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(day) => date(field, day).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Trimmed text that must be present and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Reason> {
     let value = value.trim();

@@ -2,8 +2,7 @@
 use super::types::{Event, NewEvent};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::contract::Reason;
 use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
@@ -120,11 +119,8 @@ pub async fn update(
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    if draft.village_id != current.village_id {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
+    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
     }
     let version = current.version + 1;
     sqlx::query(

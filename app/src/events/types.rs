@@ -1,5 +1,5 @@
 //! Preventive events (talks at the school, sport days …): what travels, and the rules.
-use crate::fields::{choice, invalid, past_date, range, required_text, SHORT_TEXT_MAX};
+use crate::fields::{choice, invalid, past_date, range, required_text, village, SHORT_TEXT_MAX};
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
 
@@ -86,11 +86,9 @@ impl NewEvent {
     }
 
     pub fn checked(&self, today: &str) -> Result<NewEvent, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
+        let village_id = village(&self.village_id)?;
         Ok(NewEvent {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             kind: choice("kind", &self.kind, KINDS)?,
             title: required_text("title", &self.title, SHORT_TEXT_MAX)?,
             held_on: past_date("held_on", &self.held_on, today)?,

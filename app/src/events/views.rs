@@ -7,9 +7,8 @@ use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, edit_page, role_may, save_change_then, save_then_list, use_draft, use_fix,
-    use_local_records, use_reference, use_role, village_name, ChoiceField, RecordsTop, SaveRow,
-    VillageField,
+    default_to_today, edit_page, role_may, save_form, use_draft, use_fix, use_local_records,
+    use_reference, use_role, village_name, Change, ChoiceField, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -197,32 +196,22 @@ fn EventForm(existing: Option<Event>) -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Event,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::to_value(checked.shown(&current.id, current.version + 1))
-                    .unwrap_or_default(),
-                draft_key.clone(),
-                saving,
-                "/events?saved=1".into(),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Event,
-                "event:new",
-                fix,
-                payload,
-                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
-                saving,
-                "/events",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Event,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: "/events?saved=1".into(),
+            }),
+            payload,
+            move |id, version| serde_json::to_value(checked.shown(id, version)).unwrap_or_default(),
+            draft_key.clone(),
+            fix,
+            saving,
+            "/events",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">

@@ -120,11 +120,8 @@ pub async fn update_meeting(
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    if draft.village_id != current.village_id {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
+    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
     }
     let version = current.version + 1;
     sqlx::query(
@@ -244,11 +241,8 @@ pub async fn update_decision(
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    if draft.village_id != current.village_id {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
+    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
     }
     if let Err(reason) = meeting_of_village(conn, &draft).await? {
         return Ok(Outcome::Rejected(reason));

@@ -1,6 +1,8 @@
 //! Council meetings and decisions (DESIGN §2): what travels, and the rules.
-use crate::fields::{date, invalid, optional_text, past_date, required_text, LONG_TEXT_MAX};
-use crate::sync::contract::{FieldRule, Reason};
+use crate::fields::{
+    optional_date, optional_id, optional_text, past_date, required_text, village, LONG_TEXT_MAX,
+};
+use crate::sync::contract::Reason;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,11 +31,9 @@ pub struct NewMeeting {
 
 impl NewMeeting {
     pub fn checked(&self, today: &str) -> Result<NewMeeting, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
+        let village_id = village(&self.village_id)?;
         Ok(NewMeeting {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             held_on: past_date("held_on", &self.held_on, today)?,
             attendees: optional_text("attendees", self.attendees.as_deref(), LONG_TEXT_MAX)?,
             agenda: required_text("agenda", &self.agenda, LONG_TEXT_MAX)?,
@@ -102,26 +102,11 @@ impl From<&Decision> for NewDecision {
 
 impl NewDecision {
     pub fn checked(&self) -> Result<NewDecision, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
-        let effective_on = match self
-            .effective_on
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            Some(day) => Some(date("effective_on", day)?),
-            None => None,
-        };
+        let village_id = village(&self.village_id)?;
+        let effective_on = optional_date("effective_on", self.effective_on.as_deref())?;
         Ok(NewDecision {
-            village_id: self.village_id.trim().to_owned(),
-            meeting_id: self
-                .meeting_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|m| !m.is_empty())
-                .map(str::to_owned),
+            village_id,
+            meeting_id: optional_id(self.meeting_id.as_deref()),
             body: required_text("body", &self.body, LONG_TEXT_MAX)?,
             effective_on,
         })
@@ -143,6 +128,8 @@ impl NewDecision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::invalid;
+    use crate::sync::contract::FieldRule;
 
     #[test]
     fn a_meeting_has_an_agenda_and_has_been_held() {

@@ -7,21 +7,14 @@ use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, edit_page, role_may, save_change_then, save_then_list, use_draft, use_fix,
-    use_local_record, use_local_records, use_reference, use_role, village_name, I18nContext,
-    RecordsTop, SaveRow, VillageField,
+    default_to_today, edit_page, role_may, save_form, use_draft, use_fix, use_local_record,
+    use_local_records, use_reference, use_role, village_name, Change, RecordsTop, SaveRow,
+    VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-/// Meetings and decisions have no status or category to choose by.
-const NO_CHOICES: &[&str] = &[];
-
-fn no_label(_: I18nContext, code: &str) -> String {
-    code.to_owned()
-}
 
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
@@ -64,9 +57,6 @@ pub fn MeetingsPage() -> impl IntoView {
             <FilterBar
                 filter
                 reference
-                choice_label=Signal::derive(move || t_string!(i18n, filter.all).to_owned())
-                codes=NO_CHOICES
-                code_label=no_label
             />
             <ul class="cards" id="meeting-list">
                 <For
@@ -245,32 +235,22 @@ fn MeetingForm(existing: Option<Meeting>) -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Meeting,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::to_value(checked.shown(&current.id, current.version + 1))
-                    .unwrap_or_default(),
-                draft_key.clone(),
-                saving,
-                format!("/meetings/{}", current.id),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Meeting,
-                "meeting:new",
-                fix,
-                payload,
-                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
-                saving,
-                "/meetings",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Meeting,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: format!("/meetings/{}", current.id),
+            }),
+            payload,
+            move |id, version| serde_json::to_value(checked.shown(id, version)).unwrap_or_default(),
+            draft_key.clone(),
+            fix,
+            saving,
+            "/meetings",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">
@@ -343,9 +323,6 @@ pub fn DecisionsPage() -> impl IntoView {
             <FilterBar
                 filter
                 reference
-                choice_label=Signal::derive(move || t_string!(i18n, filter.all).to_owned())
-                codes=NO_CHOICES
-                code_label=no_label
             />
             <ul class="cards" id="decision-list">
                 <For
@@ -445,32 +422,22 @@ fn DecisionForm(existing: Option<Decision>) -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Decision,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::to_value(checked.shown(&current.id, current.version + 1))
-                    .unwrap_or_default(),
-                draft_key.clone(),
-                saving,
-                "/decisions?saved=1".into(),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Decision,
-                "decision:new",
-                fix,
-                payload,
-                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
-                saving,
-                "/decisions",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Decision,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: "/decisions?saved=1".into(),
+            }),
+            payload,
+            move |id, version| serde_json::to_value(checked.shown(id, version)).unwrap_or_default(),
+            draft_key.clone(),
+            fix,
+            saving,
+            "/decisions",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">

@@ -4,8 +4,7 @@ use super::repeat::{repeat_ids, OffenceDates};
 use super::types::{NewOffence, Offence};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::contract::Reason;
 use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -68,20 +67,6 @@ async fn persons_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<String>
     .await
 }
 
-/// Refuses links to persons the writer may not read (or that do not exist).
-async fn check_persons(
-    conn: &mut SqliteConnection,
-    who: &SignedIn,
-    offence: &NewOffence,
-) -> Result<Result<(), Reason>, sqlx::Error> {
-    for person in &offence.persons {
-        if !crate::persons::store::readable_on(conn, who, person).await? {
-            return Ok(Err(invalid("persons", FieldRule::UnknownChoice)));
-        }
-    }
-    Ok(Ok(()))
-}
-
 async fn link_persons(
     conn: &mut SqliteConnection,
     id: &str,
@@ -115,7 +100,9 @@ pub async fn create(
     if let Err(reason) = may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await? {
         return Ok(Outcome::Rejected(reason));
     }
-    if let Err(reason) = check_persons(conn, who, &draft).await? {
+    if let Err(reason) =
+        crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?
+    {
         return Ok(Outcome::Rejected(reason));
     }
     sqlx::query(
@@ -174,7 +161,9 @@ pub async fn update(
             return Ok(Outcome::Rejected(reason));
         }
     }
-    if let Err(reason) = check_persons(conn, who, &draft).await? {
+    if let Err(reason) =
+        crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?
+    {
         return Ok(Outcome::Rejected(reason));
     }
     let version = current.version + 1;

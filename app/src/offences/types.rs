@@ -1,5 +1,7 @@
 //! Offences (DESIGN §2): what travels, and the rules a new or corrected record must meet.
-use crate::fields::{choice, invalid, optional_text, past_date, LONG_TEXT_MAX, SHORT_TEXT_MAX};
+use crate::fields::{
+    choice, invalid, optional_text, past_date, village, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+};
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
 
@@ -58,9 +60,7 @@ impl NewOffence {
     /// The offence as it will be stored, or the first rule it breaks. `today` is the
     /// device's or the server's date: an offence cannot have happened tomorrow.
     pub fn checked(&self, today: &str) -> Result<NewOffence, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
+        let village_id = village(&self.village_id)?;
         let mut persons: Vec<String> = Vec::new();
         for person in self
             .persons
@@ -82,7 +82,7 @@ impl NewOffence {
             ));
         }
         Ok(NewOffence {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             occurred_on: past_date("occurred_on", &self.occurred_on, today)?,
             category: choice("category", &self.category, CATEGORIES)?,
             kind: choice("kind", &self.kind, KINDS)?,

@@ -9,9 +9,9 @@ use crate::persons::{use_person_choices, Person};
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, edit_page, ids_in, role_may, save_change_then, save_then_list, use_draft,
-    use_fix, use_local_record, use_local_records, use_reference, use_role, village_name,
-    ChoiceField, I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
+    default_to_today, edit_page, ids_in, role_may, save_form, use_draft, use_fix, use_local_record,
+    use_local_records, use_reference, use_role, village_name, Change, ChoiceField, I18nContext,
+    MultiPick, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -302,32 +302,22 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Offence,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::to_value(checked.shown(&current.id, current.version + 1))
-                    .unwrap_or_default(),
-                draft_key.clone(),
-                saving,
-                format!("/offences/{}", current.id),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Offence,
-                "offence:new",
-                fix,
-                payload,
-                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
-                saving,
-                "/offences",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Offence,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: format!("/offences/{}", current.id),
+            }),
+            payload,
+            move |id, version| serde_json::to_value(checked.shown(id, version)).unwrap_or_default(),
+            draft_key.clone(),
+            fix,
+            saving,
+            "/offences",
+            navigate.clone(),
+        );
     };
     let title = if start.village_id.is_empty() {
         t_string!(i18n, offence.create_title)

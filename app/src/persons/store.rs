@@ -133,9 +133,27 @@ pub async fn candidate_by_id(
     Ok(row.map(candidate))
 }
 
-/// Whether `who` may read the person: a record may link only to persons its writer may see
-/// (an unknown id answers the same as one out of reach).
-pub async fn readable_on(
+/// Refuses a record's links (`field`) to persons its writer may not read; an unknown id
+/// answers the same as one out of reach.
+pub async fn check_links(
+    conn: &mut sqlx::SqliteConnection,
+    who: &SignedIn,
+    field: &str,
+    persons: &[String],
+) -> Result<Result<(), crate::sync::contract::Reason>, sqlx::Error> {
+    for person in persons {
+        if !readable_on(conn, who, person).await? {
+            return Ok(Err(crate::fields::invalid(
+                field,
+                crate::sync::contract::FieldRule::UnknownChoice,
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Whether `who` may read the person.
+async fn readable_on(
     conn: &mut sqlx::SqliteConnection,
     who: &SignedIn,
     id: &str,
@@ -162,10 +180,6 @@ pub mod writes {
     use crate::sync::server::{Applied, Outcome};
     use sqlx::SqliteConnection;
 
-    fn this_year(now: &str) -> i64 {
-        now.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2100)
-    }
-
     pub async fn create(
         conn: &mut SqliteConnection,
         who: &SignedIn,
@@ -173,7 +187,7 @@ pub mod writes {
         payload: serde_json::Value,
         now: &str,
     ) -> Result<Outcome, sqlx::Error> {
-        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(this_year(now))) {
+        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(&now[..10])) {
             Ok(draft) => draft,
             Err(reason) => return Ok(Outcome::Rejected(reason)),
         };
@@ -243,15 +257,12 @@ pub mod writes {
         if let Some(stop) = gate {
             return Ok(stop);
         }
-        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(this_year(now))) {
+        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(&now[..10])) {
             Ok(draft) => draft,
             Err(reason) => return Ok(Outcome::Rejected(reason)),
         };
-        if draft.village_id != village_id {
-            return Ok(Outcome::Rejected(crate::fields::invalid(
-                "village_id",
-                crate::sync::contract::FieldRule::UnknownChoice,
-            )));
+        if let Err(reason) = crate::sync::places::stays_in(&village_id, &draft.village_id) {
+            return Ok(Outcome::Rejected(reason));
         }
         let version = version + 1;
         sqlx::query(

@@ -1,5 +1,6 @@
 use crate::fields::{
-    choice, invalid, optional_text, range, required_text, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    choice, invalid, optional_id, optional_text, range, required_text, village, LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
 };
 use crate::i18n::*;
 use crate::sync::contract::{FieldRule, Reason};
@@ -69,19 +70,14 @@ pub struct NewPerson {
 }
 
 impl NewPerson {
-    /// The person as stored, or the first rule broken. `this_year` bounds the birth year. A
+    /// The person as stored, or the first rule broken. `today` (the device's or the server's
+    /// date) bounds the birth year. A
     /// register basis puts the person on the preventive register, and being on it needs one.
-    pub fn checked(&self, this_year: i64) -> Result<NewPerson, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
-        let register_basis = match self
-            .register_basis
-            .as_deref()
-            .map(str::trim)
-            .filter(|b| !b.is_empty())
-        {
-            Some(basis) => Some(choice("register_basis", basis, REGISTER_BASES)?),
+    pub fn checked(&self, today: &str) -> Result<NewPerson, Reason> {
+        let this_year = today.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2100);
+        let village_id = village(&self.village_id)?;
+        let register_basis = match optional_id(self.register_basis.as_deref()) {
+            Some(basis) => Some(choice("register_basis", &basis, REGISTER_BASES)?),
             None => None,
         };
         let mut categories: Vec<String> = Vec::new();
@@ -103,7 +99,7 @@ impl NewPerson {
             choice("status", &self.status, STATUSES)?
         };
         Ok(NewPerson {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             full_name: required_text("full_name", &self.full_name, SHORT_TEXT_MAX)?,
             birth_year: match self.birth_year {
                 Some(year) => Some(range("birth_year", year, 1900, this_year)?),
@@ -169,7 +165,7 @@ mod tests {
 
     #[test]
     fn the_preventive_register_goes_with_its_legal_basis() {
-        let checked = person().checked(2026).unwrap();
+        let checked = person().checked("2026-11-25").unwrap();
         assert_eq!(checked.categories, vec!["minor".to_owned()]);
         assert_eq!(checked.status, "active");
         let no_basis = NewPerson {
@@ -177,7 +173,7 @@ mod tests {
             ..person()
         };
         assert_eq!(
-            no_basis.checked(2026),
+            no_basis.checked("2026-11-25"),
             Err(invalid("register_basis", FieldRule::Required))
         );
         let basis_only = NewPerson {
@@ -185,7 +181,7 @@ mod tests {
             ..person()
         };
         assert!(basis_only
-            .checked(2026)
+            .checked("2026-11-25")
             .unwrap()
             .categories
             .contains(&"preventive_register".to_owned()));
@@ -198,7 +194,7 @@ mod tests {
             ..person()
         };
         assert_eq!(
-            unnamed.checked(2026),
+            unnamed.checked("2026-11-25"),
             Err(invalid("full_name", FieldRule::Required))
         );
         let unborn = NewPerson {
@@ -206,7 +202,7 @@ mod tests {
             ..person()
         };
         assert_eq!(
-            unborn.checked(2026),
+            unborn.checked("2026-11-25"),
             Err(invalid(
                 "birth_year",
                 FieldRule::OutOfRange {
@@ -220,7 +216,7 @@ mod tests {
             ..person()
         };
         assert_eq!(
-            odd.checked(2026),
+            odd.checked("2026-11-25"),
             Err(invalid("categories", FieldRule::UnknownChoice))
         );
         let closed = NewPerson {
@@ -228,7 +224,7 @@ mod tests {
             ..person()
         };
         assert_eq!(
-            closed.checked(2026),
+            closed.checked("2026-11-25"),
             Err(invalid("status", FieldRule::UnknownChoice))
         );
     }

@@ -10,8 +10,8 @@ use crate::i18n::*;
 use crate::shell::ErrorNotice;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::form::{
-    ids_in, role_may, save_change_then, save_then_list, use_draft, use_fix, use_reference,
-    use_role, MultiPick, SaveRow, VillageField,
+    ids_in, role_may, save_form, use_draft, use_fix, use_reference, use_role, Change, MultiPick,
+    SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use leptos::prelude::*;
@@ -228,10 +228,6 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
         }
         let year_text = birth_year.get_untracked();
         let year = year_text.trim();
-        let this_year: i64 = crate::sync::views::today()
-            .get(..4)
-            .and_then(|y| y.parse().ok())
-            .unwrap_or(2100);
         let birth = if year.is_empty() {
             None
         } else {
@@ -248,37 +244,28 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
             status: status.get_untracked(),
             note: Some(note.get_untracked()),
         };
-        let checked = match draft.checked(this_year) {
+        let checked = match draft.checked(&crate::sync::views::today()) {
             Ok(checked) => checked,
             Err(reason) => return error.set(Some(reason)),
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Person,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::Value::Null,
-                draft_key.clone(),
-                saving,
-                "/persons?saved=1".into(),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Person,
-                "person:new",
-                fix,
-                payload,
-                |_| serde_json::Value::Null,
-                saving,
-                "/persons",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Person,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: "/persons?saved=1".into(),
+            }),
+            payload,
+            |_, _| serde_json::Value::Null,
+            draft_key.clone(),
+            fix,
+            saving,
+            "/persons",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">

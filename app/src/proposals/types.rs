@@ -1,7 +1,8 @@
 //! Residents' proposals: what travels, and the rules a new one must meet.
 use crate::access::Role;
 use crate::fields::{
-    choice, invalid, optional_text, past_date, required_text, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    choice, invalid, optional_text, past_date, required_text, village, LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
 };
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
@@ -50,11 +51,9 @@ pub struct NewProposal {
 
 impl NewProposal {
     pub fn checked(&self, today: &str) -> Result<NewProposal, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
+        let village_id = village(&self.village_id)?;
         Ok(NewProposal {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             author: required_text("author", &self.author, SHORT_TEXT_MAX)?,
             category: choice("category", &self.category, CATEGORIES)?,
             body: required_text("body", &self.body, LONG_TEXT_MAX)?,

@@ -183,7 +183,7 @@ pub fn NewProposalPage() -> impl IntoView {
         save_then_list(
             sync,
             Entity::Proposal,
-            "proposal:new",
+            "proposal:new".into(),
             fix,
             payload,
             shown,

@@ -67,10 +67,11 @@ impl Default for ListFilter {
 pub fn FilterBar(
     filter: ListFilter,
     reference: RwSignal<Reference>,
-    choice_label: Signal<String>,
-    codes: &'static [&'static str],
-    code_label: fn(super::form::I18nContext, &str) -> String,
+    #[prop(optional)] choice_label: Option<Signal<String>>,
+    #[prop(optional)] codes: &'static [&'static str],
+    #[prop(optional)] code_label: Option<fn(super::form::I18nContext, &str) -> String>,
 ) -> impl IntoView {
+    let choice = choice_label.zip(code_label).filter(|_| !codes.is_empty());
     let i18n = use_i18n();
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
@@ -96,8 +97,8 @@ pub fn FilterBar(
                     }}
                 </select>
             </div>
-            {(!codes.is_empty())
-                .then(|| {
+            {choice
+                .map(|(choice_label, code_label)| {
                     view! {
                 <div>
                     <label for="filter-choice">{move || choice_label.get()}</label>

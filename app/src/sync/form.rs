@@ -110,7 +110,7 @@ fn to_texts(payload: &serde_json::Value) -> BTreeMap<String, String> {
 pub async fn save_new(
     sync: super::state::SyncState,
     entity: Entity,
-    draft_key: &'static str,
+    draft_key: &str,
     fix: Option<u64>,
     payload: serde_json::Value,
     shown: impl FnOnce(&str) -> serde_json::Value,
@@ -271,7 +271,7 @@ pub type I18nContext = leptos_i18n::I18nContext<Locale>;
 pub fn save_then_list(
     sync: super::state::SyncState,
     entity: Entity,
-    draft_key: &'static str,
+    draft_key: String,
     fix: Option<u64>,
     payload: serde_json::Value,
     shown: impl FnOnce(&str) -> serde_json::Value + 'static,
@@ -281,7 +281,7 @@ pub fn save_then_list(
 ) {
     saving.set(true);
     leptos::task::spawn_local(async move {
-        let saved = save_new(sync, entity, draft_key, fix, payload, shown).await;
+        let saved = save_new(sync, entity, &draft_key, fix, payload, shown).await;
         saving.set(false);
         if saved.is_ok() {
             navigate(&format!("{list}?saved=1"), Default::default());
@@ -548,5 +548,59 @@ where
             view! { <p class="notice">{t!(i18n, errors.not_found)}</p> }.into_any()
         }
         None => view! { <p class="hint">{t!(i18n, loading)}</p> }.into_any(),
+    }
+}
+
+/// A form's save when it edits an existing record: which one, the version it was opened on,
+/// and the page to open afterwards.
+pub struct Change {
+    pub id: String,
+    pub version: i64,
+    pub then: String,
+}
+
+/// The save step of a form that makes a new record (`change` is `None`; its list opens
+/// after) or corrects one. `shown(id, version)` is the record as the device shows it until
+/// the server's copy arrives.
+#[allow(clippy::too_many_arguments)]
+pub fn save_form(
+    sync: super::state::SyncState,
+    entity: Entity,
+    change: Option<Change>,
+    payload: serde_json::Value,
+    shown: impl FnOnce(&str, i64) -> serde_json::Value + 'static,
+    draft_key: String,
+    fix: Option<u64>,
+    saving: RwSignal<bool>,
+    list: &'static str,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    match change {
+        Some(change) => {
+            let record = shown(&change.id, change.version + 1);
+            save_change_then(
+                sync,
+                entity,
+                change.id,
+                change.version,
+                payload,
+                record,
+                draft_key,
+                saving,
+                change.then,
+                navigate,
+            );
+        }
+        None => save_then_list(
+            sync,
+            entity,
+            draft_key,
+            fix,
+            payload,
+            move |id| shown(id, 1),
+            saving,
+            list,
+            navigate,
+        ),
     }
 }

@@ -82,3 +82,13 @@ pub async fn may_update(
     }
     Ok(None)
 }
+
+/// A correction keeps the record in its village: moving a record between villages (and so
+/// between scopes) is not a correction.
+pub fn stays_in(current_village: &str, draft_village: &str) -> Result<(), Reason> {
+    if current_village == draft_village {
+        Ok(())
+    } else {
+        Err(invalid("village_id", FieldRule::UnknownChoice))
+    }
+}

@@ -121,13 +121,11 @@ pub async fn create(
             )));
         }
     }
-    if let Some(person) = &draft.person_id {
-        if !crate::persons::store::readable_on(conn, who, person).await? {
-            return Ok(Outcome::Rejected(invalid(
-                "person_id",
-                FieldRule::UnknownChoice,
-            )));
-        }
+    if let Err(reason) =
+        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
+            .await?
+    {
+        return Ok(Outcome::Rejected(reason));
     }
     if let Some(proposal) = &draft.proposal_id {
         let same_village = crate::proposals::store::load(conn, proposal)

@@ -1,7 +1,8 @@
 //! Council tasks: what travels, and the rules a new task and a progress report must meet.
 use crate::access::Role;
 use crate::fields::{
-    choice, date, invalid, optional_text, required_text, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    choice, invalid, optional_date, optional_id, optional_text, required_text, village,
+    LONG_TEXT_MAX, SHORT_TEXT_MAX,
 };
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
@@ -54,38 +55,19 @@ pub struct NewTask {
     pub household: Option<String>,
 }
 
-/// An optional id as typed or chosen: blank is none.
-fn some_id(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-}
-
 impl NewTask {
     /// The task as it will be stored, or the first rule it breaks.
     pub fn checked(&self) -> Result<NewTask, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
+        let village_id = village(&self.village_id)?;
         Ok(NewTask {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             title: required_text("title", &self.title, SHORT_TEXT_MAX)?,
             details: optional_text("details", self.details.as_deref(), LONG_TEXT_MAX)?,
-            due_on: match self
-                .due_on
-                .as_deref()
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-            {
-                Some(due) => Some(date("due_on", due)?),
-                None => None,
-            },
+            due_on: optional_date("due_on", self.due_on.as_deref())?,
             priority: choice("priority", &self.priority, PRIORITIES)?,
             assignees: self.assignees.clone(),
-            person_id: some_id(&self.person_id),
-            proposal_id: some_id(&self.proposal_id),
+            person_id: optional_id(self.person_id.as_deref()),
+            proposal_id: optional_id(self.proposal_id.as_deref()),
             household: optional_text("household", self.household.as_deref(), SHORT_TEXT_MAX)?,
         })
     }

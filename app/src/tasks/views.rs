@@ -267,7 +267,7 @@ pub fn NewTaskPage() -> impl IntoView {
         save_then_list(
             sync,
             Entity::Task,
-            "task:new",
+            "task:new".into(),
             fix,
             payload,
             shown,

@@ -2,8 +2,7 @@
 use super::types::{NewVisit, Visit};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::contract::Reason;
 use crate::sync::places::{decode, may_create_in, may_update};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
@@ -93,13 +92,11 @@ pub async fn create(
     if let Err(reason) = may_create_in(conn, who, RecordKind::Visit, &draft.village_id).await? {
         return Ok(Outcome::Rejected(reason));
     }
-    if let Some(person) = &draft.person_id {
-        if !crate::persons::store::readable_on(conn, who, person).await? {
-            return Ok(Outcome::Rejected(invalid(
-                "person_id",
-                FieldRule::UnknownChoice,
-            )));
-        }
+    if let Err(reason) =
+        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
+            .await?
+    {
+        return Ok(Outcome::Rejected(reason));
     }
     sqlx::query(
         "INSERT INTO visits (id, village_id, person_id, household, visitor_id, kind, visited_at, \
@@ -152,19 +149,14 @@ pub async fn update(
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
     };
-    if draft.village_id != current.village_id {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
+    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
     }
-    if let Some(person) = &draft.person_id {
-        if !crate::persons::store::readable_on(conn, who, person).await? {
-            return Ok(Outcome::Rejected(invalid(
-                "person_id",
-                FieldRule::UnknownChoice,
-            )));
-        }
+    if let Err(reason) =
+        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
+            .await?
+    {
+        return Ok(Outcome::Rejected(reason));
     }
     let version = current.version + 1;
     sqlx::query(

@@ -1,5 +1,7 @@
 //! Visits and preventive talks (DESIGN §2): what travels, and the rules.
-use crate::fields::{choice, invalid, optional_text, past_date, LONG_TEXT_MAX, SHORT_TEXT_MAX};
+use crate::fields::{
+    choice, invalid, optional_id, optional_text, past_date, village, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+};
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
 
@@ -66,29 +68,23 @@ pub fn point(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>, R
 
 impl NewVisit {
     pub fn checked(&self, today: &str) -> Result<NewVisit, Reason> {
-        if self.village_id.trim().is_empty() {
-            return Err(invalid("village_id", FieldRule::Required));
-        }
-        let person_id = self
-            .person_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned);
+        let village_id = village(&self.village_id)?;
+        let person_id = optional_id(self.person_id.as_deref());
         let household = optional_text("household", self.household.as_deref(), SHORT_TEXT_MAX)?;
         if person_id.is_none() && household.is_none() {
             return Err(invalid("person_id", FieldRule::Required));
         }
+        let position = point(self.lat, self.lon)?;
         Ok(NewVisit {
-            village_id: self.village_id.trim().to_owned(),
+            village_id,
             person_id,
             household,
             kind: choice("kind", &self.kind, KINDS)?,
             visited_on: past_date("visited_on", &self.visited_on, today)?,
             outcome: optional_text("outcome", self.outcome.as_deref(), LONG_TEXT_MAX)?,
             note: optional_text("note", self.note.as_deref(), LONG_TEXT_MAX)?,
-            lat: point(self.lat, self.lon)?.map(|p| p.0),
-            lon: point(self.lat, self.lon)?.map(|p| p.1),
+            lat: position.map(|p| p.0),
+            lon: position.map(|p| p.1),
         })
     }
 

@@ -8,9 +8,9 @@ use crate::persons::use_person_choices;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    coordinate, current_position, default_to_today, edit_page, role_may, save_change_then,
-    save_then_list, use_draft, use_fix, use_local_records, use_reference, use_role, village_name,
-    ChoiceField, I18nContext, RecordsTop, SaveRow, VillageField,
+    coordinate, current_position, default_to_today, edit_page, role_may, save_form, use_draft,
+    use_fix, use_local_records, use_reference, use_role, village_name, Change, ChoiceField,
+    I18nContext, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -227,32 +227,22 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
         };
         error.set(None);
         let payload = serde_json::to_value(&checked).unwrap_or_default();
-        match &existing {
-            Some(current) => save_change_then(
-                sync,
-                Entity::Visit,
-                current.id.clone(),
-                current.version,
-                payload,
-                serde_json::to_value(checked.shown(&current.id, current.version + 1))
-                    .unwrap_or_default(),
-                draft_key.clone(),
-                saving,
-                "/visits?saved=1".into(),
-                navigate.clone(),
-            ),
-            None => save_then_list(
-                sync,
-                Entity::Visit,
-                "visit:new",
-                fix,
-                payload,
-                move |id| serde_json::to_value(checked.shown(id, 1)).unwrap_or_default(),
-                saving,
-                "/visits",
-                navigate.clone(),
-            ),
-        }
+        save_form(
+            sync,
+            Entity::Visit,
+            existing.as_ref().map(|current| Change {
+                id: current.id.clone(),
+                version: current.version,
+                then: "/visits?saved=1".into(),
+            }),
+            payload,
+            move |id, version| serde_json::to_value(checked.shown(id, version)).unwrap_or_default(),
+            draft_key.clone(),
+            fix,
+            saving,
+            "/visits",
+            navigate.clone(),
+        );
     };
     view! {
         <section class="narrow">
