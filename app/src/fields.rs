@@ -163,6 +163,25 @@ fn next_day(today: &str) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// An optional point: both coordinates or none, each on the globe.
+pub fn point(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>, Reason> {
+    let on_globe = |value: f64, limit: f64| value.is_finite() && (-limit..=limit).contains(&value);
+    match (lat, lon) {
+        (None, None) => Ok(None),
+        (Some(lat), Some(lon)) if on_globe(lat, 90.0) && on_globe(lon, 180.0) => {
+            Ok(Some((lat, lon)))
+        }
+        (Some(_), Some(_)) => Err(invalid(
+            "position",
+            FieldRule::OutOfRange {
+                min: -180,
+                max: 180,
+            },
+        )),
+        _ => Err(invalid("position", FieldRule::Required)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,7 @@
 use super::types::{Event, NewEvent};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::contract::Reason;
-use crate::sync::places::{decode, may_create_in, may_update};
+use crate::sync::places::{changeable, decode, may_create_in};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -99,22 +98,11 @@ pub async fn update(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Some(current) = load(conn, record_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+    let loaded = load(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Event, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
     };
-    let gate = may_update(
-        conn,
-        who,
-        RecordKind::Event,
-        &current.village_id,
-        base_version,
-        current.version,
-        &current,
-    )
-    .await?;
-    if let Some(stop) = gate {
-        return Ok(stop);
-    }
     let draft = match decode::<NewEvent>(payload).and_then(|d| d.checked(&now[..10])) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),

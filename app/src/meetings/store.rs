@@ -4,7 +4,7 @@ use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::fields::invalid;
 use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::{decode, may_create_in, may_update};
+use crate::sync::places::{changeable, decode, may_create_in};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::SqliteConnection;
 
@@ -100,22 +100,11 @@ pub async fn update_meeting(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Some(current) = load_meeting(conn, record_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+    let loaded = load_meeting(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Meeting, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
     };
-    let gate = may_update(
-        conn,
-        who,
-        RecordKind::Meeting,
-        &current.village_id,
-        base_version,
-        current.version,
-        &current,
-    )
-    .await?;
-    if let Some(stop) = gate {
-        return Ok(stop);
-    }
     let draft = match decode::<NewMeeting>(payload).and_then(|d| d.checked(&now[..10])) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
@@ -221,22 +210,11 @@ pub async fn update_decision(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Some(current) = load_decision(conn, record_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+    let loaded = load_decision(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Decision, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
     };
-    let gate = may_update(
-        conn,
-        who,
-        RecordKind::Decision,
-        &current.village_id,
-        base_version,
-        current.version,
-        &current,
-    )
-    .await?;
-    if let Some(stop) = gate {
-        return Ok(stop);
-    }
     let draft = match decode::<NewDecision>(payload).and_then(|d| d.checked()) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),

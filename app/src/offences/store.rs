@@ -4,8 +4,7 @@ use super::repeat::{repeat_ids, OffenceDates};
 use super::types::{NewOffence, Offence};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::contract::Reason;
-use crate::sync::places::{decode, may_create_in, may_update};
+use crate::sync::places::{changeable, decode, may_create_in};
 use crate::sync::server::{Applied, Outcome};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -17,6 +16,8 @@ type Row = (
     String,
     Option<String>,
     Option<String>,
+    Option<f64>,
+    Option<f64>,
     i64,
     String,
 );
@@ -24,7 +25,7 @@ type Row = (
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offence>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, village_id, occurred_at, category, kind, description, register_number, \
-         version, updated_at FROM offences WHERE id = $1",
+         lat, lon, version, updated_at FROM offences WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -37,6 +38,8 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offenc
         kind,
         description,
         register_number,
+        lat,
+        lon,
         version,
         updated_at,
     )) = row
@@ -53,6 +56,8 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offenc
         description,
         register_number,
         persons,
+        lat,
+        lon,
         version,
         updated_at,
     }))
@@ -107,8 +112,8 @@ pub async fn create(
     }
     sqlx::query(
         "INSERT INTO offences (id, village_id, occurred_at, category, kind, description, \
-         register_number, recorded_by, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
+         register_number, recorded_by, version, created_at, updated_at, lat, lon) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9, $10, $11)",
     )
     .bind(record_id)
     .bind(&draft.village_id)
@@ -119,6 +124,8 @@ pub async fn create(
     .bind(&draft.register_number)
     .bind(&who.principal.account_id)
     .bind(now)
+    .bind(draft.lat)
+    .bind(draft.lon)
     .execute(&mut *conn)
     .await?;
     link_persons(conn, record_id, &draft.persons).await?;
@@ -134,22 +141,11 @@ pub async fn update(
     payload: serde_json::Value,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let Some(current) = load(conn, record_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+    let loaded = load(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Offence, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
     };
-    let gate = may_update(
-        conn,
-        who,
-        RecordKind::Offence,
-        &current.village_id,
-        base_version,
-        current.version,
-        &current,
-    )
-    .await?;
-    if let Some(stop) = gate {
-        return Ok(stop);
-    }
     let draft = match decode::<NewOffence>(payload).and_then(|d| d.checked(&now[..10])) {
         Ok(draft) => draft,
         Err(reason) => return Ok(Outcome::Rejected(reason)),
@@ -169,7 +165,8 @@ pub async fn update(
     let version = current.version + 1;
     sqlx::query(
         "UPDATE offences SET village_id = $1, occurred_at = $2, category = $3, kind = $4, \
-         description = $5, register_number = $6, version = $7, updated_at = $8 WHERE id = $9",
+         description = $5, register_number = $6, version = $7, updated_at = $8, lat = $10, \
+         lon = $11 WHERE id = $9",
     )
     .bind(&draft.village_id)
     .bind(&draft.occurred_on)
@@ -180,6 +177,8 @@ pub async fn update(
     .bind(version)
     .bind(now)
     .bind(record_id)
+    .bind(draft.lat)
+    .bind(draft.lon)
     .execute(&mut *conn)
     .await?;
     link_persons(conn, record_id, &draft.persons).await?;

@@ -1,6 +1,6 @@
 //! Offences (DESIGN §2): what travels, and the rules a new or corrected record must meet.
 use crate::fields::{
-    choice, invalid, optional_text, past_date, village, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    choice, invalid, optional_text, past_date, point, village, LONG_TEXT_MAX, SHORT_TEXT_MAX,
 };
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub const PERSONS_MAX: usize = 20;
 
 /// An offence as devices cache and show it. Whether it is a repeat is not stored: it follows
 /// from the other offences of the same persons (`repeat::repeat_ids`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Offence {
     pub id: String,
     pub village_id: String,
@@ -37,12 +37,17 @@ pub struct Offence {
     pub register_number: Option<String>,
     /// Ids of the persons of attention involved.
     pub persons: Vec<String>,
+    /// Where it happened, when placed on the map or taken from GPS (WGS 84 degrees).
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
     pub version: i64,
     pub updated_at: String,
 }
 
 /// A new offence, or the corrected whole of one (payload of `create` and `update`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewOffence {
     pub village_id: String,
     pub occurred_on: String,
@@ -54,6 +59,10 @@ pub struct NewOffence {
     pub register_number: Option<String>,
     #[serde(default)]
     pub persons: Vec<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
 }
 
 impl NewOffence {
@@ -81,8 +90,11 @@ impl NewOffence {
                 },
             ));
         }
+        let position = point(self.lat, self.lon)?;
         Ok(NewOffence {
             village_id,
+            lat: position.map(|p| p.0),
+            lon: position.map(|p| p.1),
             occurred_on: past_date("occurred_on", &self.occurred_on, today)?,
             category: choice("category", &self.category, CATEGORIES)?,
             kind: choice("kind", &self.kind, KINDS)?,
@@ -107,6 +119,8 @@ impl NewOffence {
             description: self.description.clone(),
             register_number: self.register_number.clone(),
             persons: self.persons.clone(),
+            lat: self.lat,
+            lon: self.lon,
             version,
             updated_at: String::new(),
         }
@@ -123,6 +137,8 @@ impl From<&Offence> for NewOffence {
             description: offence.description.clone(),
             register_number: offence.register_number.clone(),
             persons: offence.persons.clone(),
+            lat: offence.lat,
+            lon: offence.lon,
         }
     }
 }
@@ -140,6 +156,8 @@ mod tests {
             description: Some("Жылқы ұрланды 🐎".into()),
             register_number: None,
             persons: vec!["p1".into(), " p1 ".into(), "p2".into()],
+            lat: Some(51.81),
+            lon: Some(68.36),
         }
     }
 
@@ -147,6 +165,16 @@ mod tests {
     fn an_offence_has_a_past_date_a_category_and_a_kind() {
         let checked = offence().checked("2026-11-25").unwrap();
         assert_eq!(checked.persons, vec!["p1".to_owned(), "p2".to_owned()]);
+        assert_eq!((checked.lat, checked.lon), (Some(51.81), Some(68.36)));
+        // The same point rule as visits: both coordinates or none.
+        let half = NewOffence {
+            lon: None,
+            ..offence()
+        };
+        assert_eq!(
+            half.checked("2026-11-25"),
+            Err(invalid("position", FieldRule::Required))
+        );
         let future = NewOffence {
             occurred_on: "2026-12-01".into(),
             ..offence()

@@ -83,6 +83,63 @@ pub async fn may_update(
     Ok(None)
 }
 
+/// A synced record as the update gate sees it: where it lives and which version it is.
+pub trait Changeable: serde::Serialize {
+    fn village_id(&self) -> &str;
+    fn version(&self) -> i64;
+}
+
+macro_rules! changeable_records {
+    ($($kind:ty),+) => {$(
+        impl Changeable for $kind {
+            fn village_id(&self) -> &str {
+                &self.village_id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    )+};
+}
+
+changeable_records!(
+    crate::events::Event,
+    crate::map::Feature,
+    crate::meetings::Meeting,
+    crate::meetings::Decision,
+    crate::offences::Offence,
+    crate::proposals::Proposal,
+    crate::visits::Visit
+);
+
+/// The stored record a change is for (`loaded`), when the caller may make it on
+/// `base_version`; otherwise the answer: not found, forbidden, or a conflict (`may_update`).
+pub async fn changeable<T: Changeable>(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    kind: RecordKind,
+    loaded: Option<T>,
+    base_version: Option<i64>,
+) -> Result<Result<T, super::server::Outcome>, sqlx::Error> {
+    let Some(current) = loaded else {
+        return Ok(Err(super::server::Outcome::Rejected(Reason::NotFound)));
+    };
+    let gate = may_update(
+        conn,
+        who,
+        kind,
+        current.village_id(),
+        base_version,
+        current.version(),
+        &current,
+    )
+    .await?;
+    Ok(match gate {
+        Some(stop) => Err(stop),
+        None => Ok(current),
+    })
+}
+
 /// A correction keeps the record in its village: moving a record between villages (and so
 /// between scopes) is not a correction.
 pub fn stays_in(current_village: &str, draft_village: &str) -> Result<(), Reason> {

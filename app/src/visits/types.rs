@@ -1,6 +1,7 @@
 //! Visits and preventive talks (DESIGN §2): what travels, and the rules.
 use crate::fields::{
-    choice, invalid, optional_id, optional_text, past_date, village, LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    choice, invalid, optional_id, optional_text, past_date, point, village, LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
 };
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
@@ -45,25 +46,6 @@ pub struct NewVisit {
     pub lat: Option<f64>,
     #[serde(default)]
     pub lon: Option<f64>,
-}
-
-/// An optional point: both coordinates or none, each on the globe.
-pub fn point(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>, Reason> {
-    let on_globe = |value: f64, limit: f64| value.is_finite() && (-limit..=limit).contains(&value);
-    match (lat, lon) {
-        (None, None) => Ok(None),
-        (Some(lat), Some(lon)) if on_globe(lat, 90.0) && on_globe(lon, 180.0) => {
-            Ok(Some((lat, lon)))
-        }
-        (Some(_), Some(_)) => Err(invalid(
-            "position",
-            FieldRule::OutOfRange {
-                min: -180,
-                max: 180,
-            },
-        )),
-        _ => Err(invalid("position", FieldRule::Required)),
-    }
 }
 
 impl NewVisit {
