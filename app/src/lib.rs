@@ -19,6 +19,7 @@ pub mod errors;
 pub mod events;
 pub mod fields;
 mod http_status;
+pub mod map;
 pub mod meetings;
 pub mod offences;
 pub mod persons;

@@ -8,4 +8,6 @@ mod views;
 
 pub use api::*;
 pub use types::*;
-pub use views::{use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
+pub use views::{
+    sealed_persons, use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
+};

@@ -2,7 +2,7 @@
 //! and the device's side — the IndexedDB store, the outbox, the sync loop and its views.
 pub mod contract;
 #[cfg(feature = "hydrate")]
-mod engine;
+pub mod engine;
 pub mod filter;
 pub mod form;
 pub mod local;

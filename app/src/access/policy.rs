@@ -15,6 +15,8 @@ pub enum RecordKind {
     Event,
     Meeting,
     Decision,
+    /// A feature of a village map layer (household, street, landmark, boundary).
+    MapFeature,
     AuditEvent,
 }
 
@@ -31,6 +33,7 @@ impl RecordKind {
         Self::Event,
         Self::Meeting,
         Self::Decision,
+        Self::MapFeature,
         Self::AuditEvent,
     ];
 }
@@ -135,6 +138,13 @@ pub fn grant(role: Role, kind: RecordKind, action: Action) -> Grant {
         (K::Event | K::Meeting | K::Decision, Create | Update | Delete) => {
             only(matches!(role, CouncilChair | Akimat | Inspector), InScope)
         }
+
+        // The map is everybody's in the village; the inspector keeps it up to date on patrol,
+        // the admin loads it from files.
+        (K::MapFeature, List | Read) if role == Admin => Everywhere,
+        (K::MapFeature, List | Read) => InScope,
+        (K::MapFeature, Create | Update | Delete) if role == Admin => Everywhere,
+        (K::MapFeature, Create | Update | Delete) => only(role == Inspector, InScope),
 
         (K::AuditEvent, List | Read) if role == Admin => Everywhere,
         (K::AuditEvent, List | Read) => only(supervisor, InScope),

@@ -58,6 +58,7 @@ pub async fn list_villages(pool: &SqlitePool) -> Result<Vec<VillageSummary>, sql
                 name: row.name(),
                 district: row.district(),
                 district_id: row.district_id,
+                centre: row.lat.zip(row.lon),
                 id: row.id,
             })
         })

@@ -51,6 +51,9 @@ pub struct VillageSummary {
     pub district: LocalizedName,
     pub district_id: String,
     pub status: ProgramStatus,
+    /// The village's centre (lat, lon), approximate until an admin sets it.
+    #[serde(default)]
+    pub centre: Option<(f64, f64)>,
 }
 
 /// Everything the village page shows.

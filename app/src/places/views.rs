@@ -234,8 +234,10 @@ fn VillageDetailsView(village: VillageDetails) -> impl IntoView {
         (Some(lat), Some(lon)) => format!("{lat:.4}, {lon:.4}"),
         _ => "—".to_owned(),
     };
+    let map_href = format!("/villages/{village_id}/map");
     view! {
         <h1 id="village-name">{localized(i18n, name)}</h1>
+        <p><a class="button" id="village-map-link" href=map_href>{t!(i18n, map.title)}</a></p>
         <dl class="facts">
             <dt>{t!(i18n, village.district)}</dt>
             <dd id="village-district">{localized(i18n, district)}</dd>
@@ -516,6 +518,7 @@ mod tests {
             },
             district_id: district.into(),
             status: ProgramStatus::Joined,
+            centre: None,
         }
     }
 

@@ -14,6 +14,8 @@ pub enum Entity {
     Visit,
     Meeting,
     Decision,
+    /// A feature of a village map layer.
+    Feature,
 }
 
 impl crate::stored::StoredEnum for Entity {
@@ -27,6 +29,7 @@ impl crate::stored::StoredEnum for Entity {
         Self::Visit,
         Self::Meeting,
         Self::Decision,
+        Self::Feature,
     ];
 
     fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl crate::stored::StoredEnum for Entity {
             Self::Visit => "visit",
             Self::Meeting => "meeting",
             Self::Decision => "decision",
+            Self::Feature => "feature",
         }
     }
 }
@@ -216,16 +220,19 @@ pub const PUSH_BATCH_MAX: usize = 200;
 
 /// What the forms need to work offline: the villages the caller works in and their council
 /// members (to assign tasks).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     pub villages: Vec<ReferenceVillage>,
     pub members: Vec<ReferenceMember>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceVillage {
     pub id: String,
     pub name: crate::places::LocalizedName,
+    /// Where the map opens before the village has layers (lat, lon; often approximate).
+    #[serde(default)]
+    pub centre: Option<(f64, f64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
 use crate::stored::StoredEnum;
-use crate::{events, meetings, offences, proposals, tasks, visits};
+use crate::{events, map, meetings, offences, proposals, tasks, visits};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A change that was written.
@@ -300,6 +300,13 @@ async fn apply(
             meetings::store::update_decision(conn, who, id, mutation.base_version, payload, now)
                 .await
         }
+        (Entity::Feature, Op::Create) => map::store::create(conn, who, id, payload, now).await,
+        (Entity::Feature, Op::Update) => {
+            map::store::update(conn, who, id, mutation.base_version, payload, now).await
+        }
+        (Entity::Feature, Op::Delete) => {
+            map::store::delete(conn, who, id, mutation.base_version).await
+        }
         _ => Ok(Outcome::Rejected(Reason::Unsupported)),
     }
 }
@@ -471,6 +478,9 @@ async fn readable_record(
                 .await?
                 .and_then(|d| serde_json::to_value(d).ok())
         }
+        Entity::Feature if plain(RecordKind::MapFeature) => map::store::load(conn, record_id)
+            .await?
+            .and_then(|f| serde_json::to_value(f).ok()),
         _ => None,
     };
     Ok(value)
@@ -573,6 +583,7 @@ pub async fn reference(
         reference.villages.push(ReferenceVillage {
             id,
             name: village.name,
+            centre: village.centre,
         });
     }
     Ok(reference)

@@ -1,0 +1,244 @@
+//! Map features in the database (server only): written through sync pushes, or a whole layer
+//! at once by the admin's file import.
+use super::geometry::{Geometry, ImportedFeature};
+use super::types::{Feature, NewFeature};
+use crate::access::{can, Action, RecordKind, Target};
+use crate::accounts::session::SignedIn;
+use crate::sync::contract::Reason;
+use crate::sync::places::{changeable, decode, may_create_in, stays_in, village_place};
+use crate::sync::server::{Applied, Outcome};
+use sqlx::{SqliteConnection, SqlitePool};
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    String,
+);
+
+const SELECT: &str =
+    "SELECT id, village_id, layer, kind, name, geometry, version, updated_at FROM map_features";
+
+fn feature(row: Row) -> Option<Feature> {
+    let (id, village_id, layer, kind, name, geometry, version, updated_at) = row;
+    Some(Feature {
+        id,
+        village_id,
+        layer,
+        kind,
+        name,
+        // Written only after `Geometry::check`; a row that does not parse is left out.
+        geometry: serde_json::from_str(&geometry).ok()?,
+        version,
+        updated_at,
+    })
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Feature>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(feature))
+}
+
+fn decoded(payload: serde_json::Value) -> Result<(NewFeature, Geometry), Reason> {
+    decode::<NewFeature>(payload).and_then(|draft| draft.checked())
+}
+
+pub async fn create(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let (draft, geometry) = match decoded(payload) {
+        Ok(checked) => checked,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::MapFeature, &draft.village_id).await?
+    {
+        return Ok(Outcome::Rejected(reason));
+    }
+    insert(
+        conn,
+        record_id,
+        &draft.village_id,
+        &draft.layer,
+        draft.kind.as_deref(),
+        draft.name.as_deref(),
+        &geometry,
+        &who.principal.account_id,
+        now,
+    )
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    conn: &mut SqliteConnection,
+    id: &str,
+    village_id: &str,
+    layer: &str,
+    kind: Option<&str>,
+    name: Option<&str>,
+    geometry: &Geometry,
+    by: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO map_features (id, village_id, layer, kind, name, geometry, version, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)",
+    )
+    .bind(id)
+    .bind(village_id)
+    .bind(layer)
+    .bind(kind)
+    .bind(name)
+    .bind(serde_json::to_string(geometry).unwrap_or_default())
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A point moved, an area redrawn, a name corrected; the feature keeps its village and layer.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let loaded = load(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
+    };
+    let (draft, geometry) = match decoded(payload) {
+        Ok(checked) => checked,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if draft.layer != current.layer {
+        return Ok(Outcome::Rejected(crate::fields::invalid(
+            "layer",
+            crate::sync::contract::FieldRule::UnknownChoice,
+        )));
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE map_features SET kind = $1, name = $2, geometry = $3, version = $4, \
+         updated_at = $5 WHERE id = $6",
+    )
+    .bind(&draft.kind)
+    .bind(&draft.name)
+    .bind(serde_json::to_string(&geometry).unwrap_or_default())
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(conn)
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
+
+/// A point put in by mistake is removed (the devices get a tombstone).
+pub async fn delete(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+) -> Result<Outcome, sqlx::Error> {
+    let loaded = load(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
+    };
+    sqlx::query("DELETE FROM map_features WHERE id = $1")
+        .bind(record_id)
+        .execute(conn)
+        .await?;
+    Ok(Outcome::Applied(Applied {
+        version: current.version + 1,
+    }))
+}
+
+/// Why an import was not written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImportRefusal {
+    NotFound,
+    Forbidden,
+}
+
+/// Replaces one layer of a village with the features of a checked file, in one transaction:
+/// the old layer stays whole if anything fails. Admin only (the village's map data).
+pub async fn import_layer(
+    pool: &SqlitePool,
+    who: &SignedIn,
+    village_id: &str,
+    layer: &str,
+    features: &[ImportedFeature],
+    now: &str,
+) -> Result<Result<usize, ImportRefusal>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(place) = village_place(&mut tx, village_id).await? else {
+        return Ok(Err(ImportRefusal::NotFound));
+    };
+    let target = Target {
+        place: Some(&place),
+        ..Target::default()
+    };
+    // Importing replaces what inspectors drew: the admin's task (DESIGN §1: "map data").
+    if who.principal.role != crate::access::Role::Admin
+        || !can(
+            &who.principal,
+            Action::Create,
+            RecordKind::MapFeature,
+            &target,
+        )
+    {
+        return Ok(Err(ImportRefusal::Forbidden));
+    }
+    sqlx::query("DELETE FROM map_features WHERE village_id = $1 AND layer = $2")
+        .bind(village_id)
+        .bind(layer)
+        .execute(&mut *tx)
+        .await?;
+    for imported in features {
+        insert(
+            &mut tx,
+            &crate::db::new_id(),
+            village_id,
+            layer,
+            imported.kind.as_deref(),
+            imported.name.as_deref(),
+            &imported.geometry,
+            &who.principal.account_id,
+            now,
+        )
+        .await?;
+    }
+    if layer == "boundary" {
+        // The village's own record keeps its outline too (DESIGN §2: village boundary).
+        let outline = features
+            .first()
+            .and_then(|f| serde_json::to_string(&f.geometry).ok());
+        sqlx::query("UPDATE villages SET boundary_geojson = $1 WHERE id = $2")
+            .bind(outline)
+            .bind(village_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(features.len()))
+}
