@@ -67,6 +67,20 @@ pub struct Config {
     #[arg(long, env = "ZQ_SYNC_PUSH_HOLD_MS", default_value_t = 0)]
     pub sync_push_hold_ms: u64,
 
+    /// Base map tiles: an MBTiles file (SQLite) covering the program's villages. Without one
+    /// the map draws its layers on a plain background.
+    #[arg(long, env = "ZQ_MBTILES")]
+    pub mbtiles: Option<PathBuf>,
+
+    /// Base map tiles from a tile server instead, e.g. `https://tiles.example.kz/{z}/{x}/{y}.png`
+    /// (with its operator's permission): each tile is fetched once and kept in the database.
+    #[arg(long, env = "ZQ_TILE_URL", conflicts_with = "mbtiles")]
+    pub tile_url: Option<String>,
+
+    /// The attribution the tile server asks for, shown on the map.
+    #[arg(long, env = "ZQ_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
+
     /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
     #[arg(long, env = "ZQ_LOG", default_value = "info")]
     pub log_level: String,

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
+pub mod map;
 pub mod pwa;
 pub mod security;
 pub mod seed;

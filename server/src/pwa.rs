@@ -13,6 +13,9 @@ const STATIC_SHELL_FILES: &[&str] = &[
     "/icons/icon-192.png",
     "/icons/icon-512.png",
     "/icons/icon-maskable-512.png",
+    // The village map works offline: Leaflet comes with the shell.
+    "/vendor/leaflet/leaflet.js",
+    "/vendor/leaflet/leaflet.css",
 ];
 
 /// The js, wasm and css of the running build, as addresses under the site root.
@@ -159,7 +162,9 @@ mod tests {
                 "/manifest.webmanifest",
                 "/icons/icon-192.png",
                 "/icons/icon-512.png",
-                "/icons/icon-maskable-512.png"
+                "/icons/icon-maskable-512.png",
+                "/vendor/leaflet/leaflet.js",
+                "/vendor/leaflet/leaflet.css"
             ]
         );
     }

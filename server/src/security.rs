@@ -96,11 +96,16 @@ fn comes_from_this_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Turns the bare 413 of the body limit into a translated message.
+/// Turns the bare 413 of the body limit into a translated message (a route with a larger
+/// limit of its own, the map import, explains its 413 itself, as JSON).
 pub async fn explain_payload_too_large(request: Request, next: Next) -> Response {
     let locale = preferred_locale(request.headers());
     let response = next.run(request).await;
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    let explained = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || explained {
         return response;
     }
     let refusal = Refusal::TooLarge {

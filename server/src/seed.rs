@@ -2,6 +2,7 @@
 //! (unless turned off). Each load runs in one transaction and is recorded in `data_loads`,
 //! so a restart never loads twice and a failed load leaves nothing half-written.
 mod demo;
+mod demo_map;
 mod places;
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -24,6 +25,7 @@ pub async fn load(pool: &SqlitePool, with_demo: bool) -> Result<(), SeedError> {
     if with_demo {
         let accounts = demo::hash_demo_passwords()?;
         run_once(pool, "demo", move |tx| Box::pin(demo::load(tx, accounts))).await?;
+        run_once(pool, "demo-map", |tx| Box::pin(demo_map::load(tx))).await?;
     }
     Ok(())
 }

@@ -34,6 +34,8 @@ pub enum StartupError {
     Database(#[from] DbError),
     #[error(transparent)]
     Seed(#[from] SeedError),
+    #[error(transparent)]
+    Tiles(#[from] crate::map::TileSourceError),
     #[error("cannot drop old tombstones: {0}")]
     Prune(#[source] sqlx::Error),
     #[error("the Leptos settings in the environment are invalid: {0}")]
@@ -68,6 +70,16 @@ impl Application {
         let assets = BuildAssets::discover(&options);
         options.hash_files = assets.hashed;
 
+        let tiles = match (&config.mbtiles, &config.tile_url) {
+            (Some(path), _) => Some(crate::map::TileSource::open(path).await?),
+            (None, Some(template)) => Some(crate::map::TileSource::upstream(
+                template,
+                config.tile_attribution.clone(),
+                pool.clone(),
+            )?),
+            (None, None) => None,
+        };
+
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartupError::Bind(config.addr, e))?;
@@ -77,6 +89,7 @@ impl Application {
             assets,
             config.https,
             config.auth_settings(),
+            tiles,
             std::time::Duration::from_millis(config.sync_push_hold_ms),
         );
         Ok(Self {
@@ -118,6 +131,7 @@ fn router(
     assets: BuildAssets,
     https: bool,
     auth: AuthSettings,
+    tiles: Option<crate::map::TileSource>,
     push_hold: std::time::Duration,
 ) -> Router {
     let links = AssetLinks {
@@ -145,6 +159,8 @@ fn router(
     let worker: Arc<str> = assets.service_worker().into();
     let hashed_assets = assets.hashed;
 
+    // Every route takes bodies up to the common limit, except the map import that adds its
+    // own (a village layer file is larger than any form).
     Router::new()
         .route("/healthz", get({
             let pool = pool.clone();
@@ -152,11 +168,14 @@ fn router(
         }))
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(sync::routes(pool.clone(), push_hold))
+        .merge(crate::map::routes(tiles))
         .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context,
             move |options| shell(options, links.clone()),
         ))
+        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .merge(crate::map::import_routes(pool.clone()))
         .layer(middleware::from_fn(move |request, next| {
             cache_headers(request, next, hashed_assets)
         }))
@@ -165,7 +184,6 @@ fn router(
             move |request, next| sessions::layer(pool.clone(), auth, request, next)
         }))
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
-        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
         .layer(middleware::from_fn(security::explain_payload_too_large))
         .layer(middleware::from_fn(move |request, next| {
             security::security_headers(request, next, https)

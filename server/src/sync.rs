@@ -43,7 +43,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         )
 }
 
-fn refuse(headers: &HeaderMap, error: AppError) -> Response {
+/// An error as the app's JSON answers carry it: a code and a message in the reader's language
+/// (shared by the sync and map routes).
+pub(crate) fn refuse(headers: &HeaderMap, error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({
         "error": error.to_string(),
@@ -52,7 +54,8 @@ fn refuse(headers: &HeaderMap, error: AppError) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn signed_in(request: &Request) -> Option<SignedIn> {
+/// The account the session layer found for this request.
+pub(crate) fn signed_in(request: &Request) -> Option<SignedIn> {
     request.extensions().get::<SignedIn>().cloned()
 }
 

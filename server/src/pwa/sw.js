@@ -6,6 +6,9 @@ const SHELL_CACHE = `zq-shell-${BUILD_ID}`;
 // Pages seen online, so reloading a page with no signal shows that page. Named after the
 // build because a page refers to the js/wasm of the build that rendered it.
 const PAGES_CACHE = `zq-pages-${BUILD_ID}`;
+// Map tiles a person downloaded for a village ("download this village"): kept across builds,
+// removed only from the map page. Served from here first, so the map works without signal.
+const TILES_CACHE = "zq-tiles";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -30,7 +33,9 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("zq-") && key !== SHELL_CACHE && key !== PAGES_CACHE)
+            .filter(
+              (key) => key.startsWith("zq-") && key !== SHELL_CACHE && key !== PAGES_CACHE && key !== TILES_CACHE,
+            )
             .map((key) => caches.delete(key)),
         ),
       )
