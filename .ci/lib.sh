@@ -42,12 +42,22 @@ ensure_lint_tools() {
 }
 
 ensure_node_modules() {
-  # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests.
+  # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests;
+  # Leaflet for the village map.
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "installing npm packages (binaryen, playwright-core, axe-core)"
+     || [ ! -f node_modules/leaflet/dist/leaflet.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing npm packages (leaflet, binaryen, playwright-core, axe-core)"
     npm ci --no-audit --no-fund
   fi
+  vendor_leaflet
+}
+
+# The app serves Leaflet itself (never from a CDN: the map must work offline, and the service
+# worker precaches these two files); cargo-leptos copies public/ into the site.
+vendor_leaflet() {
+  mkdir -p public/vendor/leaflet
+  cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+     node_modules/leaflet/LICENSE public/vendor/leaflet/
 }
 
 ensure_chromium() {

@@ -9,6 +9,7 @@ use crate::audit::AuditPage;
 use crate::errors::AppError;
 use crate::events::{EditEventPage, EventsPage, NewEventPage};
 use crate::i18n::*;
+use crate::map::{MapImportPage, MapsPage, VillageMapPage};
 use crate::meetings::{
     DecisionsPage, EditDecisionPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage,
     NewMeetingPage,
@@ -82,7 +83,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tasks/new") view=NewTaskPage />
                         <Route path=path!("/tasks/:id") view=TaskPage />
                         <Route path=path!("/outbox") view=OutboxPage />
-                        <Route path=path!("/map") view=|| view! { <AreaPage area=Area::Map /> } />
+                        <Route path=path!("/map") view=MapsPage />
+                        <Route path=path!("/villages/:id/map") view=VillageMapPage />
+                        <Route path=path!("/admin/map") view=MapImportPage />
                         <Route path=path!("/sign-in") view=SignInPage />
                         <Route path=path!("/pin") view=SetPinPage />
                         <Route path=path!("/account") view=AccountPage />

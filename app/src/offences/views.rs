@@ -5,13 +5,14 @@ use super::types::{NewOffence, Offence, CATEGORIES, KINDS};
 use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
+use crate::map::{use_point_from_query, PositionField};
 use crate::persons::{use_person_choices, Person};
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    default_to_today, edit_page, ids_in, role_may, save_form, use_draft, use_fix, use_local_record,
-    use_local_records, use_reference, use_role, village_name, Change, ChoiceField, I18nContext,
-    MultiPick, RecordsTop, SaveRow, VillageField,
+    coordinate, default_to_today, edit_page, ids_in, role_may, save_form, use_draft, use_fix,
+    use_local_record, use_local_records, use_reference, use_role, village_name, Change,
+    ChoiceField, I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -253,6 +254,8 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
     let register_number = RwSignal::new(start.register_number.clone().unwrap_or_default());
     // Person ids joined by commas, so the draft keeps them as text like every field.
     let involved = RwSignal::new(start.persons.join(","));
+    let lat = RwSignal::new(start.lat.map(|v| v.to_string()).unwrap_or_default());
+    let lon = RwSignal::new(start.lon.map(|v| v.to_string()).unwrap_or_default());
     default_to_today(occurred_on);
     let draft_key = match &existing {
         Some(o) => format!("offence:{}:edit", o.id),
@@ -268,9 +271,14 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
             ("description", description),
             ("register_number", register_number),
             ("persons", involved),
+            ("lat", lat),
+            ("lon", lon),
         ],
         fix,
     );
+    if existing.is_none() {
+        use_point_from_query(village_id, lat, lon, restored);
+    }
     let choices = Signal::derive(move || {
         let village = village_id.get();
         persons.with(|list| {
@@ -295,6 +303,8 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
             description: Some(description.get_untracked()),
             register_number: Some(register_number.get_untracked()),
             persons: ids_in(&involved.get_untracked()),
+            lat: coordinate(&lat.get_untracked()),
+            lon: coordinate(&lon.get_untracked()),
         };
         let checked = match draft.checked(&today()) {
             Ok(checked) => checked,
@@ -359,6 +369,7 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
                 <textarea id="description" rows="4" bind:value=description></textarea>
                 <label for="register_number">{t!(i18n, offence.register_number)}</label>
                 <input id="register_number" type="text" maxlength="200" bind:value=register_number />
+                <PositionField lat lon />
                 <SaveRow error saving />
             </form>
         </section>

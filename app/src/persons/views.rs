@@ -418,6 +418,29 @@ fn History(history: PersonHistory) -> impl IntoView {
     }
 }
 
+/// The persons this device holds in its encrypted cache, opened; none while the cache is
+/// locked (no PIN entered in this tab) or on the server.
+pub async fn sealed_persons() -> Vec<Person> {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::sync::contract::Entity;
+        let mut found: Vec<Person> = Vec::new();
+        if !crate::sync::sealed::ready() {
+            return found;
+        }
+        if let Ok(records) = crate::sync::local::records(Entity::Person).await {
+            for record in records {
+                if let Some(open) = crate::sync::sealed::open(&record.record).await {
+                    found.extend(serde_json::from_value::<Person>(open).ok());
+                }
+            }
+        }
+        found
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
 /// The persons a form may link to (offences, visits): from the encrypted cache when it is
 /// open on this device, otherwise from the server (needs a connection; the read is audited
 /// like any list). Read once when the form opens.
@@ -425,18 +448,7 @@ pub fn use_person_choices() -> RwSignal<Vec<Person>> {
     let choices = RwSignal::new(Vec::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let mut found: Vec<Person> = Vec::new();
-            #[cfg(feature = "hydrate")]
-            if crate::sync::sealed::ready() {
-                use crate::sync::contract::Entity;
-                if let Ok(records) = crate::sync::local::records(Entity::Person).await {
-                    for record in records {
-                        if let Some(open) = crate::sync::sealed::open(&record.record).await {
-                            found.extend(serde_json::from_value::<Person>(open).ok());
-                        }
-                    }
-                }
-            }
+            let mut found = sealed_persons().await;
             if found.is_empty() {
                 found = list_persons(None).await.unwrap_or_default();
             }

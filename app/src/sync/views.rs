@@ -42,6 +42,7 @@ pub fn entity_label(i18n: I18n, entity: Entity) -> &'static str {
         Entity::Visit => t_string!(i18n, entities.visit),
         Entity::Meeting => t_string!(i18n, entities.meeting),
         Entity::Decision => t_string!(i18n, entities.decision),
+        Entity::Feature => t_string!(i18n, entities.feature),
     }
 }
 
@@ -128,7 +129,10 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "answer" => t_string!(i18n, proposal.answer),
         "proposal_id" => t_string!(i18n, task.proposal),
         "full_name" => t_string!(i18n, person.full_name),
-        "position" => t_string!(i18n, visit.position),
+        "position" => t_string!(i18n, map.position),
+        "geometry" => t_string!(i18n, map.geometry),
+        "layer" => t_string!(i18n, map.layer),
+        "name" => t_string!(i18n, map.name),
         "birth_year" => t_string!(i18n, person.birth_year),
         "categories" => t_string!(i18n, person.categories),
         "register_basis" => t_string!(i18n, person.register_basis),
@@ -342,19 +346,23 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
             sync.changed();
         });
     };
-    let fix_link = (state == EntryState::Rejected && op == Op::Create).then(|| {
-        let path = match entity {
-            Entity::Task => "/tasks/new",
-            Entity::Proposal => "/proposals/new",
-            Entity::Event => "/events/new",
-            Entity::Person => "/persons/new",
-            Entity::Offence => "/offences/new",
-            Entity::Visit => "/visits/new",
-            Entity::Meeting => "/meetings/new",
-            Entity::Decision => "/decisions/new",
-        };
-        format!("{path}?fix={seq}")
-    });
+    let fix_link = (state == EntryState::Rejected && op == Op::Create)
+        .then_some(())
+        .and_then(|()| {
+            let path = match entity {
+                Entity::Task => "/tasks/new",
+                Entity::Proposal => "/proposals/new",
+                Entity::Event => "/events/new",
+                Entity::Person => "/persons/new",
+                Entity::Offence => "/offences/new",
+                Entity::Visit => "/visits/new",
+                Entity::Meeting => "/meetings/new",
+                Entity::Decision => "/decisions/new",
+                // Map features are placed again on the map, not in a form.
+                Entity::Feature => return None,
+            };
+            Some(format!("{path}?fix={seq}"))
+        });
     let reason_line = reason.map(|reason| {
         view! {
             <p class="reason">

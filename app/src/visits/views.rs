@@ -4,13 +4,14 @@ use super::types::{NewVisit, Visit, KINDS};
 use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
+use crate::map::{use_point_from_query, PositionField};
 use crate::persons::use_person_choices;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
-    coordinate, current_position, default_to_today, edit_page, role_may, save_form, use_draft,
-    use_fix, use_local_records, use_reference, use_role, village_name, Change, ChoiceField,
-    I18nContext, RecordsTop, SaveRow, VillageField,
+    coordinate, default_to_today, edit_page, role_may, save_form, use_draft, use_fix,
+    use_local_records, use_reference, use_role, village_name, Change, ChoiceField, I18nContext,
+    RecordsTop, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use crate::sync::views::{today, StateBadge};
@@ -167,26 +168,6 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
         Some(v) => format!("visit:{}:edit", v.id),
         None => "visit:new".to_owned(),
     };
-    let locating = RwSignal::new(false);
-    let position_failed = RwSignal::new(false);
-    let take_position = move |_| {
-        locating.set(true);
-        position_failed.set(false);
-        current_position(move |point| {
-            locating.set(false);
-            match point {
-                Some((latitude, longitude)) => {
-                    lat.set(format!("{latitude:.6}"));
-                    lon.set(format!("{longitude:.6}"));
-                }
-                None => position_failed.set(true),
-            }
-        });
-    };
-    let clear_position = move |_| {
-        lat.set(String::new());
-        lon.set(String::new());
-    };
     default_to_today(visited_on);
     let restored = use_draft(
         draft_key.clone(),
@@ -203,6 +184,9 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
         ],
         fix,
     );
+    if !editing {
+        use_point_from_query(village_id, lat, lon, restored);
+    }
     let error = RwSignal::new(None::<Reason>);
     let saving = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -291,31 +275,7 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
                 <textarea id="outcome" rows="3" bind:value=outcome></textarea>
                 <label for="note">{t!(i18n, visit.note)}</label>
                 <textarea id="note" rows="3" bind:value=note></textarea>
-                <p>
-                    <strong>{t!(i18n, visit.position)} ": "</strong>
-                    <span id="position">
-                        {move || {
-                            if lat.get().is_empty() {
-                                t_string!(i18n, visit.no_position).to_owned()
-                            } else {
-                                format!("{}, {}", lat.get(), lon.get())
-                            }
-                        }}
-                    </span>
-                </p>
-                <Show when=move || position_failed.get()>
-                    <p class="notice" role="status">{t!(i18n, visit.position_failed)}</p>
-                </Show>
-                <p class="buttons">
-                    <button type="button" id="take-position" on:click=take_position disabled=move || locating.get()>
-                        {t!(i18n, visit.take_position)}
-                    </button>
-                    <Show when=move || !lat.get().is_empty()>
-                        <button type="button" id="clear-position" class="secondary" on:click=clear_position>
-                            {t!(i18n, visit.clear_position)}
-                        </button>
-                    </Show>
-                </p>
+                <PositionField lat lon />
                 <SaveRow error saving />
             </form>
         </section>
