@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 import { controls, newContext, PHONE, signInWithPin, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 import { newProposal } from "../support/outbox.mjs";
+import { sqlite } from "../support/server.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -52,7 +53,7 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       const context = await newContext(browser, { viewport, bypassCSP: true, signInAs: { url: server.url, login: "demo.admin" } });
       await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
       const page = await context.newPage();
-      for (const path of ["/pin", "/account", "/audit", "/admin/accounts"]) {
+      for (const path of ["/pin", "/account", "/audit", "/admin/accounts", "/admin/map"]) {
         await page.goto(server.url + path);
         await waitForHydration(page);
         assert.deepEqual(await violations(page), [], `${path} page`);
@@ -90,12 +91,16 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       const paths = ["/proposals/new", "/events/new", "/tasks/new", "/tasks", "/proposals", "/events", "/outbox"];
       // Issue 5's pages: the other kinds' lists (with their filter bars) and forms.
       paths.push("/offences", "/offences/new", "/visits", "/visits/new", "/meetings", "/meetings/new", "/decisions", "/decisions/new", "/persons/new");
+      // Issue 6: the list of village maps and a village's map with its tools.
+      const sepe = sqlite(server.database, "SELECT id FROM villages WHERE name_ru = 'Сепе'")[0][0];
+      paths.push("/map", `/villages/${sepe}/map`);
       for (const path of paths) {
         await page.goto(server.url + path);
         await waitForHydration(page);
         await page.waitForSelector("#sync-bar");
         if (path.endsWith("/new")) await page.waitForSelector("#village_id option", { state: "attached" });
         if (path === "/outbox") await page.waitForSelector("#outbox-list li");
+        if (path.endsWith("/map") && path !== "/map") await page.waitForSelector("#village-map .leaflet-control-zoom");
         assert.deepEqual(await violations(page), [], `${path} page`);
         const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
