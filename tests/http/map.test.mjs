@@ -224,6 +224,27 @@ describe("the admin's layer import and map features through sync", () => {
     assert.equal(count(), before, "no refused file changed anything");
   });
 
+  test("an imported outline makes the village's position the middle of that outline, no longer approximate", async () => {
+    const admin = await signIn(server.url, "demo.admin");
+    const village = one("SELECT id FROM villages WHERE position_approximate = 1 AND boundary_geojson IS NULL ORDER BY name_ru LIMIT 1");
+    assert.ok(village, "the seed has villages whose position is approximate");
+    const position = () => sqlite(server.database, `SELECT lat, lon, position_approximate FROM villages WHERE id = '${village}'`)[0].map(Number);
+    const [lat, lon] = position();
+
+    // A refused outline leaves the position alone.
+    const open = square(0.02, 0.01);
+    open[0].pop();
+    assert.equal((await importLayer(admin, "boundary", collection(feature({ type: "Polygon", coordinates: open })), { village })).status, 422);
+    assert.deepEqual(position(), [lat, lon, 1]);
+
+    const res = await importLayer(admin, "boundary", collection(feature({ type: "Polygon", coordinates: square(0.02, 0.01) })), { village });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [newLat, newLon, approximate] = position();
+    assert.equal(approximate, 0);
+    assert.ok(Math.abs(newLat - (LAT + 0.005)) < 1e-9 && Math.abs(newLon - (LON + 0.01)) < 1e-9, `centre ${newLat}, ${newLon}`);
+    assert.match(one(`SELECT boundary_geojson FROM villages WHERE id = '${village}'`), /"Polygon"/);
+  });
+
   test("an inspector adds, moves and removes a point through sync; others may not, and stale or broken changes are refused", async () => {
     const inspector = await signIn(server.url, "demo.inspector");
     // The akimat's representative works in Сепе too: reads the map, does not edit it.

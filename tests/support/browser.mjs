@@ -21,9 +21,31 @@ export async function launch() {
   });
 }
 
+// What each page printed (console and uncaught errors), so a page that never hydrates says why.
+const pageLogs = new WeakMap();
+
+function recordLogs(page) {
+  if (pageLogs.has(page)) return;
+  const lines = [];
+  pageLogs.set(page, lines);
+  const keep = (line) => {
+    lines.push(line);
+    if (lines.length > 40) lines.shift();
+  };
+  page.on("console", (message) => keep(`console.${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => keep(`pageerror: ${error.message}`));
+  page.on("requestfailed", (request) => keep(`requestfailed: ${request.url()} ${request.failure()?.errorText}`));
+}
+
 /** Waits until the wasm has hydrated the page (the layout marks itself). */
 export async function waitForHydration(page) {
-  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 60_000 });
+  recordLogs(page);
+  try {
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 60_000 });
+  } catch (error) {
+    const logs = (pageLogs.get(page) ?? []).join("\n  ");
+    throw new Error(`${error.message}\n  page ${page.url()} printed:\n  ${logs || "(nothing)"}`);
+  }
 }
 
 /**
@@ -33,6 +55,7 @@ export async function waitForHydration(page) {
  */
 export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", bypassCSP = false, signInAs } = {}) {
   const context = await browser.newContext({ viewport, locale, bypassCSP });
+  context.on("page", recordLogs);
   if (signInAs) {
     const cookie = await signIn(signInAs.url, signInAs.login ?? "demo.coordinator");
     await context.addCookies(

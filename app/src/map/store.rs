@@ -1,6 +1,7 @@
 //! Map features in the database (server only): written through sync pushes, or a whole layer
 //! at once by the admin's file import.
 use super::geometry::{Geometry, ImportedFeature};
+use super::tiles::Area;
 use super::types::{Feature, NewFeature};
 use crate::access::{can, Action, RecordKind, Target};
 use crate::accounts::session::SignedIn;
@@ -229,15 +230,24 @@ pub async fn import_layer(
         .await?;
     }
     if layer == "boundary" {
-        // The village's own record keeps its outline too (DESIGN §2: village boundary).
-        let outline = features
-            .first()
-            .and_then(|f| serde_json::to_string(&f.geometry).ok());
-        sqlx::query("UPDATE villages SET boundary_geojson = $1 WHERE id = $2")
-            .bind(outline)
-            .bind(village_id)
-            .execute(&mut *tx)
-            .await?;
+        // The village's own record keeps its outline too (DESIGN §2: village boundary), and
+        // its position becomes the middle of that outline: no longer approximate.
+        let outline = features.first();
+        let centre = outline
+            .and_then(|f| Area::of_points(f.geometry.lat_lons()))
+            .map(Area::centre);
+        sqlx::query(
+            "UPDATE villages SET boundary_geojson = $1, \
+             lat = COALESCE($2, lat), lon = COALESCE($3, lon), \
+             position_approximate = CASE WHEN $2 IS NULL THEN position_approximate ELSE 0 END \
+             WHERE id = $4",
+        )
+        .bind(outline.and_then(|f| serde_json::to_string(&f.geometry).ok()))
+        .bind(centre.map(|(lat, _)| lat))
+        .bind(centre.map(|(_, lon)| lon))
+        .bind(village_id)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Ok(features.len()))
