@@ -127,7 +127,14 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DocumentTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+    let title = move || t_string!(i18n, app_name).to_string();
+    // On the server the title is read once, now: leptos_meta calls a title closure only when it
+    // writes the <head>, after this page's reactive owner may be gone; under concurrent requests
+    // that read panicked ("already been disposed", "no Arena is active") and broke a page load.
+    // In the browser it stays a closure so the title follows a change of language.
+    #[cfg(feature = "ssr")]
+    let title = title();
+    view! { <Title text=title /> }
 }
 
 /// An error from a server function, in the person's language, with a way on where there is
