@@ -36,7 +36,7 @@ describe("protections on every response", () => {
 
   test("pages rendered at the same time all arrive whole, each with its own page policy", async () => {
     // Several tablets opening pages at once: a title read after its page's reactive owner was
-    // gone used to panic the render and cut a response off (about one run in two of these).
+    // gone used to panic the render and cut a response off (in one run of these in two or three).
     const pages = ["/", "/villages/none", "/", "/map"];
     for (let round = 0; round < 50; round++) {
       const responses = await Promise.all(
