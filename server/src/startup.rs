@@ -25,6 +25,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use tower_http::CompressionLevel;
 
@@ -158,6 +159,7 @@ fn router(
     };
     let worker: Arc<str> = assets.service_worker().into();
     let hashed_assets = assets.hashed;
+    let site = std::path::PathBuf::from(options.site_root.as_ref());
 
     // Every route takes bodies up to the common limit, except the map import that adds its
     // own (a village layer file is larger than any form).
@@ -169,6 +171,14 @@ fn router(
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(sync::routes(pool.clone(), push_hold))
         .merge(crate::map::routes(tiles))
+        // The build's files are served here, not by Leptos's file fallback: that fallback runs
+        // the page context in a reactive owner of its own, and an icon or stylesheet fetched
+        // while a page rendered made that page lose its CSP (seen as a page that never
+        // hydrated, in about two of five concurrent loads).
+        .nest_service("/pkg", ServeDir::new(site.join("pkg")))
+        .nest_service("/icons", ServeDir::new(site.join("icons")))
+        .nest_service("/vendor", ServeDir::new(site.join("vendor")))
+        .route_service("/manifest.webmanifest", ServeFile::new(site.join("manifest.webmanifest")))
         .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context,

@@ -35,6 +35,12 @@ function recordLogs(page) {
   page.on("console", (message) => keep(`console.${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => keep(`pageerror: ${error.message}`));
   page.on("requestfailed", (request) => keep(`requestfailed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on("response", (response) => {
+    if (!response.request().isNavigationRequest()) return;
+    const csp = response.headers()["content-security-policy"] ?? "(none)";
+    const from = response.fromServiceWorker() ? "service worker" : "network";
+    keep(`page ${response.status()} ${response.url()} from the ${from}, CSP ${csp.slice(0, 40)}`);
+  });
 }
 
 /** Waits until the wasm has hydrated the page (the layout marks itself). */
