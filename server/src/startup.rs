@@ -160,6 +160,9 @@ fn router(
     let worker: Arc<str> = assets.service_worker().into();
     let hashed_assets = assets.hashed;
     let site = std::path::PathBuf::from(options.site_root.as_ref());
+    // The js/wasm/css folder as cargo-leptos names it (Cargo.toml `site-pkg-dir`).
+    let pkg_dir = options.site_pkg_dir.trim_matches('/').to_owned();
+    let pkg_route = format!("/{pkg_dir}");
 
     // Every route takes bodies up to the common limit, except the map import that adds its
     // own (a village layer file is larger than any form).
@@ -175,7 +178,7 @@ fn router(
         // the page context in a reactive owner of its own, and an icon or stylesheet fetched
         // while a page rendered made that page lose its CSP (seen as a page that never
         // hydrated, in about two of five concurrent loads).
-        .nest_service("/pkg", ServeDir::new(site.join("pkg")))
+        .nest_service(&pkg_route, ServeDir::new(site.join(pkg_dir)))
         .nest_service("/icons", ServeDir::new(site.join("icons")))
         .nest_service("/vendor", ServeDir::new(site.join("vendor")))
         .route_service("/manifest.webmanifest", ServeFile::new(site.join("manifest.webmanifest")))
