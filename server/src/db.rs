@@ -23,8 +23,63 @@ pub enum DbError {
     Migrate(String, #[source] sqlx::migrate::MigrateError),
 }
 
+/// How many connections requests share and how long one waits for a free one.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    pub size: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            size: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Opens the database named by `location`, creating it when missing, and applies migrations.
 pub async fn connect(location: &str) -> Result<SqlitePool, DbError> {
+    connect_with(location, PoolSettings::default()).await
+}
+
+/// `connect` with the pool's size and wait set by the configuration.
+pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<SqlitePool, DbError> {
+    let options = options(location)?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(settings.size)
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await
+        .map_err(|e| classify_open_error(location, e))?;
+
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(inner) if is_not_a_database(&inner) => {
+                DbError::NotADatabase(location.to_owned())
+            }
+            other => DbError::Migrate(location.to_owned(), other),
+        })?;
+    Ok(pool)
+}
+
+/// One connection of its own for the health check, opened after `connect_with` made the
+/// database ready. It still proves the file answers, but a queue of requests in the shared
+/// pool (a region's morning sync) does not make a working server look dead to whatever
+/// watches `/healthz` and would restart it in the middle of that sync.
+pub async fn health_connection(location: &str) -> Result<SqlitePool, DbError> {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_with(options(location)?)
+        .await
+        .map_err(|e| classify_open_error(location, e))
+}
+
+fn options(location: &str) -> Result<SqliteConnectOptions, DbError> {
     let options = if location.starts_with("sqlite:") {
         SqliteConnectOptions::from_str(location)
             .map_err(|e| DbError::BadLocation(location.to_owned(), e))?
@@ -44,23 +99,7 @@ pub async fn connect(location: &str) -> Result<SqlitePool, DbError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .map_err(|e| classify_open_error(location, e))?;
-
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .map_err(|e| match e {
-            sqlx::migrate::MigrateError::Execute(inner) if is_not_a_database(&inner) => {
-                DbError::NotADatabase(location.to_owned())
-            }
-            other => DbError::Migrate(location.to_owned(), other),
-        })?;
-    Ok(pool)
+    Ok(options)
 }
 
 fn is_not_a_database(error: &sqlx::Error) -> bool {

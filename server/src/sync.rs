@@ -51,7 +51,25 @@ pub(crate) fn refuse(headers: &HeaderMap, error: AppError) -> Response {
         "error": error.to_string(),
         "message": error.message(preferred_locale(headers)),
     });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
+/// A database failure behind a JSON route: a pool with no free connection in time is "busy,
+/// try again" (503), anything else a server error (logged, no internals in the answer).
+pub(crate) fn database_failure(headers: &HeaderMap, error: sqlx::Error, what: &str) -> Response {
+    if matches!(error, sqlx::Error::PoolTimedOut) {
+        tracing::warn!(what, "no database connection free in time: answered busy");
+        let seconds = app::errors::BUSY_RETRY_SECS;
+        return refuse(headers, AppError::Busy { seconds });
+    }
+    tracing::error!(%error, what, "database failure");
+    refuse(headers, AppError::Internal)
 }
 
 /// The account the session layer found for this request.
@@ -63,10 +81,7 @@ fn push_error(headers: &HeaderMap, error: PushError) -> Response {
     match error {
         PushError::NotYourDevice | PushError::Revoked => refuse(headers, AppError::Forbidden),
         PushError::Malformed(what) => refuse(headers, AppError::InvalidField(what.into())),
-        PushError::Database(error) => {
-            tracing::error!(%error, "sync push failed");
-            refuse(headers, AppError::Internal)
-        }
+        PushError::Database(error) => database_failure(headers, error, "sync push"),
     }
 }
 
@@ -111,10 +126,7 @@ async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request
     let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
     match server::pull(&pool, &who, query.since, stream, limit).await {
         Ok(page) => Json(page).into_response(),
-        Err(PullError::Database(error)) => {
-            tracing::error!(%error, "sync pull failed");
-            refuse(request.headers(), AppError::Internal)
-        }
+        Err(PullError::Database(error)) => database_failure(request.headers(), error, "sync pull"),
     }
 }
 
@@ -124,10 +136,7 @@ async fn reference(pool: SqlitePool, request: Request) -> Response {
     };
     match server::reference(&pool, &who).await {
         Ok(reference) => Json(reference).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "sync reference failed");
-            refuse(request.headers(), AppError::Internal)
-        }
+        Err(error) => database_failure(request.headers(), error, "sync reference"),
     }
 }
 

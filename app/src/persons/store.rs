@@ -3,7 +3,7 @@
 use super::types::Person;
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
-use sqlx::SqlitePool;
+use sqlx::{SqliteExecutor, SqlitePool};
 
 /// A stored person with what the policy needs to judge a read.
 pub struct Candidate {
@@ -119,8 +119,10 @@ pub async fn candidates(
     Ok(rows.into_iter().map(candidate).collect())
 }
 
-pub async fn candidate_by_id(
-    pool: &SqlitePool,
+/// One person with the reader's sharing flag; on whatever connection the caller already holds
+/// (a pull reads many on one, never waiting for a second from the pool).
+pub async fn candidate_by_id<'e>(
+    executor: impl SqliteExecutor<'e>,
     reader: &SignedIn,
     id: &str,
 ) -> Result<Option<Candidate>, sqlx::Error> {
@@ -128,7 +130,7 @@ pub async fn candidate_by_id(
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE p.id = $2"))
         .bind(member)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?;
     Ok(row.map(candidate))
 }

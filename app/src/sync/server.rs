@@ -131,31 +131,48 @@ fn valid_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// The device's applied seq, registering the device for the account on its first push.
+/// The device's applied seq, registering the device on its first push. A sync id belongs to
+/// the account and to the browser (session device) that first used it: another browser's
+/// session, even of the same account, cannot push or take a key share as it, and revoking
+/// the browser revokes it.
 async fn claim_device(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     device_id: &str,
     now: &str,
 ) -> Result<u64, PushError> {
-    let row: Option<(String, Option<String>, i64)> =
-        sqlx::query_as("SELECT account_id, revoked_at, applied_seq FROM devices WHERE id = $1")
-            .bind(device_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row: Option<(String, Option<String>, i64, Option<String>)> = sqlx::query_as(
+        "SELECT account_id, revoked_at, applied_seq, browser_id FROM devices WHERE id = $1",
+    )
+    .bind(device_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     match row {
-        Some((account, _, _)) if account != who.principal.account_id => {
+        Some((account, ..)) if account != who.principal.account_id => Err(PushError::NotYourDevice),
+        Some((_, Some(_), ..)) => Err(PushError::Revoked),
+        Some((_, None, _, Some(browser))) if browser != who.device_id => {
             Err(PushError::NotYourDevice)
         }
-        Some((_, Some(_), _)) => Err(PushError::Revoked),
-        Some((_, None, seq)) => Ok(seq.max(0) as u64),
+        Some((_, None, seq, browser)) => {
+            if browser.is_none() {
+                // Registered before devices were tied to browsers: tied on first use now.
+                sqlx::query("UPDATE devices SET browser_id = $1 WHERE id = $2")
+                    .bind(&who.device_id)
+                    .bind(device_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(seq.max(0) as u64)
+        }
         None => {
             sqlx::query(
-                "INSERT INTO devices (id, account_id, label, created_at) VALUES ($1, $2, 'sync', $3)",
+                "INSERT INTO devices (id, account_id, label, kind, created_at, browser_id) \
+                 VALUES ($1, $2, 'sync', 'sync', $3, $4)",
             )
             .bind(device_id)
             .bind(&who.principal.account_id)
             .bind(now)
+            .bind(&who.device_id)
             .execute(&mut *conn)
             .await?;
             Ok(0)
@@ -320,6 +337,10 @@ pub enum PullError {
 /// One page of the changes after `since` that the caller may read. Records the caller may not
 /// read are left out; sensitive ones they may no longer read come as tombstones, so a device
 /// drops what it should not keep. Every sensitive record handed out is audited.
+///
+/// The whole pull runs on one pooled connection: a request that held one connection while
+/// waiting for a second froze the server once as many pulls ran as the pool had connections
+/// (DESIGN §4, "under load").
 pub async fn pull(
     pool: &SqlitePool,
     who: &SignedIn,
@@ -327,9 +348,10 @@ pub async fn pull(
     stream: Stream,
     limit: i64,
 ) -> Result<PullPage, PullError> {
+    let mut conn = pool.acquire().await?;
     let limit = limit.clamp(1, PULL_PAGE_MAX);
     let horizon: i64 = sqlx::query_scalar("SELECT pruned_below FROM sync_horizon WHERE id = 1")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     if since > 0 && since < horizon {
         return Ok(PullPage {
@@ -363,12 +385,12 @@ pub async fn pull(
     ))
     .bind(since)
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let more = rows.len() as i64 == limit;
     let cursor = rows.last().map_or(since, |row| row.0);
     let mut changes = Vec::with_capacity(rows.len());
-    let mut conn = pool.acquire().await?;
+    let mut handed_out = Vec::new();
     for (version, entity, record_id, village_id, deleted) in rows {
         let Ok(entity) = Entity::parse(&entity) else {
             continue;
@@ -376,10 +398,13 @@ pub async fn pull(
         let record = if deleted {
             None
         } else {
-            readable_record(&mut conn, pool, who, entity, &record_id, &village_id).await?
+            readable_record(&mut conn, who, entity, &record_id, &village_id).await?
         };
         if record.is_none() && !deleted && !entity.sensitive() {
             continue;
+        }
+        if record.is_some() && entity.sensitive() {
+            handed_out.push((record_id.clone(), village_id));
         }
         changes.push(Change {
             entity,
@@ -393,8 +418,9 @@ pub async fn pull(
         "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND entity IN ({entity_list}){scope_filter}"
     ))
     .bind(cursor)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
+    audit_handed_out(&mut conn, who, &handed_out).await?;
     Ok(PullPage {
         changes,
         cursor,
@@ -402,6 +428,30 @@ pub async fn pull(
         remaining,
         reset: false,
     })
+}
+
+/// One audit line per sensitive record in the page, written in one transaction on the pull's
+/// own connection before the page leaves the server: no audit, no data.
+async fn audit_handed_out(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    handed_out: &[(String, String)],
+) -> Result<(), sqlx::Error> {
+    if handed_out.is_empty() {
+        return Ok(());
+    }
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    for (record_id, village_id) in handed_out {
+        audit(
+            &mut *tx,
+            Entry::by(who, AuditAction::Read, "person")
+                .record(record_id)
+                .village(Some(village_id))
+                .detail("sync".into()),
+        )
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// SQL string literal for ids that come from our own tables or the session (never typed by
@@ -423,7 +473,6 @@ fn quoted(items: &[&str]) -> String {
 
 async fn readable_record(
     conn: &mut SqliteConnection,
-    pool: &SqlitePool,
     who: &SignedIn,
     entity: Entity,
     record_id: &str,
@@ -461,7 +510,7 @@ async fn readable_record(
         Entity::Event if plain(RecordKind::Event) => events::store::load(conn, record_id)
             .await?
             .and_then(|e| serde_json::to_value(e).ok()),
-        Entity::Person => return person(pool, who, record_id, &place).await,
+        Entity::Person => return person(conn, who, record_id).await,
         Entity::Offence if plain(RecordKind::Offence) => offences::store::load(conn, record_id)
             .await?
             .and_then(|o| serde_json::to_value(o).ok()),
@@ -486,27 +535,19 @@ async fn readable_record(
     Ok(value)
 }
 
+/// The person if the caller may read them (the caller audits what is handed out).
 async fn person(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
-    place: &Place,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let Some(candidate) = crate::persons::store::candidate_by_id(pool, who, record_id).await?
+    let Some(candidate) = crate::persons::store::candidate_by_id(conn, who, record_id).await?
     else {
         return Ok(None);
     };
     if !candidate.readable_by(who) {
         return Ok(None);
     }
-    audit(
-        pool,
-        Entry::by(who, AuditAction::Read, "person")
-            .record(record_id)
-            .village(Some(&place.village_id))
-            .detail("sync".into()),
-    )
-    .await?;
     Ok(serde_json::to_value(candidate.person).ok())
 }
 
