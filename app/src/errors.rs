@@ -33,6 +33,16 @@ pub enum AppError {
     /// A form value outside what the field allows (an unknown role, an empty name…).
     #[error("invalid value in field {0}")]
     InvalidField(String),
+    /// Too much at once (password checks, database connections): nothing was done, the
+    /// same request may be sent again after the wait.
+    #[error("the server is busy; try again in {seconds} s")]
+    Busy { seconds: u32 },
+    /// The account's request rate is used up for now.
+    #[error("too many requests; try again in {seconds} s")]
+    TooManyRequests { seconds: u32 },
+    /// The session's device was revoked by an administrator; the device wipes its data.
+    #[error("device revoked")]
+    DeviceRevoked,
     #[error("server error")]
     Internal,
     /// The request never reached the server or its answer never came back (offline).
@@ -44,16 +54,16 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::SignInRequired | Self::WrongCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::DeviceRevoked => 403,
             Self::NotFound => 404,
             Self::LoginTaken => 409,
             Self::Field(_)
             | Self::WrongCurrentPassword
             | Self::PasswordsDiffer
             | Self::InvalidField(_) => 422,
-            Self::TooManyAttempts { .. } => 429,
+            Self::TooManyAttempts { .. } | Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
-            Self::Network(_) => 503,
+            Self::Network(_) | Self::Busy { .. } => 503,
         }
     }
 
@@ -88,18 +98,37 @@ impl AppError {
             Self::PasswordsDiffer => td_string!(locale, errors.passwords_differ).to_string(),
             Self::LoginTaken => td_string!(locale, errors.login_taken).to_string(),
             Self::InvalidField(_) => td_string!(locale, errors.invalid_field).to_string(),
+            Self::Busy { seconds } => {
+                td_string!(locale, errors.busy, seconds = *seconds).to_string()
+            }
+            Self::TooManyRequests { seconds } => {
+                td_string!(locale, errors.too_many_requests, seconds = *seconds).to_string()
+            }
+            Self::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
             Self::Internal => td_string!(locale, errors.internal).to_string(),
             Self::Network(_) => td_string!(locale, errors.network).to_string(),
         }
     }
 
-    /// Sets the response status for this error and hands it back (server only; in the
-    /// browser it is returned unchanged).
+    /// Seconds after which the same request may succeed (the `Retry-After` header).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::Busy { seconds } | Self::TooManyRequests { seconds } => Some(*seconds),
+            Self::TooManyAttempts { minutes } => Some(minutes.saturating_mul(60)),
+            _ => None,
+        }
+    }
+
+    /// Sets the response status (and `Retry-After`) for this error and hands it back (server
+    /// only; in the browser it is returned unchanged).
     pub fn respond(self) -> Self {
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(self.status()) {
                 response.set_status(status);
+            }
+            if let Some(seconds) = self.retry_after() {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
             }
         }
         self
@@ -114,8 +143,16 @@ impl From<AccountFieldError> for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
-    /// The cause goes to the log; the browser gets no internals.
+    /// The cause goes to the log; the browser gets no internals. No free connection in time
+    /// is a busy server, not a broken one: the caller may try again.
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            tracing::warn!("no database connection free in time: answered busy");
+            return Self::Busy {
+                seconds: BUSY_RETRY_SECS,
+            }
+            .respond();
+        }
         tracing::error!(%error, "database query failed");
         Self::Internal.respond()
     }
@@ -135,6 +172,9 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// How long a caller told "busy" waits before trying again.
+pub const BUSY_RETRY_SECS: u32 = 5;
 
 /// Shorthand for `Err(error.respond())`.
 pub fn refuse<T>(error: AppError) -> Result<T, AppError> {
@@ -158,6 +198,9 @@ mod tests {
             AppError::PasswordsDiffer,
             AppError::LoginTaken,
             AppError::InvalidField("role".into()),
+            AppError::Busy { seconds: 5 },
+            AppError::TooManyRequests { seconds: 3 },
+            AppError::DeviceRevoked,
             AppError::Internal,
             AppError::Network("offline".into()),
         ];

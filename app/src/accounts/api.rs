@@ -102,6 +102,9 @@ mod server {
     }
 
     pub async fn sign_in(login: String, password: String) -> Result<Profile, AppError> {
+        // A place at the password workers first: a flood is answered "busy" before it costs
+        // a database write.
+        let slot = password::workers::reserve()?;
         let pool = crate::db::pool()?;
         let settings = settings();
         let now = session::now_secs();
@@ -110,55 +113,34 @@ mod server {
         let login = Login::parse(&login)
             .map(|login| login.as_str().to_owned())
             .unwrap_or_else(|_| login.trim().to_lowercase().chars().take(64).collect());
-        let account_key = throttle::account_key(&login);
-        let address_key = throttle::address_key(&client_address());
-
-        let mut longest = None;
-        for key in [&account_key, &address_key] {
-            let locked = throttle::locked_for(throttle::load(&pool, key).await?, now);
-            longest = longest.max(locked);
-        }
-        if let Some(seconds) = longest {
-            return refuse(AppError::TooManyAttempts {
-                minutes: minutes(seconds),
-            });
-        }
 
         let account: Option<(String, String, bool)> =
             sqlx::query_as("SELECT id, password_hash, disabled FROM accounts WHERE login = $1")
                 .bind(&login)
                 .fetch_optional(&pool)
                 .await?;
-        let stored_hash = account
-            .as_ref()
-            .map_or(STAND_IN_HASH.as_str(), |(_, hash, _)| hash.as_str());
-        // argon2 takes a moment on purpose; keep it off the async workers.
-        let matches = {
-            let (password, stored_hash) = (password, stored_hash.to_owned());
-            tokio::task::spawn_blocking(move || password::verify(&password, &stored_hash))
-                .await
-                .unwrap_or(false)
+        let device = match &account {
+            Some((id, _, _)) => own_device(&pool, id).await?,
+            None => None,
         };
+        let limits = attempt_limits(&login, device.as_deref(), &settings);
+        if let Some(seconds) = throttle::attempt(&pool, &limits, &settings, now).await? {
+            return refuse(AppError::TooManyAttempts {
+                minutes: minutes(seconds),
+            });
+        }
+
+        let stored_hash = account.as_ref().map(|(_, hash, _)| hash.clone());
+        let matches = slot
+            .run(move || {
+                let stored = stored_hash.as_deref().unwrap_or(STAND_IN_HASH.as_str());
+                password::verify(&password, stored)
+            })
+            .await?;
         let account_id = match account {
             Some((id, _, false)) if matches => id,
             other => {
                 let account_id = other.map(|(id, _, _)| id);
-                throttle::record_failure(
-                    &pool,
-                    &account_key,
-                    settings.account_failure_limit,
-                    &settings,
-                    now,
-                )
-                .await?;
-                throttle::record_failure(
-                    &pool,
-                    &address_key,
-                    settings.address_failure_limit,
-                    &settings,
-                    now,
-                )
-                .await?;
                 let mut entry = Entry {
                     account_id: account_id.as_deref(),
                     device_id: None,
@@ -176,7 +158,7 @@ mod server {
                 return refuse(AppError::WrongCredentials);
             }
         };
-        throttle::clear(&pool, &account_key).await?;
+        throttle::succeeded(&pool, &limits).await?;
 
         // A session cookie the browser still had is ended: sign-in always starts a new one.
         if let Some(old) = request_cookie(settings.session_cookie()) {
@@ -223,21 +205,58 @@ mod server {
         })
     }
 
+    /// The keys this attempt counts against (the scheme is explained in `throttle`).
+    fn attempt_limits(
+        login: &str,
+        own_device: Option<&str>,
+        settings: &AuthSettings,
+    ) -> Vec<throttle::Limit> {
+        match own_device {
+            Some(device) => vec![throttle::Limit {
+                key: throttle::device_key(device),
+                attempts: settings.account_failure_limit,
+                shared: false,
+            }],
+            None => vec![
+                throttle::Limit {
+                    key: throttle::account_key(login),
+                    attempts: settings.account_failure_limit,
+                    shared: false,
+                },
+                throttle::Limit {
+                    key: throttle::address_key(&client_address()),
+                    attempts: settings.address_failure_limit,
+                    shared: true,
+                },
+            ],
+        }
+    }
+
+    /// The device this browser's cookie names, when it is a device of the account that is not
+    /// revoked (it signed in here before).
+    async fn own_device(
+        pool: &sqlx::SqlitePool,
+        account_id: &str,
+    ) -> Result<Option<String>, AppError> {
+        let Some(id) = request_cookie(session::DEVICE_COOKIE) else {
+            return Ok(None);
+        };
+        let known: bool = sqlx::query_scalar(
+            "SELECT EXISTS(SELECT 1 FROM devices WHERE id = $1 AND account_id = $2 \
+             AND revoked_at IS NULL)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .fetch_one(pool)
+        .await?;
+        Ok(known.then_some(id))
+    }
+
     /// This browser's device id for the account: the one its cookie names if that device
     /// belongs to the account and is not revoked, else a new one.
     async fn known_device(pool: &sqlx::SqlitePool, account_id: &str) -> Result<String, AppError> {
-        if let Some(id) = request_cookie(session::DEVICE_COOKIE) {
-            let known: bool = sqlx::query_scalar(
-                "SELECT EXISTS(SELECT 1 FROM devices WHERE id = $1 AND account_id = $2 \
-                 AND revoked_at IS NULL)",
-            )
-            .bind(&id)
-            .bind(account_id)
-            .fetch_one(pool)
-            .await?;
-            if known {
-                return Ok(id);
-            }
+        if let Some(id) = own_device(pool, account_id).await? {
+            return Ok(id);
         }
         let id = crate::db::new_id();
         let label = use_context::<http::request::Parts>()
@@ -297,42 +316,38 @@ mod server {
         let pool = crate::db::pool()?;
         let settings = settings();
         let now = session::now_secs();
-        let account_key = throttle::account_key(&who.login);
-        if let Some(seconds) = throttle::locked_for(throttle::load(&pool, &account_key).await?, now)
-        {
-            return refuse(AppError::TooManyAttempts {
-                minutes: minutes(seconds),
-            });
-        }
+        // Counted before the check, like a sign-in; a right current password takes it back.
+        let limits = [throttle::Limit {
+            key: throttle::account_key(&who.login),
+            attempts: settings.account_failure_limit,
+            shared: false,
+        }];
         let new_password =
             NewPassword::parse(&new_password).map_err(|e| AppError::from(e).respond())?;
         if new_password.expose() != confirm {
             return refuse(AppError::PasswordsDiffer);
         }
+        let slot = password::workers::reserve()?;
+        if let Some(seconds) = throttle::attempt(&pool, &limits, &settings, now).await? {
+            return refuse(AppError::TooManyAttempts {
+                minutes: minutes(seconds),
+            });
+        }
         let stored: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
             .bind(&who.principal.account_id)
             .fetch_one(&pool)
             .await?;
-        let hashed = tokio::task::spawn_blocking(move || {
-            password::verify(&current, &stored)
-                .then(|| password::hash(new_password.expose()).ok())
-                .flatten()
-        })
-        .await
-        .ok()
-        .flatten();
-        let Some(hash) = hashed else {
-            // A wrong current password counts towards the account's lockout.
-            throttle::record_failure(
-                &pool,
-                &account_key,
-                settings.account_failure_limit,
-                &settings,
-                now,
-            )
+        let hashed = slot
+            .run(move || {
+                password::verify(&current, &stored)
+                    .then(|| password::hash(new_password.expose()).ok())
+                    .flatten()
+            })
             .await?;
+        let Some(hash) = hashed else {
             return refuse(AppError::WrongCurrentPassword);
         };
+        throttle::succeeded(&pool, &limits).await?;
         let mut tx = pool.begin().await?;
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(&hash)

@@ -1,9 +1,22 @@
-//! Limits on failed sign-ins (server only), per account login and per client address
-//! (ASVS 2.2.1). After too many failures within a window the key is locked for a while; a
-//! successful sign-in clears the account's count. Kept in the database, so restarting the
-//! server does not lift a lockout.
+//! Limits on sign-in attempts (server only), ASVS 2.2.1. After too many attempts within a
+//! window a key is locked for a while; a successful sign-in takes its attempt back. Kept in
+//! the database, so restarting the server does not lift a lockout.
+//!
+//! Which keys count an attempt (the scheme, and why):
+//! - From a browser that has signed in to this account before (its device cookie names a
+//!   device of the account that is not revoked): only that device's key. A stranger who locks
+//!   the login from elsewhere therefore never locks the inspector's own phone or the elder's
+//!   tablet out; the stranger holds no such cookie.
+//! - From any other browser: the login's key and the address's key. Guessing one login from
+//!   many addresses is held at the login's limit; one address guessing many logins at the
+//!   address's limit. A stranger can keep a login locked for new browsers only, never for the
+//!   devices its owner uses, and an admin's password reset ends it.
+//!
+//! An attempt is counted before the password is checked, all keys in one `BEGIN IMMEDIATE`
+//! transaction: forty guesses sent at once see the counts of each other and at most the
+//! limit of them reach the password check.
 use super::session::AuthSettings;
-use sqlx::SqlitePool;
+use sqlx::{SqliteExecutor, SqlitePool};
 
 /// One key's record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -60,23 +73,36 @@ pub fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
 
-pub async fn load(pool: &SqlitePool, key: &str) -> Result<Option<Record>, sqlx::Error> {
+pub fn device_key(device_id: &str) -> String {
+    format!("device:{device_id}")
+}
+
+/// A key and the attempts it allows within the window.
+pub struct Limit {
+    pub key: String,
+    pub attempts: i64,
+    /// Counts many people's attempts (an address: an office, a mobile operator's gateway):
+    /// a right password takes its attempt back instead of clearing the count.
+    pub shared: bool,
+}
+
+async fn load<'e>(
+    executor: impl SqliteExecutor<'e>,
+    key: &str,
+) -> Result<Option<Record>, sqlx::Error> {
     sqlx::query_as(
         "SELECT failures, first_failure, locked_until FROM login_throttle WHERE key = $1",
     )
     .bind(key)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await
 }
 
-pub async fn record_failure(
-    pool: &SqlitePool,
+async fn store<'e>(
+    executor: impl SqliteExecutor<'e>,
     key: &str,
-    limit: i64,
-    settings: &AuthSettings,
-    now: i64,
+    record: Record,
 ) -> Result<(), sqlx::Error> {
-    let next = after_failure(load(pool, key).await?, now, limit, settings);
     sqlx::query(
         "INSERT INTO login_throttle (key, failures, first_failure, locked_until) \
          VALUES ($1, $2, $3, $4) \
@@ -84,20 +110,76 @@ pub async fn record_failure(
          first_failure = excluded.first_failure, locked_until = excluded.locked_until",
     )
     .bind(key)
-    .bind(next.failures)
-    .bind(next.first_failure)
-    .bind(next.locked_until)
-    .execute(pool)
+    .bind(record.failures)
+    .bind(record.first_failure)
+    .bind(record.locked_until)
+    .execute(executor)
     .await?;
     Ok(())
 }
 
-pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-        .bind(key)
-        .execute(pool)
-        .await?;
-    Ok(())
+/// Counts one attempt against every key, or — when any key is locked — none, answering the
+/// seconds until the longest lock ends. One immediate transaction: parallel attempts queue on
+/// SQLite's write lock and each sees the ones before it.
+pub async fn attempt(
+    pool: &SqlitePool,
+    limits: &[Limit],
+    settings: &AuthSettings,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut records = Vec::with_capacity(limits.len());
+    let mut longest = None;
+    for limit in limits {
+        let record = load(&mut *tx, &limit.key).await?;
+        longest = longest.max(locked_for(record, now));
+        records.push(record);
+    }
+    if longest.is_some() {
+        tx.rollback().await?;
+        return Ok(longest);
+    }
+    for (limit, record) in limits.iter().zip(records) {
+        let next = after_failure(record, now, limit.attempts, settings);
+        store(&mut *tx, &limit.key, next).await?;
+    }
+    tx.commit().await?;
+    Ok(None)
+}
+
+/// After a right password: the person's keys start again, and the attempt is taken back from
+/// the shared ones.
+pub async fn succeeded(pool: &SqlitePool, limits: &[Limit]) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for limit in limits {
+        let statement = if limit.shared {
+            "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
+        } else {
+            "DELETE FROM login_throttle WHERE key = $1"
+        };
+        sqlx::query(statement)
+            .bind(&limit.key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// Forgets keys whose window and lock are over (they would only grow the table).
+pub async fn prune(
+    pool: &SqlitePool,
+    settings: &AuthSettings,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM login_throttle WHERE first_failure < $1 \
+         AND (locked_until IS NULL OR locked_until < $2)",
+    )
+    .bind(now - settings.failure_window_secs)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]
