@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::CreateAdmin { login, name }) => {
             runtime.block_on(create_admin(&config, &login, &name))
         }
+        Some(Command::PurgeDemo) => runtime.block_on(purge_demo(&config)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,6 +59,16 @@ async fn create_admin(config: &Config, login: &str, name: &str) -> Result<(), Bo
     server::accounts::create_first_admin(&pool, login, name, &password).await?;
     pool.close().await;
     println!("admin {login:?} created");
+    Ok(())
+}
+
+async fn purge_demo(config: &Config) -> Result<(), BoxError> {
+    let pool = server::db::connect(&config.database).await?;
+    let report = server::seed::purge::purge_demo(&pool).await;
+    pool.close().await;
+    let report = report?;
+    tracing::info!(%report, "demo data purged");
+    println!("{report}");
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! One-off data loads on start: the program's reference places (always) and demo data
-//! (unless turned off). Each load runs in one transaction and is recorded in `data_loads`,
-//! so a restart never loads twice and a failed load leaves nothing half-written.
+//! (with `--demo-data true`). Each load runs in one transaction and is recorded in
+//! `data_loads`, so a restart never loads twice and a failed load leaves nothing half-written.
+//! `purge` takes the demo out again.
 mod demo;
 mod demo_map;
 mod places;
+pub mod purge;
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
 

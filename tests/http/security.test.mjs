@@ -115,7 +115,7 @@ describe("protections on every response", () => {
 });
 
 test("behind HTTPS (--https true) responses carry HSTS and the session cookie is __Host- and Secure", async () => {
-  const server = await startServer({ args: ["--https", "true"] });
+  const server = await startServer({ args: ["--https", "true", "--allow-demo-on-public-address", "true"] });
   try {
     const res = await fetch(`${server.url}/sign-in`);
     assert.match(res.headers.get("strict-transport-security"), /max-age=31536000/);

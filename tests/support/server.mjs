@@ -25,10 +25,14 @@ export async function startServer({
   addr = "127.0.0.1:0",
 } = {}) {
   const db = database ?? path.join(dir, "zq.sqlite");
+  const env = { ...process.env, ZQ_LOG: log ?? process.env.ZQ_LOG ?? "warn" };
+  // demo: null starts the server as a real installation would: no flag, no variable, its default.
+  const demoFlag = demo === null ? [] : ["--demo-data", String(demo)];
+  if (demo === null) delete env.ZQ_DEMO_DATA;
   const child = spawn(
     bin,
-    ["--addr", addr, "--database", db, "--demo-data", String(demo), "--site-root", siteRoot, ...args],
-    { env: { ...process.env, ZQ_LOG: log ?? process.env.ZQ_LOG ?? "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+    ["--addr", addr, "--database", db, ...demoFlag, "--site-root", siteRoot, ...args],
+    { env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -49,6 +53,7 @@ export async function startServer({
   });
   return {
     url,
+    pid: child.pid,
     dir,
     database: db,
     stderr: () => stderr,
