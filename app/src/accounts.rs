@@ -4,9 +4,11 @@
 mod admin;
 mod api;
 pub mod device;
+pub mod devices;
 mod fields;
 #[cfg(feature = "ssr")]
 pub mod password;
+mod redirect;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! sign-in need a session: without one the browser is sent to sign in, with the page to come
 //! back to. Pages are `no-store`, so after sign-out the back button cannot show a private page
 //! from the browser's cache.
+use crate::limits::AccountRate;
 use app::accounts::session::{self, AuthSettings, ClientAddress, Invalid};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -24,27 +25,46 @@ fn is_page(path: &str) -> bool {
 }
 
 fn client_address(request: &Request, settings: &AuthSettings) -> String {
-    let forwarded = settings
-        .behind_proxy
-        .then(|| request.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(',').next())
-        .map(|first| first.trim().to_owned())
-        .filter(|first| !first.is_empty());
-    forwarded
-        .or_else(|| {
-            request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
-        })
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    forwarded_client(&forwarded, settings.trusted_proxy_hops)
+        .or(peer)
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The client's address in `X-Forwarded-For` behind `hops` proxies. Each proxy appends the
+/// address it was connected from, so only the last `hops` entries were written by proxies we
+/// trust; anything left of them came from the client and may be forged. The entry `hops`
+/// places from the right is therefore the one our outermost proxy saw. Fewer entries than
+/// hops means a proxy did not set the header: the peer address is used instead.
+pub fn forwarded_client(headers: &[&str], hops: u8) -> Option<String> {
+    if hops == 0 {
+        return None;
+    }
+    let entries: Vec<&str> = headers
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(usize::from(hops))?;
+    entries
+        .get(index)
+        .filter(|entry| entry.parse::<std::net::IpAddr>().is_ok())
+        .map(|entry| (*entry).to_owned())
 }
 
 pub async fn layer(
     pool: SqlitePool,
     settings: AuthSettings,
+    rate: AccountRate,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -67,7 +87,11 @@ pub async fn layer(
         .map(str::to_owned);
     let mut invalid = None;
     if let Some(token) = token {
-        match session::resolve(&pool, &token, &settings, session::now_secs()).await {
+        let app_version = request
+            .headers()
+            .get(app::sync::contract::APP_VERSION_HEADER)
+            .and_then(|value| value.to_str().ok());
+        match session::resolve(&pool, &token, &settings, session::now_secs(), app_version).await {
             Ok(Ok(signed_in)) => {
                 request.extensions_mut().insert(signed_in);
             }
@@ -78,14 +102,31 @@ pub async fn layer(
             }
         }
     }
-    let signed_in = request.extensions().get::<session::SignedIn>().is_some();
+    let account = request
+        .extensions()
+        .get::<session::SignedIn>()
+        .map(|who| who.principal.account_id.clone());
+    if let (Some(account), false) = (&account, page) {
+        if let Err(seconds) = rate.check(account) {
+            return crate::sync::refuse(
+                request.headers(),
+                app::errors::AppError::TooManyRequests { seconds },
+            );
+        }
+    }
+    let signed_in = account.is_some();
     let navigation = matches!(*request.method(), Method::GET | Method::HEAD);
 
-    let mut response = if page && navigation && !signed_in && !PUBLIC_PAGES.contains(&path.as_str())
-    {
+    let mut response = if invalid == Some(Invalid::Revoked) && !page {
+        // The device's sync loop reads this answer and wipes the device.
+        crate::sync::refuse(request.headers(), app::errors::AppError::DeviceRevoked)
+    } else if page && navigation && !signed_in && !PUBLIC_PAGES.contains(&path.as_str()) {
         let mut target = format!("/sign-in?next={}", encode(&path_and_query(&request)));
-        if invalid == Some(Invalid::Expired) {
-            target.push_str("&expired=1");
+        match invalid {
+            Some(Invalid::Expired) => target.push_str("&expired=1"),
+            // The sign-in page wipes the device's data when it sees this.
+            Some(Invalid::Revoked) => target.push_str("&revoked=1"),
+            _ => {}
         }
         Redirect::to(&target).into_response()
     } else if page && navigation && signed_in && path == "/sign-in" {
@@ -140,6 +181,22 @@ mod tests {
         assert!(is_page("/") && is_page("/persons/abc") && is_page("/sign-in"));
         assert!(!is_page("/api/sign_in") && !is_page("/pkg/app.wasm"));
         assert!(!is_page("/manifest.webmanifest") && !is_page("/sw.js") && !is_page("/healthz"));
+    }
+
+    #[test]
+    fn the_client_address_is_the_one_the_outermost_trusted_proxy_saw() {
+        let forged = ["6.6.6.6, 10.0.0.7"];
+        assert_eq!(
+            forwarded_client(&forged, 0),
+            None,
+            "no proxy: header ignored"
+        );
+        assert_eq!(forwarded_client(&forged, 1).as_deref(), Some("10.0.0.7"));
+        assert_eq!(forwarded_client(&forged, 2).as_deref(), Some("6.6.6.6"));
+        assert_eq!(forwarded_client(&forged, 3), None, "too few entries");
+        let split = ["1.2.3.4", "10.0.0.9"];
+        assert_eq!(forwarded_client(&split, 1).as_deref(), Some("10.0.0.9"));
+        assert_eq!(forwarded_client(&["junk"], 1), None, "not an address");
     }
 
     #[test]

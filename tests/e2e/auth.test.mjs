@@ -101,6 +101,105 @@ describe("signing in on a phone", () => {
   });
 });
 
+describe("where sign-in leads", () => {
+  test("a crafted next=/%09/example.org lands on this site's home, a real page of the app on that page", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    // The tab between the slashes is dropped by the browser's URL parser: "//example.org".
+    await page.goto(`${server.url}/sign-in?next=/%09/example.org`);
+    await waitForHydration(page);
+    await page.fill("#login", "demo.chair");
+    await page.fill("#password", "demo-zq-2026");
+    await page.click("#sign-in-form button[type=submit]");
+    await page.waitForURL(/\/pin\?next=/);
+    await waitForHydration(page);
+    await page.fill("#pin", "2468");
+    await page.fill("#pin-confirm", "2468");
+    await page.click("#pin-form button[type=submit]");
+    await page.waitForURL((u) => new URL(u).pathname === "/");
+    assert.equal(new URL(page.url()).origin, server.url, "still on this site");
+    await context.close();
+
+    const again = await newContext(browser, { viewport: PHONE });
+    const tasks = await again.newPage();
+    await tasks.goto(`${server.url}/tasks`);
+    await tasks.waitForURL(/\/sign-in\?next=/);
+    await waitForHydration(tasks);
+    await tasks.fill("#login", "demo.chair");
+    await tasks.fill("#password", "demo-zq-2026");
+    await tasks.click("#sign-in-form button[type=submit]");
+    await tasks.waitForURL(/\/pin\?next=/);
+    await waitForHydration(tasks);
+    await tasks.fill("#pin", "2468");
+    await tasks.fill("#pin-confirm", "2468");
+    await tasks.click("#pin-form button[type=submit]");
+    await tasks.waitForURL((u) => new URL(u).pathname === "/tasks");
+    await again.close();
+  });
+});
+
+describe("a device revoked by the admin", () => {
+  test("is signed out at its next contact and wipes what it kept", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.inspector", "2468");
+    await until(
+      () => page.evaluate(() => localStorage.getItem("zq.profile") !== null || Object.keys(localStorage).some((k) => k.startsWith("zq."))),
+      "the device keeps the profile",
+    );
+    const device = (await context.cookies()).find((c) => c.name === "zq_device").value;
+
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    await signInWithPin(adminPage, server.url, "demo.admin", "1111");
+    const answer = await adminPage.evaluate(async (id) => {
+      const res = await fetch("/api/admin/revoke_device", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ device_id: id }).toString(),
+      });
+      return res.status;
+    }, device);
+    assert.equal(answer, 200);
+    await admin.close();
+
+    // The next sync (the button) meets the revocation: the device wipes itself and shows why.
+    await page.click("#sync-now");
+    await page.waitForURL(/\/sign-in\?revoked=1/);
+    await waitForHydration(page);
+    assert.match(await page.textContent('[role="status"]'), /отключил это устройство/);
+    await until(
+      () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("zq.")).length === 0),
+      "nothing of the account stays in localStorage",
+    );
+    const stored = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const request = indexedDB.open("zq");
+          request.onsuccess = () => {
+            const db = request.result;
+            const names = [...db.objectStoreNames];
+            if (names.length === 0) return resolve(0);
+            const tx = db.transaction(names, "readonly");
+            let total = 0;
+            let left = names.length;
+            for (const name of names) {
+              const count = tx.objectStore(name).count();
+              count.onsuccess = () => {
+                total += count.result;
+                if (--left === 0) resolve(total);
+              };
+            }
+          };
+        }),
+    );
+    assert.equal(stored, 0, "IndexedDB is empty");
+    await context.close();
+  });
+});
+
 describe("offline", () => {
   test("signed in once, the app reopens with no signal behind the PIN", async () => {
     const { server, browser } = env;

@@ -46,7 +46,7 @@ pub async fn reset_password(account_id: String, new_password: String) -> Result<
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(super) mod server {
     use super::super::fields::{Login, NewPassword};
     use super::super::session::{self, SignedIn};
     use super::super::store::{self, InsertError, NewAccountRow};
@@ -59,7 +59,7 @@ mod server {
     use crate::stored::StoredEnum;
 
     /// The caller, if the policy lets them do `action` on accounts (other than their own).
-    fn admin(action: Action) -> Result<SignedIn, AppError> {
+    pub(in crate::accounts) fn admin(action: Action) -> Result<SignedIn, AppError> {
         let who = signed_in()?;
         if can(
             &who.principal,

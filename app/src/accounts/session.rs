@@ -28,8 +28,9 @@ pub struct AuthSettings {
     /// Failures older than this are forgotten.
     pub failure_window_secs: i64,
     pub lockout_secs: i64,
-    /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy).
-    pub behind_proxy: bool,
+    /// Reverse proxies in front of the server, each appending to `X-Forwarded-For`; 0 when
+    /// browsers connect directly.
+    pub trusted_proxy_hops: u8,
 }
 
 impl AuthSettings {
@@ -53,7 +54,7 @@ impl Default for AuthSettings {
             address_failure_limit: 30,
             failure_window_secs: 15 * 60,
             lockout_secs: 15 * 60,
-            behind_proxy: false,
+            trusted_proxy_hops: 0,
         }
     }
 }
@@ -110,7 +111,29 @@ pub async fn start(
     .bind(now)
     .execute(pool)
     .await?;
+    seen(pool, device_id, now, None).await?;
     Ok(token)
+}
+
+/// Notes when the device was last seen and the app version it said it runs (for the admin's
+/// device list).
+pub async fn seen(
+    pool: &SqlitePool,
+    device_id: &str,
+    now: i64,
+    app_version: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let version = app_version.map(|v| v.chars().take(40).collect::<String>());
+    sqlx::query(
+        "UPDATE devices SET last_seen_at = $1, app_version = COALESCE($2, app_version) \
+         WHERE id = $3",
+    )
+    .bind(now)
+    .bind(version)
+    .bind(device_id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Why a presented token is not (or no longer) a session.
@@ -118,6 +141,8 @@ pub async fn start(
 pub enum Invalid {
     Unknown,
     Expired,
+    /// The session's device was revoked by an administrator: the device must wipe its data.
+    Revoked,
 }
 
 /// Looks the token up; an expired session is deleted on the spot. A live one has its
@@ -127,18 +152,25 @@ pub async fn resolve(
     token: &str,
     settings: &AuthSettings,
     now: i64,
+    app_version: Option<&str>,
 ) -> Result<Result<SignedIn, Invalid>, sqlx::Error> {
     let hash = hash_token(token);
-    let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT account_id, device_id, created_at, last_seen_at FROM sessions \
-         WHERE token_hash = $1",
+    let row: Option<(String, String, i64, i64, bool)> = sqlx::query_as(
+        "SELECT s.account_id, s.device_id, s.created_at, s.last_seen_at, \
+         d.revoked_at IS NOT NULL FROM sessions s JOIN devices d ON d.id = s.device_id \
+         WHERE s.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(pool)
     .await?;
-    let Some((account_id, device_id, created_at, last_seen_at)) = row else {
+    let Some((account_id, device_id, created_at, last_seen_at, revoked)) = row else {
         return Ok(Err(Invalid::Unknown));
     };
+    if revoked {
+        // Said once, so the device learns to wipe itself; the session is over either way.
+        end(pool, &hash).await?;
+        return Ok(Err(Invalid::Revoked));
+    }
     if is_expired(created_at, last_seen_at, now, settings) {
         end(pool, &hash).await?;
         return Ok(Err(Invalid::Expired));
@@ -154,6 +186,7 @@ pub async fn resolve(
             .bind(&hash)
             .execute(pool)
             .await?;
+        seen(pool, &device_id, now, app_version).await?;
     }
     Ok(Ok(SignedIn {
         principal: account.principal,

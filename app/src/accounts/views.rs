@@ -5,6 +5,7 @@ use super::admin::{
 };
 use super::api::{sign_out, ChangePassword, SignIn};
 use super::device::{self, PinCheck};
+use super::redirect::safe_next;
 use super::types::Profile;
 use crate::access::Role;
 use crate::errors::AppError;
@@ -29,12 +30,6 @@ pub fn role_label(i18n: I18nContext<Locale>, role: Role) -> &'static str {
         Role::CouncilMember => t_string!(i18n, roles.council_member),
         Role::Akimat => t_string!(i18n, roles.akimat),
     }
-}
-
-/// Where to go after signing in: a path of this site only (never `//other.site`).
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned())
 }
 
 fn encode(text: &str) -> String {
@@ -86,10 +81,17 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let expired = move || query.read().get("expired").is_some();
+    let revoked = move || query.read().get("revoked").is_some();
+    // The server sends a revoked device here: everything it kept goes, persons included.
+    Effect::new(move |_| {
+        if revoked() {
+            leptos::task::spawn_local(device::wipe());
+        }
+    });
     let action = ServerAction::<SignIn>::new();
     Effect::new(move |_| {
         if let Some(Ok(profile)) = action.value().get() {
-            let next = safe_next(query.get_untracked().get("next"));
+            let next = safe_next(query.get_untracked().get("next").as_deref());
             leptos::task::spawn_local(async move {
                 // Another person's data never stays on a device handed over.
                 if device::remembered_profile().is_some_and(|p| p.account_id != profile.account_id)
@@ -111,6 +113,9 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{t!(i18n, sign_in.title)}</h1>
             <Show when=expired>
                 <p class="notice" role="status">{t!(i18n, sign_in.expired)}</p>
+            </Show>
+            <Show when=revoked>
+                <p class="notice" role="status">{t!(i18n, errors.device_revoked)}</p>
             </Show>
             <ActionForm action attr:class="form" attr:id="sign-in-form">
                 <label for="login">{t!(i18n, sign_in.login)}</label>
@@ -160,7 +165,7 @@ pub fn SetPinPage() -> impl IntoView {
         } else if pin.get_untracked() != confirm.get_untracked() {
             problem.set(Some(t_string!(i18n, pin.differ)));
         } else if device::set_pin(&profile.account_id, &pin.get_untracked()) {
-            let next = safe_next(query.get_untracked().get("next"));
+            let next = safe_next(query.get_untracked().get("next").as_deref());
             let pin = pin.get_untracked();
             // The cache key is made now, while the PIN is at hand (the page load drops it
             // from memory; the next PIN entry opens it again).
@@ -441,6 +446,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
                                             >
                                                 {t!(i18n, admin.reset_password)}
                                             </button>
+                                            <super::devices::AccountDevices account_id=account.id.clone() />
                                         </li>
                                     }
                                 })
@@ -584,22 +590,5 @@ fn NewAccountForm(
             <input id="new-password" type="password" autocomplete="new-password" required prop:value=password on:input=on_password />
             <button type="submit" class="primary">{t!(i18n, admin.create_submit)}</button>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn after_sign_in_only_addresses_of_this_site_are_followed() {
-        assert_eq!(
-            safe_next(Some("/persons?village=a".into())),
-            "/persons?village=a"
-        );
-        assert_eq!(safe_next(Some("//evil.example/x".into())), "/");
-        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
-        assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
-        assert_eq!(safe_next(None), "/");
     }
 }

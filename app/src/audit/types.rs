@@ -14,6 +14,7 @@ pub enum AuditAction {
     PasswordReset,
     AccountDisabled,
     AccountEnabled,
+    DeviceRevoked,
 }
 
 impl AuditAction {
@@ -29,6 +30,7 @@ impl AuditAction {
         Self::PasswordReset,
         Self::AccountDisabled,
         Self::AccountEnabled,
+        Self::DeviceRevoked,
     ];
 }
 
@@ -49,6 +51,7 @@ impl crate::stored::StoredEnum for AuditAction {
             Self::PasswordReset => "password_reset",
             Self::AccountDisabled => "account_disabled",
             Self::AccountEnabled => "account_enabled",
+            Self::DeviceRevoked => "device_revoked",
         }
     }
 }

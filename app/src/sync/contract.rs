@@ -241,3 +241,6 @@ pub struct ReferenceMember {
     pub village_id: String,
     pub full_name: String,
 }
+
+/// The request header in which the app names its version (shown on the admin's device list).
+pub const APP_VERSION_HEADER: &str = "x-zq-app-version";

@@ -131,7 +131,9 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
     }
 }
 
-/// A same-origin request with the session cookie; the status and the body text.
+/// A same-origin request with the session cookie; the status and the body text. Answers that
+/// every caller must obey the same way are failures here: a revoked device (wipe), and "too
+/// many requests" or "busy" with the seconds to wait (`Retry-After`).
 pub async fn fetch(
     method: &str,
     address: &str,
@@ -142,6 +144,11 @@ pub async fn fetch(
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Offline)?;
     let _ = headers.set("accept", "application/json");
+    // The server shows the admin which version each device runs.
+    let _ = headers.set(
+        super::contract::APP_VERSION_HEADER,
+        env!("CARGO_PKG_VERSION"),
+    );
     if let Some(body) = body {
         let _ = headers.set("content-type", "application/json");
         init.set_body(&wasm_bindgen::JsValue::from_str(&body));
@@ -162,7 +169,29 @@ pub async fn fetch(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
+    if status == 403 && revoked(&text) {
+        return Err(SyncFailure::DeviceRevoked);
+    }
+    if status == 429 || status == 503 {
+        let seconds = response
+            .headers()
+            .get("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|value| value.trim().parse::<u32>().ok());
+        if let Some(seconds) = seconds {
+            return Err(SyncFailure::Busy(seconds));
+        }
+    }
     Ok((status, text))
+}
+
+/// The server's answer to a session whose device was revoked (`AppError::DeviceRevoked`).
+fn revoked(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|answer| answer.get("error")?.as_str().map(str::to_owned))
+        .is_some_and(|error| error == crate::errors::AppError::DeviceRevoked.to_string())
 }
 
 /// Asks the browser to keep this site's storage under pressure; `false` if it will not.

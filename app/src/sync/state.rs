@@ -12,6 +12,10 @@ pub enum SyncFailure {
     SignInNeeded,
     /// The server refused this device (revoked, or another account's).
     DeviceRefused,
+    /// An administrator revoked this device: its data is wiped and the person signs in again.
+    DeviceRevoked,
+    /// The server asked to wait this many seconds (too many requests, or busy).
+    Busy(u32),
     /// The server answered with an error status.
     Server(u16),
     /// The browser's storage failed.
@@ -159,6 +163,12 @@ mod runner {
                     state.last_sync.set(Some(now));
                     let _ = local::set_meta("last_sync", &now).await;
                 }
+                Err(SyncFailure::DeviceRevoked) => {
+                    crate::accounts::device::wipe().await;
+                    let _ = window().location().replace("/sign-in?revoked=1");
+                    state.running.set(false);
+                    return;
+                }
                 Err(failure) => {
                     state.failures_in_a_row.update(|n| *n += 1);
                     if failure == SyncFailure::Offline {
@@ -173,7 +183,11 @@ mod runner {
         }
         state.progress.set(None);
         state.running.set(false);
-        let delay = next_delay_ms(state.failures_in_a_row.get_untracked());
+        let mut delay = next_delay_ms(state.failures_in_a_row.get_untracked());
+        // The server said when to come back: never earlier than that.
+        if let Some(SyncFailure::Busy(seconds)) = state.failure.get_untracked() {
+            delay = delay.max(seconds.saturating_mul(1000));
+        }
         let scheduled = state.revision.get_untracked();
         set_timeout(
             move || {

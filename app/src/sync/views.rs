@@ -177,6 +177,10 @@ pub fn SyncStatusBar() -> impl IntoView {
             SyncFailure::Offline => td_string!(locale, sync.failure_offline).to_string(),
             SyncFailure::SignInNeeded => td_string!(locale, sync.failure_sign_in).to_string(),
             SyncFailure::DeviceRefused => td_string!(locale, sync.failure_device).to_string(),
+            SyncFailure::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
+            SyncFailure::Busy(seconds) => {
+                td_string!(locale, errors.busy, seconds = seconds).to_string()
+            }
             SyncFailure::Server(status) => {
                 td_string!(locale, sync.failure_server, status = status).to_string()
             }
