@@ -22,10 +22,26 @@ pub struct Config {
     #[arg(long, env = "ZQ_DATABASE", default_value = "data/ziyaly-qauym.sqlite")]
     pub database: String,
 
-    /// Load demo councils, accounts and records (all marked as demo) on first start.
-    /// `--demo-data false` leaves them out; the program's reference villages are always loaded.
-    #[arg(long, env = "ZQ_DEMO_DATA", default_value_t = true, action = ArgAction::Set)]
+    /// Load demo councils, accounts and records (all marked as demo) on first start. Off by
+    /// default: the demo accounts share a published password. `run.sh` turns it on for a look
+    /// at the app; the program's reference villages are always loaded.
+    #[arg(long, env = "ZQ_DEMO_DATA", default_value_t = false, action = ArgAction::Set)]
     pub demo_data: bool,
+
+    /// Serve even though the database holds demo accounts (published password) while the
+    /// server listens beyond this machine or behind HTTPS. Without it such a start is refused;
+    /// `server purge-demo` removes the demo data instead.
+    #[arg(long, env = "ZQ_ALLOW_DEMO_ON_PUBLIC_ADDRESS", default_value_t = false, action = ArgAction::Set)]
+    pub allow_demo_on_public_address: bool,
+
+    /// Database connections kept open for requests.
+    #[arg(long, env = "ZQ_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub db_pool_size: u32,
+
+    /// How long a request waits for a free database connection before it is answered 503
+    /// (busy, try again) instead of queueing without end.
+    #[arg(long, env = "ZQ_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 10)]
+    pub db_acquire_timeout_secs: u64,
 
     /// Browsers reach the server over HTTPS (through a TLS-terminating proxy): adds HSTS.
     #[arg(long, env = "ZQ_HTTPS", default_value_t = false, action = ArgAction::Set)]
@@ -51,10 +67,39 @@ pub struct Config {
     #[arg(long, env = "ZQ_LOGIN_LOCKOUT_SECS", default_value_t = 15 * 60)]
     pub login_lockout_secs: i64,
 
-    /// Behind a reverse proxy: take the client address from the first `X-Forwarded-For`
-    /// entry. Leave off when browsers connect directly (they could forge the header).
-    #[arg(long, env = "ZQ_BEHIND_PROXY", default_value_t = false, action = ArgAction::Set)]
-    pub behind_proxy: bool,
+    /// Reverse proxies in front of the server that append the client's address to
+    /// `X-Forwarded-For`. The client address is then the entry this many places from the
+    /// right (entries further left are whatever the client sent). 0: browsers connect directly
+    /// and the header is ignored.
+    #[arg(long, env = "ZQ_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: u8,
+
+    /// Password checks (argon2id, 19 MiB each) that run at once.
+    #[arg(long, env = "ZQ_HASH_WORKERS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub hash_workers: u32,
+
+    /// Password checks that may wait for a worker; further sign-ins are answered 503 with
+    /// Retry-After, so a flood cannot queue without end.
+    #[arg(long, env = "ZQ_HASH_QUEUE", default_value_t = 16)]
+    pub hash_queue: u32,
+
+    /// Requests per second each account may make to the sync and server-function API, on
+    /// average; beyond it (and its burst) the answer is 429 with Retry-After.
+    #[arg(long, env = "ZQ_API_RATE", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate: u32,
+
+    /// Requests an account may make at once above its rate (a sync run, a page with many parts).
+    #[arg(long, env = "ZQ_API_BURST", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_burst: u32,
+
+    /// Audit events are kept this many days, then pruned (the pruning is logged).
+    #[arg(long, env = "ZQ_AUDIT_RETENTION_DAYS", default_value_t = 5 * 366)]
+    pub audit_retention_days: u32,
+
+    /// A device that never synced, has no session and was last seen this many days ago is
+    /// forgotten (sign-ins from throw-away browsers would otherwise pile up).
+    #[arg(long, env = "ZQ_DEVICE_RETENTION_DAYS", default_value_t = 90)]
+    pub device_retention_days: u32,
 
     /// Deleted records are remembered (as tombstones for devices to pull) this many days;
     /// a device that has not synced for longer starts its copy again from nothing.
@@ -81,6 +126,19 @@ pub struct Config {
     #[arg(long, env = "ZQ_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
 
+    /// The most tiles fetched from the tile server are kept in the database, in KiB; past it the
+    /// least recently used are dropped.
+    #[arg(long, env = "ZQ_TILE_CACHE_KB", default_value_t = 512 * 1024)]
+    pub tile_cache_kb: u64,
+
+    /// Map tiles per second each account may fetch, on average.
+    #[arg(long, env = "ZQ_TILE_RATE", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+    pub tile_rate: u32,
+
+    /// Map tiles an account may fetch at once above its rate (the start of a village download).
+    #[arg(long, env = "ZQ_TILE_BURST", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub tile_burst: u32,
+
     /// Log filter, e.g. `info`, `debug` or `server=debug,sqlx=warn`.
     #[arg(long, env = "ZQ_LOG", default_value = "info")]
     pub log_level: String,
@@ -103,7 +161,7 @@ impl Config {
             account_failure_limit: self.login_account_limit,
             address_failure_limit: self.login_address_limit,
             lockout_secs: self.login_lockout_secs,
-            behind_proxy: self.behind_proxy,
+            trusted_proxy_hops: self.trusted_proxy_hops,
             ..Default::default()
         }
     }
@@ -121,6 +179,9 @@ pub enum Command {
         #[arg(long, default_value = "Администратор")]
         name: String,
     },
+    /// Removes every demo row (accounts, councils, records, their sessions and devices),
+    /// leaving tombstones so devices drop what they had pulled, then exits.
+    PurgeDemo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -134,10 +195,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_serve_on_port_3000_with_demo_data() {
+    fn defaults_serve_on_port_3000_without_demo_data() {
         let config = Config::try_parse_from(["server"]).unwrap();
         assert_eq!(config.addr.port(), 3000);
-        assert!(config.demo_data);
+        assert!(!config.demo_data);
+        assert_eq!(config.trusted_proxy_hops, 0);
         assert_eq!(config.log_format, LogFormat::Text);
     }
 
@@ -150,14 +212,14 @@ mod tests {
             "--database",
             "/tmp/x.sqlite",
             "--demo-data",
-            "false",
+            "true",
             "--log-format",
             "json",
         ])
         .unwrap();
         assert_eq!(config.addr.port(), 0);
         assert_eq!(config.database, "/tmp/x.sqlite");
-        assert!(!config.demo_data);
+        assert!(config.demo_data);
         assert_eq!(config.log_format, LogFormat::Json);
     }
 

@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
+pub mod limits;
 pub mod map;
 pub mod pwa;
+pub mod retention;
 pub mod security;
 pub mod seed;
 pub mod sessions;

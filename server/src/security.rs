@@ -61,18 +61,48 @@ pub async fn security_headers(request: Request, next: Next, https: bool) -> Resp
     response
 }
 
-/// Refuses state-changing requests that a browser sent from another site.
+/// Refuses state-changing requests that a browser sent from another site, and reads that
+/// write an audit line (persons of attention) when another site asked for them.
 ///
 /// Browsers send `Origin` with every cross-site POST, and `Sec-Fetch-Site` with every request;
 /// a write is let through only when one of them says it comes from this very origin. A request
 /// with neither did not come from a browser page, so it cannot ride a user's cookies.
-pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || comes_from_this_origin(request.headers()) {
+///
+/// A plain link or image on another site is a GET that carries the cookie too (SameSite=Lax
+/// lets top-level links through): pointed at a person's page or the sensitive pull, it would
+/// fill an inspector's audit trail with reads he never made. Those reads therefore need a
+/// request from this site (or typed in by the person: `Sec-Fetch-Site: none`). A link followed
+/// from elsewhere lands on the home page instead.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let allowed = if is_safe(request.method()) {
+        !audited_read(request.uri().path()) || !fetched_by_another_site(headers)
+    } else {
+        comes_from_this_origin(headers)
+    };
+    if allowed {
         return next.run(request).await;
     }
-    tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site write refused");
-    let locale = preferred_locale(request.headers());
+    tracing::warn!(method = %request.method(), path = %request.uri().path(), "cross-site request refused");
+    let navigation = headers
+        .get("sec-fetch-mode")
+        .is_some_and(|mode| mode == "navigate");
+    if is_safe(request.method()) && navigation {
+        return axum::response::Redirect::to("/").into_response();
+    }
+    let locale = preferred_locale(headers);
     refusal_response(StatusCode::FORBIDDEN, Refusal::CrossSite, locale)
+}
+
+/// GET paths whose answer is audited as a read of a person of attention.
+fn audited_read(path: &str) -> bool {
+    path == "/persons" || path.starts_with("/persons/") || path == "/api/v1/sync/pull"
+}
+
+fn fetched_by_another_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "cross-site" || site == "same-site")
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -166,6 +196,30 @@ mod tests {
             map.append(*name, HeaderValue::from_static(value));
         }
         map
+    }
+
+    #[test]
+    fn audited_reads_are_told_apart_and_other_sites_recognised() {
+        assert!(audited_read("/persons") && audited_read("/persons/abc"));
+        assert!(audited_read("/api/v1/sync/pull"));
+        assert!(!audited_read("/") && !audited_read("/personsx") && !audited_read("/tasks"));
+        assert!(fetched_by_another_site(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(fetched_by_another_site(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(!fetched_by_another_site(&headers(&[(
+            "sec-fetch-site",
+            "none"
+        )])));
+        assert!(!fetched_by_another_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!fetched_by_another_site(&headers(&[])));
     }
 
     #[test]

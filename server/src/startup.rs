@@ -1,7 +1,9 @@
 //! Builds the HTTP application: database, data loads, routes and middleware.
 use crate::config::Config;
-use crate::db::{self, DbError};
+use crate::db::{self, DbError, PoolSettings};
+use crate::limits::AccountRate;
 use crate::pwa::BuildAssets;
+use crate::retention::Retention;
 use crate::security;
 use crate::seed::{self, SeedError};
 use crate::sessions;
@@ -22,6 +24,7 @@ use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -39,6 +42,14 @@ pub enum StartupError {
     Tiles(#[from] crate::map::TileSourceError),
     #[error("cannot drop old tombstones: {0}")]
     Prune(#[source] sqlx::Error),
+    #[error(
+        "the database holds demo accounts (their password is published) and the server would \
+         listen on {0}{1}: remove them with `server purge-demo`, or start with \
+         --allow-demo-on-public-address true if this is really meant to be a demo"
+    )]
+    DemoOnPublicAddress(SocketAddr, &'static str),
+    #[error("cannot check for demo accounts: {0}")]
+    DemoCheck(#[source] sqlx::Error),
     #[error("the Leptos settings in the environment are invalid: {0}")]
     Leptos(String),
     #[error("cannot listen on {0}: {1}")]
@@ -51,12 +62,29 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: SqlitePool,
+    retention: Retention,
+    auth: AuthSettings,
+    rate: AccountRate,
 }
 
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let pool = db::connect(&config.database).await?;
+        let pool = db::connect_with(
+            &config.database,
+            PoolSettings {
+                size: config.db_pool_size,
+                acquire_timeout: Duration::from_secs(config.db_acquire_timeout_secs),
+            },
+        )
+        .await?;
+        // Before the load, so a refused start writes no demo into the file.
+        refuse_demo_on_public_address(config, &pool).await?;
         seed::load(&pool, config.demo_data).await?;
+        let health = db::health_connection(&config.database).await?;
+        app::accounts::password::workers::configure(
+            config.hash_workers as usize,
+            config.hash_queue as usize,
+        );
         let pruned = app::sync::server::prune_tombstones(&pool, config.tombstone_days)
             .await
             .map_err(StartupError::Prune)?;
@@ -71,12 +99,20 @@ impl Application {
         let assets = BuildAssets::discover(&options);
         options.hash_files = assets.hashed;
 
+        let limits = crate::map::TileLimits {
+            cache_max_bytes: config.tile_cache_kb.saturating_mul(1024),
+            per_second: config.tile_rate,
+            burst: config.tile_burst,
+        };
         let tiles = match (&config.mbtiles, &config.tile_url) {
-            (Some(path), _) => Some(crate::map::TileSource::open(path).await?),
+            (Some(path), _) => {
+                Some(crate::map::TileSource::open(path, pool.clone(), limits).await?)
+            }
             (None, Some(template)) => Some(crate::map::TileSource::upstream(
                 template,
                 config.tile_attribution.clone(),
                 pool.clone(),
+                limits,
             )?),
             (None, None) => None,
         };
@@ -84,19 +120,31 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartupError::Bind(config.addr, e))?;
+        let rate = AccountRate::new(config.api_rate, config.api_burst);
         let router = router(
-            pool.clone(),
+            Shared {
+                pool: pool.clone(),
+                health,
+                auth: config.auth_settings(),
+                rate: rate.clone(),
+            },
             options,
             assets,
             config.https,
-            config.auth_settings(),
             tiles,
-            std::time::Duration::from_millis(config.sync_push_hold_ms),
+            Duration::from_millis(config.sync_push_hold_ms),
         );
         Ok(Self {
             listener,
             router,
             pool,
+            retention: Retention {
+                audit_days: config.audit_retention_days,
+                device_days: config.device_retention_days,
+                tombstone_days: config.tombstone_days,
+            },
+            auth: config.auth_settings(),
+            rate,
         })
     }
 
@@ -113,6 +161,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
+        crate::retention::spawn(self.pool.clone(), self.retention, self.auth, self.rate);
         // With the peer address, for the per-address sign-in limit.
         let service = self
             .router
@@ -126,15 +175,50 @@ impl Application {
     }
 }
 
-fn router(
+/// A demo database answers to a published password: fine on this machine, refused where
+/// others can reach it.
+async fn refuse_demo_on_public_address(
+    config: &Config,
+    pool: &SqlitePool,
+) -> Result<(), StartupError> {
+    let public = !config.addr.ip().is_loopback() || config.https;
+    if !public || config.allow_demo_on_public_address {
+        return Ok(());
+    }
+    let demo = config.demo_data
+        || seed::purge::has_demo_accounts(pool)
+            .await
+            .map_err(StartupError::DemoCheck)?;
+    if demo {
+        let how = if config.https { " behind HTTPS" } else { "" };
+        return Err(StartupError::DemoOnPublicAddress(config.addr, how));
+    }
+    Ok(())
+}
+
+/// What the middleware and routes share.
+struct Shared {
     pool: SqlitePool,
+    /// The health check's own connection (see `db::health_connection`).
+    health: SqlitePool,
+    auth: AuthSettings,
+    rate: AccountRate,
+}
+
+fn router(
+    shared: Shared,
     options: LeptosOptions,
     assets: BuildAssets,
     https: bool,
-    auth: AuthSettings,
     tiles: Option<crate::map::TileSource>,
-    push_hold: std::time::Duration,
+    push_hold: Duration,
 ) -> Router {
+    let Shared {
+        pool,
+        health,
+        auth,
+        rate,
+    } = shared;
     let links = AssetLinks {
         stylesheet: assets.css.clone(),
     };
@@ -167,10 +251,7 @@ fn router(
     // Every route takes bodies up to the common limit, except the map import that adds its
     // own (a village layer file is larger than any form).
     Router::new()
-        .route("/healthz", get({
-            let pool = pool.clone();
-            move || healthz(pool.clone())
-        }))
+        .route("/healthz", get(move || healthz(health.clone())))
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(sync::routes(pool.clone(), push_hold))
         .merge(crate::map::routes(tiles))
@@ -194,9 +275,11 @@ fn router(
         }))
         .layer(middleware::from_fn({
             let pool = pool.clone();
-            move |request, next| sessions::layer(pool.clone(), auth, request, next)
+            move |request, next| {
+                sessions::layer(pool.clone(), auth, rate.clone(), request, next)
+            }
         }))
-        .layer(middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn(security::explain_payload_too_large))
         .layer(middleware::from_fn(move |request, next| {
             security::security_headers(request, next, https)
