@@ -2,11 +2,11 @@
 // the admin's layer import with its refusals, and map features through sync.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ROOT, runServer, signIn, sqlite, startServer } from "../support/server.mjs";
+import { ROOT, runServer, signIn, sqlite, sqliteWrite, startServer, tempDir } from "../support/server.mjs";
 import { device, newId, pullAll, push } from "../support/sync.mjs";
 
 /** Makes an MBTiles file with the tests' own script; returns how many tiles it holds. */
@@ -23,8 +23,11 @@ function tileOf(lat, lon, zoom) {
   return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)];
 }
 
+// Atbasar, where the seed puts the demo inspector's villages (Шуйское, Сепе, Покровка, Бастау)
+// while their own positions are unknown.
 const LAT = 51.81;
 const LON = 68.36;
+const png = readFileSync(path.join(ROOT, "public/icons/icon-192.png"));
 const square = (dLon, dLat) => [[
   [LON, LAT], [LON + dLon, LAT], [LON + dLon, LAT + dLat], [LON, LAT + dLat], [LON, LAT],
 ]];
@@ -85,7 +88,6 @@ describe("base tiles from an MBTiles file", () => {
 describe("base tiles from a configured tile server, fetched once and kept", () => {
   let upstream;
   let hits = [];
-  const png = readFileSync(path.join(ROOT, "public/icons/icon-192.png"));
   before(async () => {
     upstream = http.createServer((req, res) => {
       hits.push(req.url);
@@ -112,15 +114,18 @@ describe("base tiles from a configured tile server, fetched once and kept", () =
     const info = await (await fetch(`${first.url}/api/v1/map/tiles`, { headers: { cookie } })).json();
     assert.equal(info.available, true);
     assert.equal(info.attribution, "© test tiles");
+    // Tiles at the inspector's villages: the only ones served to this account.
+    const [x, y] = tileOf(LAT, LON, 13);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${first.url}/tiles/13/5656/2735`, { headers: { cookie } });
+      const res = await fetch(`${first.url}/tiles/13/${x}/${y}`, { headers: { cookie } });
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("content-type"), "image/png");
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(png));
     }
-    assert.deepEqual(hits, ["/13/5656/2735.png"], "the second request did not reach the tile server");
-    assert.equal((await fetch(`${first.url}/tiles/12/1/1`, { headers: { cookie } })).status, 404, "the tile server's 404");
-    assert.equal((await fetch(`${first.url}/tiles/14/1/1`, { headers: { cookie } })).status, 502, "the tile server's failure");
+    assert.deepEqual(hits, [`/13/${x}/${y}.png`], "the second request did not reach the tile server");
+    const at = (zoom) => tileOf(LAT, LON, zoom).join("/");
+    assert.equal((await fetch(`${first.url}/tiles/12/${at(12)}`, { headers: { cookie } })).status, 404, "the tile server's 404");
+    assert.equal((await fetch(`${first.url}/tiles/14/${at(14)}`, { headers: { cookie } })).status, 502, "the tile server's failure");
     await first.stop();
 
     // The tile server is gone; the kept tile is still served after a restart.
@@ -128,14 +133,168 @@ describe("base tiles from a configured tile server, fetched once and kept", () =
     const again = await startServer({ dir: first.dir, database: first.database, args: ["--tile-url", template] });
     try {
       const cookie2 = await signIn(again.url, "demo.inspector");
-      const res = await fetch(`${again.url}/tiles/13/5656/2735`, { headers: { cookie: cookie2 } });
+      const res = await fetch(`${again.url}/tiles/13/${x}/${y}`, { headers: { cookie: cookie2 } });
       assert.equal(res.status, 200);
       assert.ok(Buffer.from(await res.arrayBuffer()).equals(png));
-      assert.equal((await fetch(`${again.url}/tiles/13/5657/2735`, { headers: { cookie: cookie2 } })).status, 502, "not kept, tile server down");
+      assert.equal((await fetch(`${again.url}/tiles/13/${x + 1}/${y}`, { headers: { cookie: cookie2 } })).status, 502, "not kept, tile server down");
     } finally {
       await again.dispose();
     }
     assert.notEqual(runServer(["--tile-url", "ftp://tiles/{z}/{x}/{y}", "--database", path.join(first.dir, "x.sqlite")]).code, 0);
+  });
+});
+
+describe("the tile route's limits: zooms, area, the tile server's answers, the cache's size, the rate", () => {
+  let upstream;
+  let answer = "tile";
+  const hits = [];
+  // 10 KiB a tile, so a cache of some KiB holds a known number of them.
+  const tile = Buffer.concat([png, Buffer.alloc(10 * 1024 - png.length)]);
+  before(async () => {
+    upstream = http.createServer((req, res) => {
+      hits.push(req.url);
+      if (answer === "tile" || req.url === "/elsewhere.png") {
+        res.writeHead(200, { "content-type": "image/png" });
+        res.end(tile);
+      } else if (answer === "redirect") {
+        res.writeHead(302, { location: `http://127.0.0.1:${upstream.address().port}/elsewhere.png` });
+        res.end();
+      } else if (answer === "html") {
+        // A consent or captive-portal page answered with 200.
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end("<html><body>Accept our terms to see the map</body></html>");
+      } else if (answer === "huge") {
+        res.writeHead(200, { "content-type": "image/png" });
+        res.end(Buffer.alloc(1024 * 1024 + 1));
+      }
+    });
+    await new Promise((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  });
+  after(() => upstream?.close());
+
+  const start = (...args) => startServer({ args: ["--tile-url", `http://127.0.0.1:${upstream.address().port}/{z}/{x}/{y}.png`, ...args] });
+  const getter = (server, cookie, headers = {}) => (zoom, x, y) =>
+    fetch(`${server.url}/tiles/${zoom}/${x}/${y}`, { headers: { cookie, ...headers } });
+  const kept = (server, zoom, x, y) => Number(sqlite(server.database, `SELECT COUNT(*) FROM tile_cache WHERE zoom = ${zoom} AND x = ${x} AND y = ${y}`)[0][0]);
+
+  test("tiles come only at the zooms offered and near the account's own villages", async () => {
+    const server = await start();
+    try {
+      answer = "tile";
+      const get = getter(server, await signIn(server.url, "demo.inspector"));
+      const admin = getter(server, await signIn(server.url, "demo.admin"));
+      assert.equal((await get(14, ...tileOf(LAT, LON, 14))).status, 200, "at the inspector's villages");
+      hits.length = 0;
+      assert.equal((await get(9, ...tileOf(LAT, LON, 9))).status, 404, "below the zooms offered (10–18)");
+      assert.equal((await get(19, ...tileOf(LAT, LON, 19))).status, 404, "above the zooms offered");
+      assert.equal((await get(14, 0, 0)).status, 404, "the other side of the world");
+      assert.equal((await get(14, ...tileOf(LAT, LON + 0.75, 14))).status, 404, "50 km east of the villages");
+      // Юбилейное (Есильский район) is another inspector's: the region's admin gets its tiles.
+      const [lat, lon] = sqlite(server.database, "SELECT lat, lon FROM villages WHERE name_ru = 'Юбилейное'")[0].map(Number);
+      assert.equal((await get(14, ...tileOf(lat, lon, 14))).status, 404, "another district's village");
+      assert.equal(hits.length, 0, "nothing refused was asked of the tile server");
+      assert.equal((await admin(14, ...tileOf(lat, lon, 14))).status, 200, "the admin's region");
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  test("a redirect, a page that is not an image or an oversized body from the tile server is a 502, and nothing is kept", async () => {
+    const server = await start();
+    try {
+      const get = getter(server, await signIn(server.url, "demo.inspector"));
+      const [x, y] = tileOf(LAT, LON, 16);
+      for (const [i, bad] of ["redirect", "html", "huge"].entries()) {
+        answer = bad;
+        hits.length = 0;
+        const res = await get(16, x + i, y);
+        assert.equal(res.status, 502, bad);
+        assert.match(res.headers.get("content-type"), /json/, `${bad}: not passed on as a tile`);
+        assert.equal(kept(server, 16, x + i, y), 0, `${bad}: not kept`);
+        assert.deepEqual(hits, [`/16/${x + i}/${y}.png`], `${bad}: asked once, no redirect followed`);
+      }
+      answer = "tile";
+      assert.equal((await get(16, x, y)).status, 200, "the same tile once the tile server sends it");
+      assert.equal(kept(server, 16, x, y), 1);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  test("a tile server over plain HTTP anywhere but this machine stops the start", () => {
+    const dir = tempDir();
+    try {
+      const refused = runServer(["--addr", "127.0.0.1:0", "--database", path.join(dir, "zq.sqlite"), "--tile-url", "http://tiles.example.kz/{z}/{x}/{y}.png"]);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /http:\/\/tiles\.example\.kz\/\{z\}\/\{x\}\/\{y\}\.png must start with https:\/\//);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the tile cache keeps under its size by dropping the least recently used tiles", async () => {
+    // 35 KiB: three 10 KiB tiles fit; a fourth makes room by dropping one.
+    const server = await start("--tile-cache-kb", "35");
+    try {
+      answer = "tile";
+      const get = getter(server, await signIn(server.url, "demo.inspector"));
+      const [x, y] = tileOf(LAT, LON, 17);
+      const show = async (i) => {
+        const res = await get(17, x + i, y);
+        assert.equal(res.status, 200, `tile ${i}`);
+        await res.arrayBuffer();
+      };
+      for (const i of [0, 1, 2]) await show(i);
+      // Used long ago, tile 0 first: the order a first-in-first-out cache would drop them in.
+      for (const i of [0, 1, 2]) sqliteWrite(server.database, `UPDATE tile_cache SET last_used_at = ${1000 + i} WHERE zoom = 17 AND x = ${x + i}`);
+      hits.length = 0;
+      await show(0);
+      assert.deepEqual(hits, [], "served from the cache");
+      const lastUse = Number(sqlite(server.database, `SELECT last_used_at FROM tile_cache WHERE zoom = 17 AND x = ${x}`)[0][0]);
+      assert.ok(lastUse > Date.now() / 1000 - 60, "showing a tile makes it recently used");
+      await show(3);
+      await show(4);
+      const left = sqlite(server.database, "SELECT x FROM tile_cache WHERE zoom = 17 ORDER BY x").map(([kx]) => kx - x);
+      assert.deepEqual(left, [0, 3, 4], "tiles 1 and 2, the least recently used, were dropped");
+      const bytes = Number(sqlite(server.database, "SELECT SUM(length(data)) FROM tile_cache")[0][0]);
+      assert.ok(bytes <= 35 * 1024, `${bytes} bytes kept`);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  test("an account fetching tiles faster than its rate is slowed down, then refused with Retry-After; other accounts are not", async () => {
+    const server = await start("--tile-rate", "10", "--tile-burst", "5");
+    try {
+      answer = "tile";
+      const [x, y] = tileOf(LAT, LON, 15);
+      // A download fetches 6 tiles at a time: past the burst it is held to the rate, not refused.
+      const inspector = getter(server, await signIn(server.url, "demo.inspector"));
+      const began = Date.now();
+      for (let batch = 0; batch < 4; batch++) {
+        const statuses = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => (await inspector(15, x + (i % 3), y)).status));
+        assert.deepEqual(statuses, Array(6).fill(200), `batch ${batch}`);
+      }
+      const seconds = (Date.now() - began) / 1000;
+      assert.ok(seconds >= 1.5, `24 tiles: 5 at once, then 10 a second (${seconds} s)`);
+
+      // Forty at once is more than a second's worth: the rest are refused.
+      const supervisor = getter(server, await signIn(server.url, "demo.supervisor"), { "accept-language": "en" });
+      const flood = await Promise.all(Array.from({ length: 40 }, (_, i) => supervisor(15, x + (i % 4), y)));
+      const served = flood.filter((res) => res.status === 200).length;
+      const refused = flood.filter((res) => res.status === 429);
+      assert.ok(served >= 5, `the burst is served (${served})`);
+      assert.ok(refused.length >= 15, `the excess is refused (${refused.length})`);
+      assert.equal(served + refused.length, 40);
+      assert.ok(Number(refused[0].headers.get("retry-after")) >= 1, "Retry-After in seconds");
+      assert.match((await refused[0].json()).message, /^Too many requests from your account\. Try again in \d+ s\.$/);
+
+      // The chair's own rate is untouched.
+      const chair = getter(server, await signIn(server.url, "demo.chair"));
+      assert.equal((await chair(15, x, y)).status, 200);
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

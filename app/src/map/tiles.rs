@@ -13,6 +13,16 @@ pub const MAX_TILES: u64 = 5_000;
 /// Half the side of the square taken around a village centre when no boundary is drawn: a
 /// steppe village with its yards and nearest pastures fits within about 2 km of its centre.
 pub const DEFAULT_HALF_SIDE_KM: f64 = 2.0;
+/// How much a download grows the extent of what is drawn on a village's map, as a fraction of
+/// its size on every side (the map page's `download_area`).
+pub const DOWNLOAD_PADDING: f64 = 0.1;
+/// How far past what a download of a village can ask for the server still serves its tiles:
+/// a household or pasture drawn on a device and not yet synced (the server does not know it,
+/// the device's download covers it), and a look over the village's edge on the map. The size
+/// of the square around a centre again: an outlying yard or pasture is within that.
+pub const REACH_MARGIN_KM: f64 = 2.0;
+/// Kilometres in a degree of latitude (and of longitude at the equator).
+const KM_PER_DEGREE: f64 = 111.32;
 
 /// What the device needs to know about the server's base map.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,8 +48,8 @@ pub struct Area {
 impl Area {
     /// The square of `half_side_km` around a point.
     pub fn around(lat: f64, lon: f64, half_side_km: f64) -> Area {
-        let dlat = half_side_km / 111.32;
-        let dlon = half_side_km / (111.32 * lat.to_radians().cos().max(0.01));
+        let dlat = half_side_km / KM_PER_DEGREE;
+        let dlon = half_side_km / (KM_PER_DEGREE * lat.to_radians().cos().max(0.01));
         Area {
             south: lat - dlat,
             west: lon - dlon,
@@ -71,7 +81,7 @@ impl Area {
     /// Grown by `fraction` of its size on every side, and at least 200 m across, so tiles
     /// at the edge of the village are not cut off.
     pub fn padded(self, fraction: f64) -> Area {
-        let min_half = 0.1 / 111.32;
+        let min_half = 0.1 / KM_PER_DEGREE;
         let half_lat = ((self.north - self.south) * (0.5 + fraction)).max(min_half);
         let half_lon = ((self.east - self.west) * (0.5 + fraction)).max(min_half);
         let (lat, lon) = self.centre();
@@ -89,6 +99,52 @@ impl Area {
             (self.west + self.east) / 2.0,
         )
     }
+
+    /// The smallest area holding both.
+    pub fn union(self, other: Area) -> Area {
+        Area {
+            south: self.south.min(other.south),
+            west: self.west.min(other.west),
+            north: self.north.max(other.north),
+            east: self.east.max(other.east),
+        }
+    }
+
+    /// Grown by `km` on every side. Degrees of longitude are shortest at the edge nearer the
+    /// pole, so they are counted there: the area grows by at least `km` all along its edges.
+    pub fn widened(self, km: f64) -> Area {
+        let dlat = km / KM_PER_DEGREE;
+        let pole_side = self.south.abs().max(self.north.abs());
+        let dlon = km / (KM_PER_DEGREE * pole_side.to_radians().cos().max(0.01));
+        Area {
+            south: self.south - dlat,
+            west: self.west - dlon,
+            north: self.north + dlat,
+            east: self.east + dlon,
+        }
+    }
+}
+
+/// The area whose tiles the server serves for one village: everything "download this village"
+/// can ask for, widened by `REACH_MARGIN_KM`. A download takes the extent of what the device
+/// has drawn on the village's map grown by `DOWNLOAD_PADDING`, or, with nothing drawn, the
+/// square of `DEFAULT_HALF_SIDE_KM` around the village's centre; the server may know features
+/// the device has not pulled yet (or the other way round), so both are covered. `drawn` is the
+/// extent of the village's features (its outline among them); `None` when nothing is known.
+pub fn village_reach(centre: Option<(f64, f64)>, drawn: Option<Area>) -> Option<Area> {
+    let around_centre = centre.map(|(lat, lon)| Area::around(lat, lon, DEFAULT_HALF_SIDE_KM));
+    let download = drawn.map(|area| area.padded(DOWNLOAD_PADDING));
+    [around_centre, download]
+        .into_iter()
+        .flatten()
+        .reduce(Area::union)
+        .map(|area| area.widened(REACH_MARGIN_KM))
+}
+
+/// Whether a tile shows any part of `area`. The same arithmetic as a download's ranges, so a
+/// download of an area inside `area` only asks for tiles this accepts.
+pub fn tile_touches(area: Area, zoom: u8, x: u32, y: u32) -> bool {
+    TileRange::covering(area, zoom).contains(zoom, x, y)
 }
 
 /// The tile holding a point at `zoom`: (x, y), y counted from the north as in URLs
@@ -252,5 +308,79 @@ mod tests {
         let dot = Area::of_points([(51.0, 68.0)]).unwrap().padded(0.1);
         assert!(dot.north - dot.south > 0.001);
         assert_eq!(tile_url(12, 3, 4), "/tiles/12/3/4");
+        let other = Area::of_points([(52.0, 70.0)]).unwrap();
+        assert_eq!(
+            area.union(other),
+            Area {
+                south: 50.9,
+                west: 67.9,
+                north: 52.0,
+                east: 70.0
+            }
+        );
+    }
+
+    #[test]
+    fn an_area_widens_by_at_least_the_distance_on_every_side() {
+        let area = Area::of_points([(51.0, 68.0), (52.0, 69.0)]).unwrap();
+        let wide = area.widened(2.0);
+        assert!(((area.south - wide.south) * KM_PER_DEGREE - 2.0).abs() < 1e-9);
+        assert!(((wide.north - area.north) * KM_PER_DEGREE - 2.0).abs() < 1e-9);
+        // Along the northern edge, where a degree of longitude is shortest, still 2 km.
+        let east_km = (wide.east - area.east) * KM_PER_DEGREE * 52.0_f64.to_radians().cos();
+        assert!((east_km - 2.0).abs() < 1e-9, "{east_km}");
+        assert!(area.west - wide.west > 0.0);
+    }
+
+    /// Every tile of every download the map page can start for a village, at every zoom it
+    /// offers.
+    fn assert_downloads_served(reach: Area, downloads: &[Area]) {
+        for download in downloads {
+            for range in ranges(*download, ZOOM_MIN, ZOOM_MAX) {
+                assert!(
+                    range.tiles().all(|(z, x, y)| tile_touches(reach, z, x, y)),
+                    "{range:?} of {download:?} outside {reach:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_tile_a_village_download_asks_for_is_within_the_village_reach() {
+        let centre = (51.808_333, 68.358_056);
+        // Nothing drawn: the download is the square around the centre.
+        let square = Area::around(centre.0, centre.1, DEFAULT_HALF_SIDE_KM);
+        assert_downloads_served(village_reach(Some(centre), None).unwrap(), &[square]);
+
+        // An outline imported 20 km from the approximate centre, and a lone household beyond
+        // it: the download is their padded extent (or the square, on a device without them).
+        let drawn = Area::of_points([(51.95, 68.55), (52.0, 68.62), (52.03, 68.7)]).unwrap();
+        let reach = village_reach(Some(centre), Some(drawn)).unwrap();
+        assert_downloads_served(reach, &[square, drawn.padded(DOWNLOAD_PADDING)]);
+
+        // One point drawn and no centre: the download's smallest square (200 m).
+        let dot = Area::of_points([(51.9, 68.4)]).unwrap();
+        let reach = village_reach(None, Some(dot)).unwrap();
+        assert_downloads_served(reach, &[dot.padded(DOWNLOAD_PADDING)]);
+        assert_eq!(village_reach(None, None), None);
+    }
+
+    #[test]
+    fn tiles_beyond_the_margin_are_not_within_the_reach() {
+        let (lat, lon) = (51.808_333, 68.358_056);
+        let reach = village_reach(Some((lat, lon)), None).unwrap();
+        // The square's 2 km and the margin's 2 km: a tile 3.5 km east is in, 4.5 km is out.
+        let km_east = |km: f64| lon + km / (KM_PER_DEGREE * lat.to_radians().cos());
+        for zoom in [16u8, 17, 18] {
+            let (inside, y) = tile_of(lat, km_east(3.5), zoom);
+            let (outside, _) = tile_of(lat, km_east(4.5), zoom);
+            assert!(tile_touches(reach, zoom, inside, y));
+            assert!(!tile_touches(reach, zoom, outside, y));
+        }
+        // The other side of the world, and the tile next to a village's at a wide zoom.
+        assert!(!tile_touches(reach, 14, 0, 0));
+        let (x, y) = tile_of(lat, lon, 10);
+        assert!(tile_touches(reach, 10, x, y));
+        assert!(!tile_touches(reach, 10, x + 2, y));
     }
 }

@@ -244,7 +244,7 @@ fn markers(
 /// any household or pasture drawn beyond it), else a square around its centre.
 fn download_area(features: &[Feature], centre: Option<(f64, f64)>) -> Option<Area> {
     Area::of_points(features.iter().flat_map(|f| f.geometry.lat_lons()))
-        .map(|area| area.padded(0.1))
+        .map(|area| area.padded(tiles::DOWNLOAD_PADDING))
         .or_else(|| centre.map(|(lat, lon)| Area::around(lat, lon, DEFAULT_HALF_SIDE_KM)))
 }
 
