@@ -141,7 +141,7 @@ pub fn AccountDevices(account_id: String) -> impl IntoView {
     });
     let revoke = move |id: String| {
         let asked = window()
-            .confirm_with_message(&t_string!(i18n, admin.device_revoke_confirm))
+            .confirm_with_message(t_string!(i18n, admin.device_revoke_confirm))
             .unwrap_or(false);
         if asked {
             leptos::task::spawn_local(async move {
