@@ -169,7 +169,7 @@ describe("a device revoked by the admin", () => {
     await page.click("#sync-now");
     await page.waitForURL(/\/sign-in\?revoked=1/);
     await waitForHydration(page);
-    assert.match(await page.textContent('[role="status"]'), /отключил это устройство/);
+    assert.match(await page.textContent('.narrow .notice'), /отключил это устройство/);
     await until(
       () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("zq.")).length === 0),
       "nothing of the account stays in localStorage",
