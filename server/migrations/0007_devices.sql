@@ -4,6 +4,9 @@
 -- A sync device belongs to the browser whose session first used it, so revoking the browser
 -- revokes its sync ids too, and one browser's session cannot push as another's.
 ALTER TABLE devices ADD COLUMN browser_id TEXT REFERENCES devices (id);
+-- The hash of the secret in a browser's device cookie (`id.secret`): the id is shown in the
+-- audit trail, so only the secret proves a browser is the one that signed in before.
+ALTER TABLE devices ADD COLUMN cookie_hash TEXT;
 -- What the device last told about itself, and when (Unix seconds).
 ALTER TABLE devices ADD COLUMN app_version TEXT;
 ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;

@@ -157,7 +157,8 @@ describe("a device revoked by the admin", () => {
       () => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("zq."))),
       "the device keeps the profile",
     );
-    const device = (await context.cookies()).find((c) => c.name === "zq_device").value;
+    // The device cookie is `id.secret`; the admin revokes by the id.
+    const [device] = (await context.cookies()).find((c) => c.name === "zq_device").value.split(".");
 
     const admin = await browser.newContext();
     const adminPage = await admin.newPage();

@@ -120,7 +120,7 @@ mod server {
                 .fetch_optional(&pool)
                 .await?;
         let device = match &account {
-            Some((id, _, _)) => own_device(&pool, id).await?,
+            Some((id, _, _)) => own_device(&pool, id).await?.map(|(device, _)| device),
             None => None,
         };
         let limits = attempt_limits(&login, device.as_deref(), &settings);
@@ -164,7 +164,7 @@ mod server {
         if let Some(old) = request_cookie(settings.session_cookie()) {
             session::end(&pool, &session::hash_token(&old)).await?;
         }
-        let device_id = known_device(&pool, &account_id).await?;
+        let (device_id, device_cookie) = known_device(&pool, &account_id).await?;
         let token = session::start(&pool, &account_id, &device_id, now).await?;
         set_cookie(session::cookie(
             settings.session_cookie(),
@@ -174,7 +174,7 @@ mod server {
         ));
         set_cookie(session::cookie(
             session::DEVICE_COOKIE,
-            &device_id,
+            &device_cookie,
             Some(DEVICE_COOKIE_MAX_AGE),
             settings.secure_cookies,
         ));
@@ -232,33 +232,43 @@ mod server {
         }
     }
 
-    /// The device this browser's cookie names, when it is a device of the account that is not
-    /// revoked (it signed in here before).
+    /// The browser device this browser's cookie proves, when it is a device of the account
+    /// that is not revoked (it signed in here before). The cookie is `id.secret` and only the
+    /// secret's hash is kept: a device id is shown in the audit trail, so knowing one must not
+    /// let anyone count attempts under it (and lock its owner's phone).
     async fn own_device(
         pool: &sqlx::SqlitePool,
         account_id: &str,
-    ) -> Result<Option<String>, AppError> {
-        let Some(id) = request_cookie(session::DEVICE_COOKIE) else {
+    ) -> Result<Option<(String, String)>, AppError> {
+        let Some(cookie) = request_cookie(session::DEVICE_COOKIE) else {
+            return Ok(None);
+        };
+        let Some((id, secret)) = cookie.split_once('.') else {
             return Ok(None);
         };
         let known: bool = sqlx::query_scalar(
             "SELECT EXISTS(SELECT 1 FROM devices WHERE id = $1 AND account_id = $2 \
-             AND revoked_at IS NULL)",
+             AND kind = 'browser' AND revoked_at IS NULL AND cookie_hash = $3)",
         )
-        .bind(&id)
+        .bind(id)
         .bind(account_id)
+        .bind(session::hash_token(secret))
         .fetch_one(pool)
         .await?;
-        Ok(known.then_some(id))
+        Ok(known.then(|| (id.to_owned(), cookie.clone())))
     }
 
-    /// This browser's device id for the account: the one its cookie names if that device
-    /// belongs to the account and is not revoked, else a new one.
-    async fn known_device(pool: &sqlx::SqlitePool, account_id: &str) -> Result<String, AppError> {
-        if let Some(id) = own_device(pool, account_id).await? {
-            return Ok(id);
+    /// This browser's device for the account and its cookie value: the one its cookie proves
+    /// if that device belongs to the account and is not revoked, else a new one.
+    async fn known_device(
+        pool: &sqlx::SqlitePool,
+        account_id: &str,
+    ) -> Result<(String, String), AppError> {
+        if let Some(known) = own_device(pool, account_id).await? {
+            return Ok(known);
         }
         let id = crate::db::new_id();
+        let (secret, secret_hash) = session::new_token();
         let label = use_context::<http::request::Parts>()
             .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
             .and_then(|agent| {
@@ -269,15 +279,18 @@ mod server {
             })
             .unwrap_or_default();
         sqlx::query(
-            "INSERT INTO devices (id, account_id, label, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO devices (id, account_id, label, created_at, cookie_hash) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&id)
         .bind(account_id)
         .bind(label)
         .bind(crate::db::now_rfc3339())
+        .bind(secret_hash)
         .execute(pool)
         .await?;
-        Ok(id)
+        let cookie = format!("{id}.{secret}");
+        Ok((id, cookie))
     }
 
     pub async fn sign_out() -> Result<(), AppError> {

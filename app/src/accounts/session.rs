@@ -11,8 +11,9 @@ pub const SESSION_COOKIE: &str = "zq_session";
 /// Over HTTPS the session cookie carries the `__Host-` prefix: browsers then accept it only
 /// with `Secure`, `Path=/` and no `Domain`, so no other host can set or shadow it (ASVS 3.4.4).
 pub const SECURE_SESSION_COOKIE: &str = "__Host-zq_session";
-/// Names this browser as a device of the account, across sessions, for the audit trail and
-/// (later) sync. Not a secret: knowing it grants nothing without a session.
+/// Names this browser as a device of the account across sessions (`id.secret`): the id for the
+/// audit trail and the admin's device list, the secret (kept hashed) so that only this browser
+/// counts its sign-in attempts under its own device.
 pub const DEVICE_COOKIE: &str = "zq_device";
 
 /// How long sessions live and how sign-in failures are limited. Set from the server's
@@ -167,8 +168,8 @@ pub async fn resolve(
         return Ok(Err(Invalid::Unknown));
     };
     if revoked {
-        // Said once, so the device learns to wipe itself; the session is over either way.
-        end(pool, &hash).await?;
+        // Kept (until retention drops it once expired), so every request of the session is
+        // told, not only the first: whichever one the device makes next, it learns to wipe.
         return Ok(Err(Invalid::Revoked));
     }
     if is_expired(created_at, last_seen_at, now, settings) {
