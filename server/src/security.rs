@@ -69,14 +69,15 @@ pub async fn security_headers(request: Request, next: Next, https: bool) -> Resp
 /// with neither did not come from a browser page, so it cannot ride a user's cookies.
 ///
 /// A plain link or image on another site is a GET that carries the cookie too (SameSite=Lax
-/// lets top-level links through): pointed at a person's page or the sensitive pull, it would
-/// fill an inspector's audit trail with reads he never made. Those reads therefore need a
-/// request from this site (or typed in by the person: `Sec-Fetch-Site: none`). A link followed
-/// from elsewhere lands on the home page instead.
+/// lets top-level links through): pointed at a person's page or the sensitive pull — or at a
+/// form whose person picker reads the persons once the page runs — it would fill an
+/// inspector's audit trail with reads he never made. So the app's pages (but the home page and
+/// sign-in) and the pull need a request from this site, or one the person typed in
+/// (`Sec-Fetch-Site: none`); a link followed from elsewhere lands on the home page instead.
 pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     let headers = request.headers();
     let allowed = if is_safe(request.method()) {
-        !audited_read(request.uri().path()) || !fetched_by_another_site(headers)
+        !private_read(request.uri().path()) || !fetched_by_another_site(headers)
     } else {
         comes_from_this_origin(headers)
     };
@@ -94,9 +95,13 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     refusal_response(StatusCode::FORBIDDEN, Refusal::CrossSite, locale)
 }
 
-/// GET paths whose answer is audited as a read of a person of attention.
-fn audited_read(path: &str) -> bool {
-    path == "/persons" || path.starts_with("/persons/") || path == "/api/v1/sync/pull"
+/// GETs that read the app's records: every page but the home page and sign-in, and the pull.
+/// Files (a dot in the last segment), the worker and the health check are the same for all.
+fn private_read(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let file = last.contains('.') || path.starts_with("/pkg/") || path == "/healthz";
+    let api = path.starts_with("/api/") && path != "/api/v1/sync/pull";
+    !(file || api || path == "/" || path == "/sign-in")
 }
 
 fn fetched_by_another_site(headers: &HeaderMap) -> bool {
@@ -199,10 +204,13 @@ mod tests {
     }
 
     #[test]
-    fn audited_reads_are_told_apart_and_other_sites_recognised() {
-        assert!(audited_read("/persons") && audited_read("/persons/abc"));
-        assert!(audited_read("/api/v1/sync/pull"));
-        assert!(!audited_read("/") && !audited_read("/personsx") && !audited_read("/tasks"));
+    fn private_reads_are_told_apart_and_other_sites_recognised() {
+        assert!(private_read("/persons") && private_read("/persons/abc"));
+        assert!(private_read("/offences/new") && private_read("/tasks"));
+        assert!(private_read("/api/v1/sync/pull"));
+        assert!(!private_read("/") && !private_read("/sign-in"));
+        assert!(!private_read("/pkg/app.wasm") && !private_read("/sw.js"));
+        assert!(!private_read("/healthz") && !private_read("/api/sign_in"));
         assert!(fetched_by_another_site(&headers(&[(
             "sec-fetch-site",
             "cross-site"

@@ -1,9 +1,11 @@
 //! Where the app goes after signing in or entering the PIN: a page of this site only.
 //!
 //! Browsers drop tabs and newlines from an address before reading it, and read `\` as `/`, so
-//! `/<tab>/evil.example` is the other site's `//evil.example`. The rule therefore refuses any
-//! control character, blank or backslash outright, and in the browser the path is also parsed
-//! against the page's own origin and kept only when the origin stays the same.
+//! `/<tab>/evil.example` is the other site's `//evil.example`; and a path that merely holds
+//! `//` can become one after dot segments are removed (`/.//evil.example`). The rule therefore
+//! refuses any control character, blank, backslash or `//` outright, and in the browser the
+//! path is also parsed against the page's own origin and kept only when the origin stays the
+//! same and the resolved path does not start with `//`.
 
 /// The page to go to, or `/` for anything that is not a plain path of this site.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -14,7 +16,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
-        && !path.starts_with("//")
+        && !path.contains("//")
         && !path
             .chars()
             .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
@@ -25,7 +27,9 @@ fn is_local_path(path: &str) -> bool {
 fn same_origin(path: &str) -> Option<String> {
     let origin = web_sys::window()?.location().origin().ok()?;
     let url = web_sys::Url::new_with_base(path, &origin).ok()?;
-    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+    let path = url.pathname();
+    (url.origin() == origin && !path.starts_with("//"))
+        .then(|| format!("{path}{}{}", url.search(), url.hash()))
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -56,6 +60,9 @@ mod tests {
             "/ /example.org",
             "/\u{0}/example.org",
             "/x\\..\\/example.org",
+            // Dot segments removed by the browser leave `//example.org` behind.
+            "/.//example.org",
+            "/x/..//example.org",
         ] {
             assert_eq!(safe_next(Some(sneaky)), "/", "{sneaky:?}");
         }
