@@ -146,8 +146,8 @@ impl From<sqlx::Error> for AppError {
     /// The cause goes to the log; the browser gets no internals. No free connection in time
     /// is a busy server, not a broken one: the caller may try again.
     fn from(error: sqlx::Error) -> Self {
-        if matches!(error, sqlx::Error::PoolTimedOut) {
-            tracing::warn!("no database connection free in time: answered busy");
+        if is_busy(&error) {
+            tracing::warn!(%error, "database busy: answered busy");
             return Self::Busy {
                 seconds: BUSY_RETRY_SECS,
             }
@@ -170,6 +170,21 @@ impl FromServerFnError for AppError {
             }
             _ => Self::Internal,
         }
+    }
+}
+
+/// No connection free in time, or SQLite's write lock not free within its busy timeout (a
+/// flood of writers): the request did nothing and may be sent again.
+#[cfg(feature = "ssr")]
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with or without an extended code.
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<u32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
     }
 }
 

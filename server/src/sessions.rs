@@ -6,7 +6,7 @@
 use crate::limits::AccountRate;
 use app::accounts::session::{self, AuthSettings, ClientAddress, Invalid};
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::SqlitePool;
@@ -97,8 +97,7 @@ pub async fn layer(
             }
             Ok(Err(why)) => invalid = Some(why),
             Err(error) => {
-                tracing::error!(%error, "session lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                return crate::sync::database_failure(request.headers(), error, "session lookup")
             }
         }
     }

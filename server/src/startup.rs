@@ -181,7 +181,8 @@ async fn refuse_demo_on_public_address(
     config: &Config,
     pool: &SqlitePool,
 ) -> Result<(), StartupError> {
-    let public = !config.addr.ip().is_loopback() || config.https;
+    // Behind a proxy a loopback address still serves whoever the proxy lets in.
+    let public = !config.addr.ip().is_loopback() || config.https || config.trusted_proxy_hops > 0;
     if !public || config.allow_demo_on_public_address {
         return Ok(());
     }
@@ -190,7 +191,11 @@ async fn refuse_demo_on_public_address(
             .await
             .map_err(StartupError::DemoCheck)?;
     if demo {
-        let how = if config.https { " behind HTTPS" } else { "" };
+        let how = if config.https || config.trusted_proxy_hops > 0 {
+            " behind a proxy"
+        } else {
+            ""
+        };
         return Err(StartupError::DemoOnPublicAddress(config.addr, how));
     }
     Ok(())

@@ -60,11 +60,12 @@ pub(crate) fn refuse(headers: &HeaderMap, error: AppError) -> Response {
     response
 }
 
-/// A database failure behind a JSON route: a pool with no free connection in time is "busy,
-/// try again" (503), anything else a server error (logged, no internals in the answer).
+/// A database failure behind a JSON route: a busy database (no free connection in time, the
+/// write lock not free) is "busy, try again" (503), anything else a server error (logged, no
+/// internals in the answer).
 pub(crate) fn database_failure(headers: &HeaderMap, error: sqlx::Error, what: &str) -> Response {
-    if matches!(error, sqlx::Error::PoolTimedOut) {
-        tracing::warn!(what, "no database connection free in time: answered busy");
+    if app::errors::is_busy(&error) {
+        tracing::warn!(%error, what, "database busy: answered busy");
         let seconds = app::errors::BUSY_RETRY_SECS;
         return refuse(headers, AppError::Busy { seconds });
     }

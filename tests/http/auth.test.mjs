@@ -133,7 +133,7 @@ describe("sign-in limits", () => {
   let server;
   before(async () => {
     server = await startServer({
-      args: ["--login-lockout-secs", "3", "--trusted-proxy-hops", "1", "--login-address-limit", "8"],
+      args: ["--login-lockout-secs", "3", "--trusted-proxy-hops", "1", "--allow-demo-on-public-address", "true", "--login-address-limit", "8"],
     });
   });
   after(async () => server.dispose());

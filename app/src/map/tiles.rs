@@ -21,6 +21,11 @@ pub const DOWNLOAD_PADDING: f64 = 0.1;
 /// the device's download covers it), and a look over the village's edge on the map. The size
 /// of the square around a centre again: an outlying yard or pasture is within that.
 pub const REACH_MARGIN_KM: f64 = 2.0;
+/// The farthest what is drawn on a village's map counts from its centre, for the tiles served.
+/// A village's centre starts at its district's (approximate) until its outline is imported, so
+/// the real village may lie tens of kilometres away; 60 km keeps a district's reach and still
+/// refuses the rest of the world.
+pub const VILLAGE_MAX_HALF_SIDE_KM: f64 = 60.0;
 /// Kilometres in a degree of latitude (and of longitude at the equator).
 const KM_PER_DEGREE: f64 = 111.32;
 
@@ -101,6 +106,21 @@ impl Area {
     }
 
     /// The smallest area holding both.
+    /// The part of this area inside `bounds` (`bounds` itself when they do not meet).
+    pub fn within(self, bounds: Area) -> Area {
+        let clipped = Area {
+            south: self.south.max(bounds.south),
+            west: self.west.max(bounds.west),
+            north: self.north.min(bounds.north),
+            east: self.east.min(bounds.east),
+        };
+        if clipped.south <= clipped.north && clipped.west <= clipped.east {
+            clipped
+        } else {
+            bounds
+        }
+    }
+
     pub fn union(self, other: Area) -> Area {
         Area {
             south: self.south.min(other.south),
@@ -133,7 +153,12 @@ impl Area {
 /// extent of the village's features (its outline among them); `None` when nothing is known.
 pub fn village_reach(centre: Option<(f64, f64)>, drawn: Option<Area>) -> Option<Area> {
     let around_centre = centre.map(|(lat, lon)| Area::around(lat, lon, DEFAULT_HALF_SIDE_KM));
-    let download = drawn.map(|area| area.padded(DOWNLOAD_PADDING));
+    let mut download = drawn.map(|area| area.padded(DOWNLOAD_PADDING));
+    // One household pushed at the other end of the world must not open the world's map to the
+    // account: what is drawn counts only near the village.
+    if let (Some(area), Some((lat, lon))) = (download, centre) {
+        download = Some(area.within(Area::around(lat, lon, VILLAGE_MAX_HALF_SIDE_KM)));
+    }
     [around_centre, download]
         .into_iter()
         .flatten()
@@ -382,5 +407,23 @@ mod tests {
         let (x, y) = tile_of(lat, lon, 10);
         assert!(tile_touches(reach, 10, x, y));
         assert!(!tile_touches(reach, 10, x + 2, y));
+    }
+
+    #[test]
+    fn a_feature_drawn_far_away_does_not_widen_the_tiles_served() {
+        let (lat, lon) = (51.8, 68.35);
+        let near = Area::around(lat, lon, 1.0);
+        let world = near.union(Area {
+            south: -85.0,
+            west: -179.9,
+            north: 85.0,
+            east: 179.9,
+        });
+        let reach = village_reach(Some((lat, lon)), Some(world)).unwrap();
+        let paris = tile_of(48.86, 2.35, 14);
+        assert!(!tile_touches(reach, 14, paris.0, paris.1));
+        let home = tile_of(lat, lon, 14);
+        assert!(tile_touches(reach, 14, home.0, home.1));
+        assert!(reach.north - reach.south < 1.5, "{reach:?}");
     }
 }
