@@ -95,13 +95,11 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     refusal_response(StatusCode::FORBIDDEN, Refusal::CrossSite, locale)
 }
 
-/// GETs that read the app's records: every page but the home page and sign-in, and the pull.
-/// Files (a dot in the last segment), the worker and the health check are the same for all.
+/// GETs that read the app's records: every page but the home page and sign-in (what a page is
+/// decides the session layer), and the pull.
 fn private_read(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or_default();
-    let file = last.contains('.') || path.starts_with("/pkg/") || path == "/healthz";
-    let api = path.starts_with("/api/") && path != "/api/v1/sync/pull";
-    !(file || api || path == "/" || path == "/sign-in")
+    path == "/api/v1/sync/pull"
+        || (crate::sessions::is_page(path) && path != "/" && path != "/sign-in")
 }
 
 fn fetched_by_another_site(headers: &HeaderMap) -> bool {

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 const PUBLIC_PAGES: &[&str] = &["/sign-in"];
 
 /// Whether the path is one of the app's pages (not a file, a server function or the worker).
-fn is_page(path: &str) -> bool {
+pub(crate) fn is_page(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or_default();
     !(path.starts_with("/api/")
         || path.starts_with("/pkg/")
