@@ -1,4 +1,11 @@
-//! Village public councils and their members.
+//! Village public councils and their members: the records, their rules, their server side
+//! and their pages.
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod types;
+
+pub use types::*;
+
 use crate::stored::StoredEnum;
 use serde::{Deserialize, Serialize};
 

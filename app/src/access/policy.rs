@@ -104,9 +104,14 @@ pub fn grant(role: Role, kind: RecordKind, action: Action) -> Grant {
 
         (K::Council, List | Read) if role == Admin => Everywhere,
         (K::Council, List | Read) => InScope,
-        (K::Council, Create | Delete) => only(role == Admin, Everywhere),
-        (K::Council, Update) if role == Admin => Everywhere,
-        (K::Council, Update) => only(matches!(role, CouncilChair | Akimat), InScope),
+        // The council and its members are kept by those who work with it: its chair, the
+        // akimat's representative, the village's inspector and the region's coordinator.
+        (K::Council, Create | Update) if role == Admin => Everywhere,
+        (K::Council, Create | Update) => only(
+            matches!(role, CouncilChair | Akimat | Inspector | RegionCoordinator),
+            InScope,
+        ),
+        (K::Council, Delete) => only(role == Admin, Everywhere),
 
         (K::Account, _) if role == Admin => Everywhere,
         (K::Account, Read | Update) => Own,

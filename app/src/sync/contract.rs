@@ -16,6 +16,10 @@ pub enum Entity {
     Decision,
     /// A feature of a village map layer.
     Feature,
+    /// A village's council: its formation date.
+    Council,
+    /// A member of a village's council (DESIGN §2).
+    Member,
 }
 
 impl crate::stored::StoredEnum for Entity {
@@ -30,6 +34,8 @@ impl crate::stored::StoredEnum for Entity {
         Self::Meeting,
         Self::Decision,
         Self::Feature,
+        Self::Council,
+        Self::Member,
     ];
 
     fn as_str(self) -> &'static str {
@@ -43,6 +49,8 @@ impl crate::stored::StoredEnum for Entity {
             Self::Meeting => "meeting",
             Self::Decision => "decision",
             Self::Feature => "feature",
+            Self::Council => "council",
+            Self::Member => "member",
         }
     }
 }
@@ -138,11 +146,22 @@ pub enum Reason {
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum FieldRule {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotADate,
     InFuture,
     UnknownChoice,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// Not a Kazakh phone number (+7 7XX XXX XX XX).
+    NotAPhone,
+    /// An end date earlier than its start (a member leaving before he joined).
+    BeforeStart,
+    /// Another record holds the same value already (a member's name in one council).
+    Duplicate,
 }
 
 /// The answer to one mutation.

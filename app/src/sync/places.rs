@@ -103,6 +103,8 @@ macro_rules! changeable_records {
 }
 
 changeable_records!(
+    crate::councils::Council,
+    crate::councils::Member,
     crate::events::Event,
     crate::map::Feature,
     crate::meetings::Meeting,

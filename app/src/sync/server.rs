@@ -9,7 +9,7 @@ use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
 use crate::stored::StoredEnum;
-use crate::{events, map, meetings, offences, proposals, tasks, visits};
+use crate::{councils, events, map, meetings, offences, proposals, tasks, visits};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A change that was written.
@@ -324,6 +324,19 @@ async fn apply(
         (Entity::Feature, Op::Delete) => {
             map::store::delete(conn, who, id, mutation.base_version).await
         }
+        (Entity::Council, Op::Create) => {
+            councils::store::create_council(conn, who, id, payload, now).await
+        }
+        (Entity::Council, Op::Update) => {
+            councils::store::update_council(conn, who, id, mutation.base_version, payload, now)
+                .await
+        }
+        (Entity::Member, Op::Create) => {
+            councils::store::create_member(conn, who, id, payload, now).await
+        }
+        (Entity::Member, Op::Update) => {
+            councils::store::update_member(conn, who, id, mutation.base_version, payload, now).await
+        }
         _ => Ok(Outcome::Rejected(Reason::Unsupported)),
     }
 }
@@ -530,6 +543,16 @@ async fn readable_record(
         Entity::Feature if plain(RecordKind::MapFeature) => map::store::load(conn, record_id)
             .await?
             .and_then(|f| serde_json::to_value(f).ok()),
+        Entity::Council if plain(RecordKind::Council) => {
+            councils::store::load_council(conn, record_id)
+                .await?
+                .and_then(|c| serde_json::to_value(c).ok())
+        }
+        Entity::Member if plain(RecordKind::Council) => {
+            councils::store::load_member(conn, record_id)
+                .await?
+                .and_then(|m| serde_json::to_value(m).ok())
+        }
         _ => None,
     };
     Ok(value)

@@ -43,6 +43,8 @@ pub fn entity_label(i18n: I18n, entity: Entity) -> &'static str {
         Entity::Meeting => t_string!(i18n, entities.meeting),
         Entity::Decision => t_string!(i18n, entities.decision),
         Entity::Feature => t_string!(i18n, entities.feature),
+        Entity::Council => t_string!(i18n, entities.council),
+        Entity::Member => t_string!(i18n, entities.member),
     }
 }
 
@@ -66,6 +68,9 @@ pub fn rule_text(i18n: I18n, rule: &FieldRule) -> String {
         FieldRule::OutOfRange { min, max } => {
             td_string!(locale, rules.out_of_range, min = *min, max = *max).to_string()
         }
+        FieldRule::NotAPhone => td_string!(locale, rules.not_a_phone).to_string(),
+        FieldRule::BeforeStart => td_string!(locale, rules.before_start).to_string(),
+        FieldRule::Duplicate => td_string!(locale, rules.duplicate).to_string(),
     }
 }
 
@@ -136,6 +141,11 @@ pub fn field_label(i18n: I18n, field: &str) -> String {
         "birth_year" => t_string!(i18n, person.birth_year),
         "categories" => t_string!(i18n, person.categories),
         "register_basis" => t_string!(i18n, person.register_basis),
+        "formed_on" => t_string!(i18n, council.formed_on),
+        "role" => t_string!(i18n, council.role),
+        "phone" => t_string!(i18n, council.phone),
+        "since" => t_string!(i18n, council.since),
+        "left_on" => t_string!(i18n, council.left_on),
         other => return other.to_owned(),
     };
     text.to_owned()
@@ -362,8 +372,10 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
                 Entity::Visit => "/visits/new",
                 Entity::Meeting => "/meetings/new",
                 Entity::Decision => "/decisions/new",
-                // Map features are placed again on the map, not in a form.
-                Entity::Feature => return None,
+                Entity::Member => "/members/new",
+                // Map features are placed again on the map, and a council's date is set
+                // again on its page, not in a form of their own.
+                Entity::Feature | Entity::Council => return None,
             };
             Some(format!("{path}?fix={seq}"))
         });

@@ -1,0 +1,373 @@
+//! Councils and members in the database, written through sync pushes and the members import
+//! (server only). Every change leaves an audit line in the same transaction.
+use super::types::{name_key, Council, Member, NewCouncil, NewMember};
+use crate::access::RecordKind;
+use crate::accounts::session::SignedIn;
+use crate::audit::store::{record as audit, Entry};
+use crate::audit::AuditAction;
+use crate::fields::invalid;
+use crate::sync::contract::{FieldRule, Reason};
+use crate::sync::places::{changeable, decode, may_create_in, stays_in};
+use crate::sync::server::{Applied, Outcome};
+use sqlx::SqliteConnection;
+
+#[derive(sqlx::FromRow)]
+struct CouncilRow {
+    id: String,
+    village_id: String,
+    formed_on: Option<String>,
+    version: i64,
+    updated_at: String,
+}
+
+impl From<CouncilRow> for Council {
+    fn from(row: CouncilRow) -> Self {
+        Council {
+            id: row.id,
+            village_id: row.village_id,
+            formed_on: row.formed_on,
+            version: row.version,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    village_id: String,
+    full_name: String,
+    role: String,
+    phone: Option<String>,
+    since: Option<String>,
+    left_on: Option<String>,
+    version: i64,
+    updated_at: String,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Member {
+            id: row.id,
+            village_id: row.village_id,
+            full_name: row.full_name,
+            role: row.role,
+            phone: row.phone,
+            since: row.since,
+            left_on: row.left_on,
+            version: row.version,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+const MEMBERS: &str = "SELECT m.id, c.village_id, m.full_name, m.role, m.phone, m.since, \
+    m.left_on, m.version, m.updated_at FROM council_members m \
+    JOIN councils c ON c.id = m.council_id";
+
+pub async fn load_council(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Council>, sqlx::Error> {
+    let row: Option<CouncilRow> = sqlx::query_as(
+        "SELECT id, village_id, formed_on, version, updated_at FROM councils WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Council::from))
+}
+
+pub async fn load_member(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Member>, sqlx::Error> {
+    let row: Option<MemberRow> = sqlx::query_as(&format!("{MEMBERS} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(Member::from))
+}
+
+/// The members of a village's council, those who left included, in name order.
+pub async fn members_of(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+) -> Result<Vec<Member>, sqlx::Error> {
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+        "{MEMBERS} WHERE c.village_id = $1 ORDER BY m.full_name"
+    ))
+    .bind(village_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(Member::from).collect())
+}
+
+/// The council of a village, if it has one.
+pub async fn council_id_of(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM councils WHERE village_id = $1")
+        .bind(village_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The council of a village, formed now (no date known) when it has none yet: the first
+/// member recorded for a village makes its council exist.
+pub async fn ensure_council(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    village_id: &str,
+    now: &str,
+) -> Result<String, sqlx::Error> {
+    if let Some(id) = council_id_of(conn, village_id).await? {
+        return Ok(id);
+    }
+    let id = crate::db::new_id();
+    sqlx::query(
+        "INSERT INTO councils (id, village_id, formed_on, version, updated_at) \
+         VALUES ($1, $2, NULL, 1, $3)",
+    )
+    .bind(&id)
+    .bind(village_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    audited(conn, who, AuditAction::Create, "council", &id, village_id).await?;
+    Ok(id)
+}
+
+async fn audited(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    action: AuditAction,
+    entity: &str,
+    id: &str,
+    village_id: &str,
+) -> Result<(), sqlx::Error> {
+    audit(
+        conn,
+        Entry::by(who, action, entity)
+            .record(id)
+            .village(Some(village_id)),
+    )
+    .await
+}
+
+pub async fn create_council(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewCouncil>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Council, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    // One council per village: a second one made on another device is a conflict with the
+    // first, which the person compares with theirs.
+    if let Some(existing) = council_id_of(conn, &draft.village_id).await? {
+        let current = load_council(conn, &existing).await?;
+        return Ok(Outcome::Conflict(
+            serde_json::to_value(current).unwrap_or_default(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO councils (id, village_id, formed_on, version, updated_at) \
+         VALUES ($1, $2, $3, 1, $4)",
+    )
+    .bind(record_id)
+    .bind(&draft.village_id)
+    .bind(&draft.formed_on)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    audited(
+        conn,
+        who,
+        AuditAction::Create,
+        "council",
+        record_id,
+        &draft.village_id,
+    )
+    .await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+pub async fn update_council(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let loaded = load_council(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Council, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
+    };
+    let draft = match decode::<NewCouncil>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
+    }
+    let version = current.version + 1;
+    sqlx::query("UPDATE councils SET formed_on = $1, version = $2, updated_at = $3 WHERE id = $4")
+        .bind(&draft.formed_on)
+        .bind(version)
+        .bind(now)
+        .bind(record_id)
+        .execute(&mut *conn)
+        .await?;
+    audited(
+        conn,
+        who,
+        AuditAction::Update,
+        "council",
+        record_id,
+        &current.village_id,
+    )
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
+
+/// Refuses a name already held by a current member of the council (`except` is the member
+/// being corrected).
+pub async fn unique_name(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+    full_name: &str,
+    except: Option<&str>,
+) -> Result<Result<(), Reason>, sqlx::Error> {
+    let key = name_key(full_name);
+    let taken = members_of(conn, village_id)
+        .await?
+        .into_iter()
+        .any(|m| m.current() && Some(m.id.as_str()) != except && name_key(&m.full_name) == key);
+    Ok(if taken {
+        Err(invalid("full_name", FieldRule::Duplicate))
+    } else {
+        Ok(())
+    })
+}
+
+/// Writes a checked new member into the village's council (made if missing), audited.
+pub async fn insert_member(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    draft: &NewMember,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let council = ensure_council(conn, who, &draft.village_id, now).await?;
+    sqlx::query(
+        "INSERT INTO council_members (id, council_id, full_name, role, phone, since, left_on, \
+         version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)",
+    )
+    .bind(record_id)
+    .bind(&council)
+    .bind(&draft.full_name)
+    .bind(&draft.role)
+    .bind(&draft.phone)
+    .bind(&draft.since)
+    .bind(&draft.left_on)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    audited(
+        conn,
+        who,
+        AuditAction::Create,
+        "member",
+        record_id,
+        &draft.village_id,
+    )
+    .await
+}
+
+pub async fn create_member(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let draft = match decode::<NewMember>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = may_create_in(conn, who, RecordKind::Council, &draft.village_id).await? {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if draft.left_on.is_none() {
+        if let Err(reason) = unique_name(conn, &draft.village_id, &draft.full_name, None).await? {
+            return Ok(Outcome::Rejected(reason));
+        }
+    }
+    insert_member(conn, who, record_id, &draft, now).await?;
+    Ok(Outcome::Applied(Applied { version: 1 }))
+}
+
+/// A correction, or the member leaving (`left_on`): his record and his tasks' history stay;
+/// open tasks still assigned to him show that they need another assignee.
+pub async fn update_member(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    record_id: &str,
+    base_version: Option<i64>,
+    payload: serde_json::Value,
+    now: &str,
+) -> Result<Outcome, sqlx::Error> {
+    let loaded = load_member(conn, record_id).await?;
+    let current = match changeable(conn, who, RecordKind::Council, loaded, base_version).await? {
+        Ok(current) => current,
+        Err(stop) => return Ok(stop),
+    };
+    let draft = match decode::<NewMember>(payload).and_then(|d| d.checked(&now[..10])) {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(Outcome::Rejected(reason)),
+    };
+    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
+        return Ok(Outcome::Rejected(reason));
+    }
+    if draft.left_on.is_none() {
+        let same = unique_name(conn, &draft.village_id, &draft.full_name, Some(record_id)).await?;
+        if let Err(reason) = same {
+            return Ok(Outcome::Rejected(reason));
+        }
+    }
+    let version = current.version + 1;
+    sqlx::query(
+        "UPDATE council_members SET full_name = $1, role = $2, phone = $3, since = $4, \
+         left_on = $5, version = $6, updated_at = $7 WHERE id = $8",
+    )
+    .bind(&draft.full_name)
+    .bind(&draft.role)
+    .bind(&draft.phone)
+    .bind(&draft.since)
+    .bind(&draft.left_on)
+    .bind(version)
+    .bind(now)
+    .bind(record_id)
+    .execute(&mut *conn)
+    .await?;
+    audited(
+        conn,
+        who,
+        AuditAction::Update,
+        "member",
+        record_id,
+        &current.village_id,
+    )
+    .await?;
+    Ok(Outcome::Applied(Applied { version }))
+}
