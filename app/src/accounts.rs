@@ -2,10 +2,13 @@
 //! account pages, and this device's side of being signed in (the profile kept for offline
 //! use and the PIN lock).
 mod admin;
+mod admin_views;
 mod api;
 pub mod device;
 pub mod devices;
 mod fields;
+mod member_link;
+mod new_account;
 #[cfg(feature = "ssr")]
 pub mod password;
 mod redirect;
@@ -19,10 +22,12 @@ mod types;
 mod views;
 
 pub use admin::*;
+pub use admin_views::AdminAccountsPage;
 pub use api::*;
 pub use fields::*;
+pub use member_link::*;
 pub use types::*;
-pub use views::{AccountPage, AdminAccountsPage, PinLock, SetPinPage, SignInPage};
+pub use views::{AccountPage, PinLock, SetPinPage, SignInPage};
 
 /// The account behind the request's session, if any (server only).
 #[cfg(feature = "ssr")]

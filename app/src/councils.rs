@@ -1,10 +1,18 @@
 //! Village public councils and their members: the records, their rules, their server side
 //! and their pages.
+pub mod import;
+pub mod import_api;
+mod import_views;
+mod member_form;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod types;
+mod views;
 
+pub use import_views::ImportMembersPage;
+pub use member_form::{EditMemberPage, NewMemberPage};
 pub use types::*;
+pub use views::{council_page, member_role_label, CouncilPage};
 
 use crate::stored::StoredEnum;
 use serde::{Deserialize, Serialize};

@@ -30,6 +30,27 @@ pub enum AppError {
     PasswordsDiffer,
     #[error("this login is taken")]
     LoginTaken,
+    /// A council chair's, member's or akimat's account of one village is a council member:
+    /// which one (or a new one) must be said.
+    #[error("choose the council member this account is")]
+    MemberRequired,
+    /// Only a council chair's, member's or akimat's account of one village is a member.
+    #[error("this account cannot be linked to a council member")]
+    MemberNotAllowed,
+    /// Not a current member of the account's village council.
+    #[error("not a current member of this village's council")]
+    MemberUnavailable,
+    /// A member is linked to one account at most.
+    #[error("this member is linked to another account")]
+    MemberLinked,
+    #[error("the council has a member with this name")]
+    MemberNameTaken,
+    #[error("the member's phone is not a Kazakh number")]
+    MemberPhoneInvalid,
+    /// A district's name another district has, or a village's name another village of its
+    /// district has (whatever the case and spaces); carries the field (`village_name_ru`, …).
+    #[error("name already taken in field {0}")]
+    NameTaken(String),
     /// A form value outside what the field allows (an unknown role, an empty name…).
     #[error("invalid value in field {0}")]
     InvalidField(String),
@@ -56,11 +77,16 @@ impl AppError {
             Self::SignInRequired | Self::WrongCredentials => 401,
             Self::Forbidden | Self::DeviceRevoked => 403,
             Self::NotFound => 404,
-            Self::LoginTaken => 409,
+            Self::NameTaken(_) => 409,
+            Self::LoginTaken | Self::MemberLinked | Self::MemberNameTaken => 409,
             Self::Field(_)
             | Self::WrongCurrentPassword
             | Self::PasswordsDiffer
-            | Self::InvalidField(_) => 422,
+            | Self::InvalidField(_)
+            | Self::MemberRequired
+            | Self::MemberNotAllowed
+            | Self::MemberUnavailable
+            | Self::MemberPhoneInvalid => 422,
             Self::TooManyAttempts { .. } | Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
             Self::Network(_) | Self::Busy { .. } => 503,
@@ -97,6 +123,19 @@ impl AppError {
             }
             Self::PasswordsDiffer => td_string!(locale, errors.passwords_differ).to_string(),
             Self::LoginTaken => td_string!(locale, errors.login_taken).to_string(),
+            Self::NameTaken(field) => match field.as_str() {
+                "district_name_ru" => td_string!(locale, errors.district_name_taken),
+                "district_name_kk" => td_string!(locale, errors.district_name_kk_taken),
+                "village_name_kk" => td_string!(locale, errors.village_name_kk_taken),
+                _ => td_string!(locale, errors.village_name_taken),
+            }
+            .to_string(),
+            Self::MemberRequired => td_string!(locale, errors.member_required).to_string(),
+            Self::MemberNotAllowed => td_string!(locale, errors.member_not_allowed).to_string(),
+            Self::MemberUnavailable => td_string!(locale, errors.member_unavailable).to_string(),
+            Self::MemberLinked => td_string!(locale, errors.member_linked).to_string(),
+            Self::MemberNameTaken => td_string!(locale, errors.member_name_taken).to_string(),
+            Self::MemberPhoneInvalid => td_string!(locale, errors.member_phone_invalid).to_string(),
             Self::InvalidField(_) => td_string!(locale, errors.invalid_field).to_string(),
             Self::Busy { seconds } => {
                 td_string!(locale, errors.busy, seconds = *seconds).to_string()
@@ -212,6 +251,14 @@ mod tests {
             AppError::WrongCurrentPassword,
             AppError::PasswordsDiffer,
             AppError::LoginTaken,
+            AppError::NameTaken("village_name_ru".into()),
+            AppError::NameTaken("district_name_kk".into()),
+            AppError::MemberRequired,
+            AppError::MemberNotAllowed,
+            AppError::MemberUnavailable,
+            AppError::MemberLinked,
+            AppError::MemberNameTaken,
+            AppError::MemberPhoneInvalid,
             AppError::InvalidField("role".into()),
             AppError::Busy { seconds: 5 },
             AppError::TooManyRequests { seconds: 3 },

@@ -6,6 +6,8 @@ mod network;
 use crate::accounts::{AccountPage, AdminAccountsPage, Profile, SetPinPage, SignInPage};
 use crate::areas::{Area, AreaPage};
 use crate::audit::AuditPage;
+use crate::councils::ImportMembersPage;
+use crate::councils::{CouncilPage, EditMemberPage, NewMemberPage};
 use crate::errors::AppError;
 use crate::events::{EditEventPage, EventsPage, NewEventPage};
 use crate::i18n::*;
@@ -16,7 +18,7 @@ use crate::meetings::{
 };
 use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
 use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
-use crate::places::{HomePage, VillagePage};
+use crate::places::{HomePage, PlacesAdminPage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
@@ -85,11 +87,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/outbox") view=OutboxPage />
                         <Route path=path!("/map") view=MapsPage />
                         <Route path=path!("/villages/:id/map") view=VillageMapPage />
+                        <Route path=path!("/villages/:id/council") view=CouncilPage />
+                        <Route path=path!("/villages/:id/council/import") view=ImportMembersPage />
+                        <Route path=path!("/members/new") view=NewMemberPage />
+                        <Route path=path!("/members/:id/edit") view=EditMemberPage />
                         <Route path=path!("/admin/map") view=MapImportPage />
                         <Route path=path!("/sign-in") view=SignInPage />
                         <Route path=path!("/pin") view=SetPinPage />
                         <Route path=path!("/account") view=AccountPage />
                         <Route path=path!("/admin/accounts") view=AdminAccountsPage />
+                        <Route path=path!("/admin/places") view=PlacesAdminPage />
                         <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
                         <Route path=path!("/persons/new") view=NewPersonPage />

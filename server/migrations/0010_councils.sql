@@ -39,3 +39,6 @@ END;
 INSERT INTO sync_changes (entity, record_id, village_id) SELECT 'council', id, village_id FROM councils;
 INSERT INTO sync_changes (entity, record_id, village_id)
     SELECT 'member', m.id, c.village_id FROM council_members m JOIN councils c ON c.id = m.council_id;
+
+-- One account per member: "my tasks" of a member belongs to one person.
+CREATE UNIQUE INDEX accounts_one_per_member ON accounts (member_id) WHERE member_id IS NOT NULL;

@@ -1,5 +1,6 @@
 //! The admin's server functions: list, create, disable and re-enable accounts, reset
 //! passwords. Every one asks the policy (accounts are the admin's alone) and is audited.
+//! Linking an account to a council member is in `member_link`.
 use super::types::AccountSummary;
 use crate::errors::AppError;
 use leptos::prelude::*;
@@ -19,6 +20,14 @@ pub struct NewAccount {
     /// Village ids, comma-separated.
     pub village_ids: String,
     pub password: String,
+    /// The existing council member a council-side account of one village is (empty for a
+    /// new member or an account that is none).
+    pub member_id: String,
+    /// A new member made with the account: the name (the account's when empty), the member
+    /// role (`chair`, `elder`, …; from the account's role when empty) and the phone.
+    pub new_member_name: String,
+    pub new_member_role: String,
+    pub new_member_phone: String,
 }
 
 #[server(endpoint = "admin/list_accounts")]
@@ -48,8 +57,10 @@ pub async fn reset_password(account_id: String, new_password: String) -> Result<
 #[cfg(feature = "ssr")]
 pub(super) mod server {
     use super::super::fields::{Login, NewPassword};
+    use super::super::member_link::server::{attach, linkable_of, wanted};
     use super::super::session::{self, SignedIn};
     use super::super::store::{self, InsertError, NewAccountRow};
+    use super::super::types::{takes_member, MemberChoice};
     use super::super::{password, signed_in};
     use super::{AccountSummary, NewAccount};
     use crate::access::{can, Action, RecordKind, Role, Scope, Target};
@@ -57,6 +68,7 @@ pub(super) mod server {
     use crate::audit::AuditAction;
     use crate::errors::{refuse, AppError};
     use crate::stored::StoredEnum;
+    use std::collections::HashMap;
 
     /// The caller, if the policy lets them do `action` on accounts (other than their own).
     pub(in crate::accounts) fn admin(action: Action) -> Result<SignedIn, AppError> {
@@ -83,6 +95,10 @@ pub(super) mod server {
         district: Option<String>,
         villages: Option<String>,
         disabled: bool,
+        member_id: Option<String>,
+        member: Option<String>,
+        village_count: i64,
+        village_id: Option<String>,
     }
 
     pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
@@ -92,29 +108,58 @@ pub(super) mod server {
             "SELECT a.id, a.login, a.display_name, a.role, a.scope_kind, d.name_ru AS district, \
                  (SELECT group_concat(v.name_ru, ', ') FROM account_villages av \
                   JOIN villages v ON v.id = av.village_id WHERE av.account_id = a.id) AS villages, \
-                 a.disabled FROM accounts a LEFT JOIN districts d ON d.id = a.district_id \
+                 a.disabled, a.member_id, m.full_name AS member, \
+                 (SELECT COUNT(DISTINCT av.village_id) FROM account_villages av \
+                  WHERE av.account_id = a.id) AS village_count, \
+                 (SELECT MIN(av.village_id) FROM account_villages av \
+                  WHERE av.account_id = a.id) AS village_id \
+                 FROM accounts a LEFT JOIN districts d ON d.id = a.district_id \
+                 LEFT JOIN council_members m ON m.id = a.member_id \
                  ORDER BY a.login",
         )
         .fetch_all(&pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| {
-                let scope = match row.scope_kind.as_str() {
-                    "region" => "region".to_owned(),
-                    "district" => row.district.unwrap_or_default(),
-                    _ => row.villages.unwrap_or_default(),
-                };
-                Some(AccountSummary {
-                    id: row.id,
-                    login: row.login,
-                    display_name: row.display_name,
-                    role: Role::parse(&row.role).ok()?,
-                    scope,
-                    disabled: row.disabled,
-                })
-            })
-            .collect())
+        // Each village's free members, read once however many of its accounts need them.
+        let mut conn = pool.acquire().await?;
+        let mut free: HashMap<String, Vec<MemberChoice>> = HashMap::new();
+        let mut list = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Ok(role) = Role::parse(&row.role) else {
+                continue;
+            };
+            let member_village_id = row
+                .village_id
+                .filter(|_| takes_member(role) && row.scope_kind == "villages")
+                .filter(|_| row.village_count == 1);
+            let linkable = match (&member_village_id, &row.member_id) {
+                (Some(village), None) => {
+                    if !free.contains_key(village) {
+                        let members = linkable_of(&mut conn, village).await?;
+                        free.insert(village.clone(), members);
+                    }
+                    free[village].clone()
+                }
+                _ => Vec::new(),
+            };
+            let scope = match row.scope_kind.as_str() {
+                "region" => "region".to_owned(),
+                "district" => row.district.unwrap_or_default(),
+                _ => row.villages.unwrap_or_default(),
+            };
+            list.push(AccountSummary {
+                id: row.id,
+                login: row.login,
+                display_name: row.display_name,
+                role,
+                scope,
+                disabled: row.disabled,
+                member_id: row.member_id,
+                member: row.member,
+                member_village_id,
+                linkable,
+            });
+        }
+        Ok(list)
     }
 
     pub async fn create_account(form: NewAccount) -> Result<String, AppError> {
@@ -142,11 +187,14 @@ pub(super) mod server {
             "villages" if !villages.is_empty() => Scope::Villages(villages),
             _ => return refuse(AppError::InvalidField("scope".into())),
         };
+        let now = crate::db::now_rfc3339();
+        let member = wanted(&form, role, &scope, &display_name, &now[..10])?;
         let new_password =
             NewPassword::parse(&form.password).map_err(|e| AppError::from(e).respond())?;
         let hash = password::hash_off_thread(new_password.expose().to_owned()).await?;
 
-        // All or nothing: the account, its villages and the audit line.
+        // All or nothing: the account, its villages, its member (made here when new) and the
+        // audit lines.
         let mut tx = pool.begin().await?;
         let row = NewAccountRow {
             login: &login,
@@ -171,6 +219,7 @@ pub(super) mod server {
             Entry::by(&who, AuditAction::Create, "account").record(&id),
         )
         .await?;
+        attach(&mut tx, &who, &id, member, &now).await?;
         tx.commit().await?;
         Ok(id)
     }

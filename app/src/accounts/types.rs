@@ -25,4 +25,38 @@ pub struct AccountSummary {
     /// "region", a district name or village names, for display.
     pub scope: String,
     pub disabled: bool,
+    /// The council member this account is, by id and name.
+    pub member_id: Option<String>,
+    pub member: Option<String>,
+    /// The village whose council member this account may be linked to: set for a council
+    /// side account with exactly one village.
+    pub member_village_id: Option<String>,
+    /// Members it may be linked to now (current, without an account), when it has none.
+    pub linkable: Vec<MemberChoice>,
+}
+
+/// A council member offered for linking to an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberChoice {
+    pub id: String,
+    pub full_name: String,
+    /// A stored member role (`chair`, `elder`, …).
+    pub role: String,
+}
+
+/// The roles that sit on (or beside) a village council: their accounts are council members.
+pub fn takes_member(role: Role) -> bool {
+    matches!(
+        role,
+        Role::CouncilChair | Role::CouncilMember | Role::Akimat
+    )
+}
+
+/// The member role a new member made with an account of `role` most likely has.
+pub fn member_role_for(role: Role) -> &'static str {
+    match role {
+        Role::CouncilChair => "chair",
+        Role::Akimat => "akimat",
+        _ => "elder",
+    }
 }

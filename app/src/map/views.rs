@@ -144,6 +144,8 @@ enum Tool {
     Move(String),
     NewVisit,
     NewOffence,
+    /// Setting the village's own position (the admin's; saved on the server at once).
+    VillagePosition,
 }
 
 /// A household's point by its address (how persons and tasks name a household).
@@ -359,6 +361,7 @@ pub fn VillageMapPage() -> impl IntoView {
     let may_edit = move || role_may(role, RecordKind::MapFeature, Action::Create);
     let may_visit = move || role_may(role, RecordKind::Visit, Action::Create);
     let may_offence = move || role_may(role, RecordKind::Offence, Action::Create);
+    let may_place = move || role_may(role, RecordKind::Village, Action::Update);
 
     // Which layers are shown.
     let shown_layers = RwSignal::new(LAYERS.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>());
@@ -371,6 +374,7 @@ pub fn VillageMapPage() -> impl IntoView {
     let new_kind = RwSignal::new("school".to_owned());
     let edit_error = RwSignal::new(None::<String>);
     let saved_note = RwSignal::new(false);
+    let placed_note = RwSignal::new(false);
     // "Place at the centre": a tap without a finger (keyboard, screen reader, shaky hands).
     let centre_taps = RwSignal::new(0u32);
 
@@ -378,7 +382,9 @@ pub fn VillageMapPage() -> impl IntoView {
         saved_note.set(false);
         match tool.get_untracked() {
             Tool::Look => {}
-            Tool::Household | Tool::Landmark | Tool::Move(_) => placed.set(vec![(lat, lon)]),
+            Tool::Household | Tool::Landmark | Tool::Move(_) | Tool::VillagePosition => {
+                placed.set(vec![(lat, lon)])
+            }
             Tool::Pasture => placed.update(|points| points.push((lat, lon))),
             Tool::NewVisit | Tool::NewOffence => {
                 let path = if tool.get_untracked() == Tool::NewVisit {
@@ -399,6 +405,7 @@ pub fn VillageMapPage() -> impl IntoView {
         placed.set(Vec::new());
         edit_error.set(None);
         saved_note.set(false);
+        placed_note.set(false);
     };
     // Kept in the reactive owner so the button's handler stays a plain copy.
     let tap_for_gps = StoredValue::new(on_tap.clone());
@@ -446,6 +453,22 @@ pub fn VillageMapPage() -> impl IntoView {
                         saved_note.set(true);
                     },
                 );
+            }
+            Tool::VillagePosition => {
+                let (lat, lon) = points.last().copied().unwrap_or_default();
+                let village = village_id.get_untracked();
+                leptos::task::spawn_local(async move {
+                    match crate::places::place_village(village, lat, lon).await {
+                        Ok(()) => {
+                            choose(Tool::Look);
+                            placed_note.set(true);
+                            // The device's reference list brings the new centre.
+                            sync.sync_now();
+                        }
+                        Err(error) => edit_error.set(Some(error.message(i18n.get_locale()))),
+                    }
+                });
+                return;
             }
             _ => return,
         };
@@ -642,7 +665,7 @@ pub fn VillageMapPage() -> impl IntoView {
                 <p class="hint">{t!(i18n, map.approximate)}</p>
             </Show>
 
-            <Show when=move || may_edit() || may_visit() || may_offence()>
+            <Show when=move || may_edit() || may_visit() || may_offence() || may_place()>
                 <fieldset class="map-tools">
                     <legend>{t!(i18n, map.tools)}</legend>
                     {tool_button(Tool::Look, "tool-look", |i18n| t_string!(i18n, map.tool_look))}
@@ -657,6 +680,9 @@ pub fn VillageMapPage() -> impl IntoView {
                     <Show when=may_offence>
                         {tool_button(Tool::NewOffence, "tool-offence", |i18n| t_string!(i18n, map.tool_offence))}
                     </Show>
+                    <Show when=may_place>
+                        {tool_button(Tool::VillagePosition, "tool-village-position", |i18n| t_string!(i18n, places_admin.map_tool))}
+                    </Show>
                 </fieldset>
                 <p class="hint" id="tool-hint" role="status">
                     {move || match tool.get() {
@@ -665,12 +691,16 @@ pub fn VillageMapPage() -> impl IntoView {
                         Tool::Pasture => t_string!(i18n, map.hint_pasture),
                         Tool::Move(_) => t_string!(i18n, map.hint_move),
                         Tool::NewVisit | Tool::NewOffence => t_string!(i18n, map.hint_record),
+                        Tool::VillagePosition => t_string!(i18n, places_admin.map_hint),
                     }}
                 </p>
                 <Show when=move || saved_note.get()>
                     <p class="notice" role="status" id="map-saved">{t!(i18n, map.saved)}</p>
                 </Show>
-                <Show when=move || matches!(tool.get(), Tool::Household | Tool::Landmark | Tool::Pasture | Tool::Move(_))>
+                <Show when=move || placed_note.get()>
+                    <p class="notice" role="status" id="village-placed">{t!(i18n, places_admin.map_saved)}</p>
+                </Show>
+                <Show when=move || matches!(tool.get(), Tool::Household | Tool::Landmark | Tool::Pasture | Tool::Move(_) | Tool::VillagePosition)>
                     <div class="form map-edit" id="map-edit">
                         <p class="buttons">
                             <button type="button" id="map-gps" class="secondary" on:click=gps_point>
@@ -685,7 +715,7 @@ pub fn VillageMapPage() -> impl IntoView {
                                 {t!(i18n, map.use_centre)}
                             </button>
                         </p>
-                        <Show when=move || !matches!(tool.get(), Tool::Move(_))>
+                        <Show when=move || !matches!(tool.get(), Tool::Move(_) | Tool::VillagePosition)>
                             <label for="feature-name">
                                 {move || if tool.get() == Tool::Household {
                                     t_string!(i18n, map.address)

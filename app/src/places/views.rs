@@ -1,7 +1,7 @@
 //! Pages and components of the places area.
 use super::api::get_village;
 use super::types::{LocalizedName, ProgramStatus, VillageDetails, VillageResults, VillageSummary};
-use crate::councils::{CouncilMember, MemberRole};
+use crate::councils::{council_page, member_role_label, CouncilMember};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::offences::figures::Period;
@@ -28,17 +28,6 @@ pub fn status_label(
         }
         (ProgramStatus::Joined, None) => t_string!(i18n, status.joined).to_string(),
     }
-}
-
-fn role_label(i18n: I18nContext<Locale>, role: MemberRole) -> String {
-    match role {
-        MemberRole::Chair => t_string!(i18n, role.chair),
-        MemberRole::Elder => t_string!(i18n, role.elder),
-        MemberRole::Akimat => t_string!(i18n, role.akimat),
-        MemberRole::Business => t_string!(i18n, role.business),
-        MemberRole::Other => t_string!(i18n, role.other),
-    }
-    .to_string()
 }
 
 fn localized(i18n: I18nContext<Locale>, name: LocalizedName) -> impl Fn() -> String {
@@ -235,6 +224,7 @@ fn VillageDetailsView(village: VillageDetails) -> impl IntoView {
         _ => "—".to_owned(),
     };
     let map_href = format!("/villages/{village_id}/map");
+    let council_href = council_page(&village_id);
     view! {
         <h1 id="village-name">{localized(i18n, name)}</h1>
         <p><a class="button" id="village-map-link" href=map_href>{t!(i18n, map.title)}</a></p>
@@ -286,6 +276,9 @@ fn VillageDetailsView(village: VillageDetails) -> impl IntoView {
                 }
                     .into_any()
             }}
+            <p>
+                <a class="button" id="council-link" href=council_href>{t!(i18n, council.link)}</a>
+            </p>
         </section>
         <VillageResultsSection id=village_id />
     }
@@ -477,7 +470,9 @@ fn MemberItem(member: CouncilMember) -> impl IntoView {
         <li class="member">
             <span class="member-name">{full_name}</span>
             {demo.then(|| view! { <span class="badge demo">{t!(i18n, demo_badge)}</span> })}
-            <span class="member-role">{move || role_label(i18n, role)}</span>
+            <span class="member-role">
+                {move || member_role_label(i18n, crate::stored::StoredEnum::as_str(role))}
+            </span>
             {since
                 .map(|date| {
                     view! {

@@ -124,7 +124,9 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     </li>
                     <Transition>
                         {move || Suspend::new(async move {
-                            let role = profile.await.ok().flatten().map(|p| p.role);
+                            let fresh = profile.await.ok().flatten();
+                            keep_fresh_profile(fresh.as_ref());
+                            let role = fresh.map(|p| p.role);
                             let may_list = move |kind| {
                                 role.is_some_and(|role| grant(role, kind, Action::List) != Grant::No)
                             };
@@ -150,6 +152,16 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                         <A href="/admin/accounts">{t!(i18n, nav.accounts)}</A>
                                     </li>
                                 </Show>
+                                // Places are read by all; the page is for those who change them.
+                                <Show when=move || {
+                                    role.is_some_and(|role| {
+                                        grant(role, RecordKind::Village, Action::Update) != Grant::No
+                                    })
+                                }>
+                                    <li>
+                                        <A href="/admin/places">{t!(i18n, places_admin.nav)}</A>
+                                    </li>
+                                </Show>
                                 <Show when=move || role.is_none()>
                                     <li>
                                         <a href="/sign-in">{t!(i18n, sign_in.title)}</a>
@@ -169,4 +181,19 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             </footer>
         </div>
     }
+}
+
+/// The server's profile wins over the one kept on the device: a council member the admin
+/// links to his account later sees his tasks from the next online page load, not only after
+/// signing in again. (Read where the nav awaits the profile: reading the resource anywhere
+/// outside a suspense boundary upsets hydration.)
+fn keep_fresh_profile(fresh: Option<&crate::accounts::Profile>) {
+    #[cfg(feature = "hydrate")]
+    if let (Some(fresh), Some(kept)) = (fresh, crate::accounts::device::remembered_profile()) {
+        if kept.account_id == fresh.account_id && kept != *fresh {
+            crate::accounts::device::remember_profile(fresh);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = fresh;
 }

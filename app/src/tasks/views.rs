@@ -2,6 +2,7 @@
 //! recorded (all through the outbox, so they work offline).
 use super::types::{is_open, may_move, NewTask, Task, TaskProgress, PRIORITIES, STATUSES};
 use crate::access::RecordKind;
+use crate::councils::Member;
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::persons::use_person_choices;
@@ -41,6 +42,26 @@ pub fn priority_label(i18n: I18nContext<Locale>, code: &str) -> String {
     text.to_owned()
 }
 
+/// An open task still waiting on a member who has left the council (a member record on the
+/// device with a leaving date) must be given to someone else.
+fn waits_on_leaver(task: &Task, members: &[(Member, RecordState)]) -> bool {
+    matches!(task.status.as_str(), "new" | "in_progress")
+        && members
+            .iter()
+            .any(|(m, _)| !m.current() && task.assignees.contains(&m.id))
+}
+
+/// The notice on such a task, in the list and on its page.
+#[component]
+fn LeftMemberFlag(task: Task, members: RwSignal<Vec<(Member, RecordState)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || members.with(|m| waits_on_leaver(&task, m))>
+            <p class="late flag-left">{t!(i18n, council.left_flag)}</p>
+        </Show>
+    }
+}
+
 fn overdue(task: &Task, today: &str) -> bool {
     is_open(&task.status) && task.due_on.as_deref().is_some_and(|due| due < today)
 }
@@ -49,6 +70,7 @@ fn overdue(task: &Task, today: &str) -> bool {
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Task>(Entity::Task);
+    let members = use_local_records::<Member>(Entity::Member);
     let reference = use_reference();
     let filter = ListFilter::new();
     // A council member (an elder) comes for their own tasks: "mine" is on for them from the
@@ -133,6 +155,7 @@ pub fn TasksPage() -> impl IntoView {
                         let status = t.status.clone();
                         let due = t.due_on.clone();
                         let href = format!("/tasks/{}", t.id);
+                        let task = t.clone();
                         view! {
                             <li class="card" class:overdue=late data-id=t.id.clone()>
                                 <p class="card-head">
@@ -149,6 +172,7 @@ pub fn TasksPage() -> impl IntoView {
                                         <strong class="late">{t!(i18n, task.overdue)}</strong>
                                     </Show>
                                 </p>
+                                <LeftMemberFlag task members />
                             </li>
                         }
                     }
@@ -375,6 +399,7 @@ pub fn TaskPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let reference = use_reference();
+    let members = use_local_records::<Member>(Entity::Member);
     let role = use_role();
     let task = RwSignal::new(None::<(Task, RecordState)>);
     let loaded = RwSignal::new(false);
@@ -471,10 +496,16 @@ pub fn TaskPage() -> impl IntoView {
                 Some((t, state)) => {
                     let status = t.status.clone();
                     let priority = t.priority.clone();
+                    // The reference holds current members only: one who left is named from
+                    // his member record.
                     let names: Vec<String> = reference.with(|r| {
                         t.assignees
                             .iter()
-                            .filter_map(|a| r.members.iter().find(|m| m.id == *a).map(|m| m.full_name.clone()))
+                            .filter_map(|a| {
+                                r.members.iter().find(|m| m.id == *a).map(|m| m.full_name.clone()).or_else(|| {
+                                    members.with(|l| l.iter().find(|(m, _)| m.id == *a).map(|(m, _)| m.full_name.clone()))
+                                })
+                            })
                             .collect()
                     });
                     view! {
@@ -482,6 +513,7 @@ pub fn TaskPage() -> impl IntoView {
                         <p>
                             <StateBadge state />
                         </p>
+                        <LeftMemberFlag task=t.clone() members />
                         <dl class="facts">
                             <dt>{t!(i18n, task.status)}</dt>
                             <dd id="task-status">{move || status_label(i18n, &status)}</dd>
