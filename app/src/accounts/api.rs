@@ -24,6 +24,15 @@ pub async fn current_profile() -> Result<Option<Profile>, AppError> {
     Ok(super::session_account().map(|who| server::profile(&who)))
 }
 
+/// The signed-in account while the server renders a page (`None` in the browser, which is
+/// handed the server's answer with the page).
+pub fn profile_now() -> Option<Profile> {
+    #[cfg(feature = "ssr")]
+    return super::session_account().map(|who| server::profile(&who));
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
 /// Changes the signed-in account's password and ends its other sessions.
 #[server(endpoint = "change_password")]
 pub async fn change_password(

@@ -57,7 +57,9 @@ fn current_village_id() -> Memo<Option<String>> {
 #[component]
 pub fn VillagePicker() -> impl IntoView {
     let i18n = use_i18n();
-    let villages = expect_context::<VillagesResource>();
+    // The villages kept on the device (they open offline too), read in the browser: the header
+    // has no suspense boundary, which would break the pages' own (see the layout).
+    let reference = crate::sync::form::use_reference();
     let navigate = use_navigate();
     let selected = current_village_id();
     let on_change = move |ev| {
@@ -71,26 +73,23 @@ pub fn VillagePicker() -> impl IntoView {
             <label for="village-picker">{t!(i18n, village_picker)}</label>
             <select id="village-picker" name="village" on:change=on_change>
                 <option value="">{t!(i18n, village_picker_hint)}</option>
-                <Transition>
-                    {move || Suspend::new(async move {
-                        villages
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|village| {
-                                let id = village.id.clone();
-                                let is_selected = move || {
-                                    selected.get().as_deref() == Some(id.as_str())
-                                };
-                                view! {
-                                    <option value=village.id.clone() selected=is_selected>
-                                        {localized(i18n, village.name)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    })}
-                </Transition>
+                {move || {
+                    reference
+                        .get()
+                        .villages
+                        .into_iter()
+                        .map(|village| {
+                            let id = village.id.clone();
+                            let is_selected =
+                                move || selected.get().as_deref() == Some(id.as_str());
+                            view! {
+                                <option value=village.id.clone() selected=is_selected>
+                                    {localized(i18n, village.name)}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
         </div>
     }

@@ -18,6 +18,12 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let profile: ProfileResource = Resource::new(|| (), |_| current_profile());
     provide_context(profile);
+    // Who is signed in, as the server saw it when it rendered the page, handed to the browser
+    // with the page. The header and menu use it rather than the resource: a suspense boundary
+    // outside the routes breaks the hydration of every page that has one of its own (Leptos
+    // issue #3707).
+    let known = SharedValue::new(crate::accounts::profile_now).into_inner();
+    keep_fresh_profile(known.as_ref());
     let villages: VillagesResource = Resource::new(|| (), |_| list_villages());
     provide_context(villages);
     let locked = RwSignal::new(false);
@@ -58,12 +64,8 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     <span>{t!(i18n, app_name)}</span>
                 </A>
                 <NetworkStatus />
-                <Transition>
-                    {move || Suspend::new(async move {
-                        profile
-                            .await
-                            .ok()
-                            .flatten()
+                {known
+                            .clone()
                             .map(|p| {
                                 view! {
                                     <A href="/account" attr:class="account-link" attr:id="account-link">
@@ -83,9 +85,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                         <span class="account-name">{p.display_name}</span>
                                     </A>
                                 }
-                            })
-                    })}
-                </Transition>
+                            })}
                 <button
                     type="button"
                     class="menu-toggle"
@@ -100,11 +100,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                 </button>
             </header>
             <div class="toolbar">
-                <Transition>
-                    {move || Suspend::new(async move {
-                        profile.await.ok().flatten().map(|_| view! { <VillagePicker /> })
-                    })}
-                </Transition>
+                {known.is_some().then(|| view! { <VillagePicker /> })}
                 <LanguageSwitch />
             </div>
             <Show when=move || on_device.get()>
@@ -122,11 +118,8 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                             {t!(i18n, nav.home)}
                         </A>
                     </li>
-                    <Transition>
-                        {move || Suspend::new(async move {
-                            let fresh = profile.await.ok().flatten();
-                            keep_fresh_profile(fresh.as_ref());
-                            let role = fresh.map(|p| p.role);
+                    {
+                            let role = known.as_ref().map(|p| p.role);
                             let may_list = move |kind| {
                                 role.is_some_and(|role| grant(role, kind, Action::List) != Grant::No)
                             };
@@ -168,8 +161,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                     </li>
                                 </Show>
                             }
-                        })}
-                    </Transition>
+                    }
                 </ul>
             </nav>
             <main id="main" tabindex="-1">
@@ -185,8 +177,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
 
 /// The server's profile wins over the one kept on the device: a council member the admin
 /// links to his account later sees his tasks from the next online page load, not only after
-/// signing in again. (Read where the nav awaits the profile: reading the resource anywhere
-/// outside a suspense boundary upsets hydration.)
+/// signing in again.
 fn keep_fresh_profile(fresh: Option<&crate::accounts::Profile>) {
     #[cfg(feature = "hydrate")]
     if let (Some(fresh), Some(kept)) = (fresh, crate::accounts::device::remembered_profile()) {
