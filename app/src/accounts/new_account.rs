@@ -274,7 +274,7 @@ fn MemberPart(
                     .collect_view()
             }}
             <option value=NEW_MEMBER prop:selected=move || *choice.read() == NEW_MEMBER>
-                {t!(i18n, account_member.new)}
+                {t!(i18n, account_member.new_member_option)}
             </option>
         </select>
         <Show when=none_free>

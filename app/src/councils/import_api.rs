@@ -114,8 +114,8 @@ mod server {
         // IMMEDIATE: the names compared with the file are still the council's when the
         // members land, and the caller's rights are read again inside the transaction.
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let who = importer(&mut *tx, &village_id).await?;
-        let existing = members_of(&mut *tx, &village_id).await?;
+        let who = importer(&mut tx, &village_id).await?;
+        let existing = members_of(&mut tx, &village_id).await?;
         let now = crate::db::now_rfc3339();
         let checked = import::check(&village_id, &table, &existing, &now[..10]);
         let Preview::Rows(rows) = &checked else {
@@ -126,7 +126,7 @@ mod server {
         }
         let members: Vec<_> = rows.iter().filter_map(|row| row.member.as_ref()).collect();
         for member in &members {
-            insert_member(&mut *tx, &who, &crate::db::new_id(), member, &now).await?;
+            insert_member(&mut tx, &who, &crate::db::new_id(), member, &now).await?;
         }
         tx.commit().await?;
         tracing::info!(%village_id, count = members.len(), "members imported");

@@ -160,7 +160,7 @@ fn the_same_name_twice_in_the_file_or_on_the_council_is_refused() {
     let rows = rows_of(&found);
     let duplicate = invalid("full_name", FieldRule::Duplicate);
     assert!(rows[0].problems.is_empty());
-    assert_eq!(rows[1].problems, [duplicate.clone()]);
+    assert_eq!(rows[1].problems, std::slice::from_ref(&duplicate));
     assert_eq!(rows[1].same_as_row, None, "a current member");
     assert_eq!(rows[2].problems, [duplicate]);
     assert_eq!(rows[2].same_as_row, Some(2));
