@@ -52,6 +52,39 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Rea
     limit(field, value, max)
 }
 
+/// A person's or a place's name as it is kept: characters nobody sees (zero-width spaces,
+/// direction marks, soft hyphens, control characters) dropped, runs of spaces made one, at
+/// least one letter. Two names that look the same are then the same text.
+pub fn name(field: &str, value: &str, max: usize) -> Result<String, Reason> {
+    let visible: String = value.chars().filter(|&c| !invisible(c)).collect();
+    let tidy = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+    if tidy.is_empty() {
+        return Err(invalid(field, FieldRule::Required));
+    }
+    if !tidy.chars().any(char::is_alphabetic) {
+        return Err(invalid(field, FieldRule::NotAName));
+    }
+    limit(field, &tidy, max)
+}
+
+/// What makes two names one (a duplicate): case, spacing and ё/е aside.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|&c| !invisible(c))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
+}
+
+fn invisible(c: char) -> bool {
+    (c.is_control() && !c.is_whitespace())
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Trimmed text that may be empty (then `None`).
 pub fn optional_text(
     field: &str,

@@ -5,6 +5,9 @@ ALTER TABLE councils ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE councils ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE council_members ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE council_members ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+-- Rows from before: changed "now" as far as anyone can tell.
+UPDATE councils SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+UPDATE council_members SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
 
 CREATE TRIGGER councils_changed_insert AFTER INSERT ON councils BEGIN
     DELETE FROM sync_changes WHERE entity = 'council' AND record_id = NEW.id;

@@ -53,7 +53,7 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       const context = await newContext(browser, { viewport, bypassCSP: true, signInAs: { url: server.url, login: "demo.admin" } });
       await context.addCookies([{ name: "i18n_pref_locale", value: language, url: server.url }]);
       const page = await context.newPage();
-      for (const path of ["/pin", "/account", "/audit", "/admin/accounts", "/admin/map"]) {
+      for (const path of ["/pin", "/account", "/audit", "/admin/accounts", "/admin/map", "/admin/places"]) {
         await page.goto(server.url + path);
         await waitForHydration(page);
         assert.deepEqual(await violations(page), [], `${path} page`);
@@ -94,6 +94,8 @@ for (const [width, viewport] of [["phone", PHONE], ["tablet", TABLET]]) {
       // Issue 6: the list of village maps and a village's map with its tools.
       const sepe = sqlite(server.database, "SELECT id FROM villages WHERE name_ru = 'Сепе'")[0][0];
       paths.push("/map", `/villages/${sepe}/map`);
+      // Issue 20: a village's council, the member form and the members import.
+      paths.push(`/villages/${sepe}/council`, "/members/new", `/villages/${sepe}/council/import`);
       for (const path of paths) {
         await page.goto(server.url + path);
         await waitForHydration(page);

@@ -97,6 +97,18 @@ describe("council members through sync (demo data)", () => {
     assert.ok(pulled.every((c) => c.record.village_id === shuyskoe), "only Шуйское's members");
   });
 
+  test("a member who leaves is unlinked from his account, audited", async () => {
+    const elderMember = sqlite(server.database, "SELECT member_id FROM accounts WHERE login = 'demo.elder'")[0][0];
+    const [[version, fullName, role]] = sqlite(server.database, `SELECT version, full_name, role FROM council_members WHERE id = '${elderMember}'`);
+    const phone = device();
+    const res = await push(server.url, chair, phone.id, [
+      phone.mutation("member", "update", elderMember, { ...member(village("Шуйское"), fullName, { role }), left_on: "2026-11-20" }, version),
+    ]);
+    assert.equal(res.body.answers[0].status, "applied", JSON.stringify(res.body));
+    assert.deepEqual(sqlite(server.database, "SELECT member_id FROM accounts WHERE login = 'demo.elder'"), [[null]]);
+    assert.equal(count(server.database, "SELECT COUNT(*) FROM audit_events WHERE entity = 'account' AND detail LIKE 'member left%'"), 1);
+  });
+
   test("a member who leaves keeps his record; the same name may then join again", async () => {
     const phone = device();
     const id = newId();

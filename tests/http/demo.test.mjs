@@ -220,23 +220,30 @@ describe("purge-demo on a database that was used with the demo", () => {
   });
 });
 
-test("a real meeting held by a demo council stops purge-demo, which then changes nothing", async () => {
+test("a demo council that real people went on using stays as the real council, without its demo members", async () => {
   const server = await startServer();
   try {
     const sepe = value(server.database, "SELECT id FROM villages WHERE name_ru = 'Сепе'");
+    const council = value(server.database, `SELECT id FROM councils WHERE village_id = '${sepe}'`);
     const inspector = await signIn(server.url, "demo.inspector");
     const phone = device();
     const meeting = { village_id: sepe, held_on: today, attendees: "5 членов совета", agenda: "1. Выпас скота" };
-    const pushed = await push(server.url, inspector, phone.id, [phone.mutation("meeting", "create", newId(), meeting)]);
-    assert.equal(pushed.body.answers?.[0]?.status, "applied", JSON.stringify(pushed.body));
+    const member = { village_id: sepe, full_name: "Нақты Мүше", role: "elder" };
+    const pushed = await push(server.url, inspector, phone.id, [
+      phone.mutation("meeting", "create", newId(), meeting),
+      phone.mutation("member", "create", newId(), member),
+    ]);
+    assert.deepEqual(pushed.body.answers?.map((a) => a.status), ["applied", "applied"], JSON.stringify(pushed.body));
     await server.stop("SIGTERM");
-    const before = demoRows(server.database);
 
-    const line = errorLine(purgeDemo(server.database));
+    const { code, stderr } = purgeDemo(server.database);
 
-    assert.match(line, /purge-demo changed nothing/);
-    assert.match(line, /meetings 1/);
-    assert.equal(demoRows(server.database), before);
+    assert.equal(code, 0, stderr);
+    assert.equal(value(server.database, "SELECT COUNT(*) FROM accounts WHERE demo = 1"), 0);
+    assert.deepEqual(sqlite(server.database, `SELECT demo, formed_on FROM councils WHERE id = '${council}'`), [[0, null]]);
+    assert.deepEqual(sqlite(server.database, `SELECT full_name FROM council_members WHERE council_id = '${council}'`), [["Нақты Мүше"]]);
+    assert.equal(value(server.database, `SELECT COUNT(*) FROM meetings WHERE council_id = '${council}'`), 1);
+    assert.equal(value(server.database, "SELECT COUNT(*) FROM councils"), 1, "unused demo councils go");
   } finally {
     await server.dispose();
   }

@@ -195,7 +195,7 @@ pub(super) mod server {
 
         // All or nothing: the account, its villages, its member (made here when new) and the
         // audit lines.
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = NewAccountRow {
             login: &login,
             display_name: &display_name,

@@ -256,7 +256,7 @@ pub(super) mod server {
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty());
         let pool = crate::db::pool()?;
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.role, a.scope_kind, a.member_id, \
                  (SELECT COUNT(DISTINCT village_id) FROM account_villages \

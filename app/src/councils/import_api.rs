@@ -57,6 +57,10 @@ mod server {
         Ok(who)
     }
 
+    /// Spreadsheets read at once; more are answered "busy" (503 with Retry-After), so a burst
+    /// of imports cannot take the server's two cores from sync and sign-in.
+    static READERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
     /// The file's bytes, read into rows off the request threads (parsing is CPU work).
     async fn table(
         file_name: String,
@@ -72,6 +76,9 @@ mod server {
         let Ok(bytes) = base64.decode(data_base64.trim()) else {
             return refuse(AppError::InvalidField("data_base64".into()));
         };
+        let Ok(_reading) = READERS.try_acquire() else {
+            return refuse(AppError::Busy { seconds: 2 });
+        };
         tokio::task::spawn_blocking(move || import::read(&file_name, &bytes))
             .await
             .map_err(|error| {
@@ -86,12 +93,17 @@ mod server {
         data_base64: String,
     ) -> Result<Preview, AppError> {
         let pool = crate::db::pool()?;
-        let mut conn = pool.acquire().await?;
-        importer(&mut conn, &village_id).await?;
+        // No connection is held while the file is read: parsing takes a while, and a pooled
+        // connection waiting on it is one sync and sign-in cannot have.
+        {
+            let mut conn = pool.acquire().await?;
+            importer(&mut conn, &village_id).await?;
+        }
         let table = match table(file_name, data_base64).await? {
             Ok(table) => table,
             Err(problem) => return Ok(Preview::File(problem)),
         };
+        let mut conn = pool.acquire().await?;
         let existing = members_of(&mut conn, &village_id).await?;
         let today = &crate::db::now_rfc3339()[..10];
         Ok(import::check(&village_id, &table, &existing, today))

@@ -369,5 +369,36 @@ pub async fn update_member(
         &current.village_id,
     )
     .await?;
+    if current.left_on.is_none() && draft.left_on.is_some() {
+        unlink_leaver(conn, who, record_id, &current.village_id).await?;
+    }
     Ok(Outcome::Applied(Applied { version }))
+}
+
+/// A member who leaves the council is no longer anyone's account: the account keeps its
+/// sign-in but loses "my tasks" and what his tasks shared (the admin links it anew or
+/// disables it). Audited as a change of the account.
+async fn unlink_leaver(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    member_id: &str,
+    village_id: &str,
+) -> Result<(), sqlx::Error> {
+    let accounts: Vec<String> = sqlx::query_scalar(
+        "UPDATE accounts SET member_id = NULL WHERE member_id = $1 RETURNING id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for account in accounts {
+        audit(
+            &mut *conn,
+            Entry::by(who, AuditAction::Update, "account")
+                .record(&account)
+                .village(Some(village_id))
+                .detail("member left the council: unlinked".into()),
+        )
+        .await?;
+    }
+    Ok(())
 }

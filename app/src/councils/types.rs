@@ -1,6 +1,7 @@
 //! A council and its members as they travel through sync, and the rules both the forms and
 //! the server apply to them (DESIGN §2: who sits on a village's public council).
-use crate::fields::{choice, invalid, optional_date, required_text, village, SHORT_TEXT_MAX};
+pub use crate::fields::name_key;
+use crate::fields::{choice, invalid, name, optional_date, village, SHORT_TEXT_MAX};
 use crate::stored::StoredEnum;
 use crate::sync::contract::{FieldRule, Reason};
 use serde::{Deserialize, Serialize};
@@ -108,7 +109,7 @@ impl NewMember {
         }
         Ok(NewMember {
             village_id: village(&self.village_id)?,
-            full_name: required_text("full_name", &self.full_name, SHORT_TEXT_MAX)?,
+            full_name: name("full_name", &self.full_name, SHORT_TEXT_MAX)?,
             role: choice("role", self.role.trim(), &role_codes())?,
             phone: match self.phone.as_deref().map(str::trim) {
                 None | Some("") => None,
@@ -185,15 +186,6 @@ pub fn kazakh_phone(text: &str) -> Result<String, Reason> {
     }
 }
 
-/// The same name however it was typed: case and runs of spaces do not make a second member.
-pub fn name_key(full_name: &str) -> String {
-    full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,7 +251,7 @@ mod tests {
         let ok = member("  Асқар  Нұров ", "chair", Some("8 701 234 56 78"))
             .checked(TODAY)
             .unwrap();
-        assert_eq!(ok.full_name, "Асқар  Нұров");
+        assert_eq!(ok.full_name, "Асқар Нұров");
         assert_eq!(ok.phone.as_deref(), Some("+77012345678"));
     }
 
@@ -282,7 +274,24 @@ mod tests {
     }
 
     #[test]
-    fn names_compare_without_case_or_extra_spaces() {
+    fn names_compare_without_case_extra_spaces_invisible_characters_or_yo() {
         assert_eq!(name_key(" Асқар   НҰРОВ "), name_key("асқар нұров"));
+        assert_eq!(name_key("Алёна\u{200b} Ким"), name_key("Алена Ким"));
+    }
+
+    #[test]
+    fn a_name_of_invisible_characters_or_without_letters_is_refused() {
+        assert_eq!(
+            member("\u{200b}\u{202e}", "elder", None).checked(TODAY),
+            Err(invalid("full_name", FieldRule::Required))
+        );
+        assert_eq!(
+            member("#12!", "elder", None).checked(TODAY),
+            Err(invalid("full_name", FieldRule::NotAName))
+        );
+        let kept = member("Зеро\u{200b}Уидт\u{7}", "elder", None)
+            .checked(TODAY)
+            .unwrap();
+        assert_eq!(kept.full_name, "ЗероУидт");
     }
 }

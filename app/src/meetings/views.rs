@@ -54,6 +54,29 @@ pub fn MeetingsPage() -> impl IntoView {
                 empty_text=|i18n| t_string!(i18n, meeting.empty)
             />
             <p><a class="button" href="/decisions" id="to-decisions">{t!(i18n, decision.list_title)}</a></p>
+            // The councils' own pages, reachable without signal from here (the village page
+            // they are also linked from needs the server).
+            <details class="council-links">
+                <summary>{t!(i18n, council.members_of_councils)}</summary>
+                <ul id="council-links">
+                    {move || {
+                        reference
+                            .get()
+                            .villages
+                            .into_iter()
+                            .map(|village| {
+                                let href = crate::councils::council_page(&village.id);
+                                let name = village.name.clone();
+                                view! {
+                                    <li>
+                                        <a href=href>{move || name.pick(i18n.get_locale()).to_owned()}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </details>
             <FilterBar
                 filter
                 reference

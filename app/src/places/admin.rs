@@ -4,6 +4,7 @@
 //! transaction as the change.
 use super::types::LocalizedName;
 use crate::errors::AppError;
+use crate::sync::contract::{FieldRule, Reason};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -70,19 +71,22 @@ pub struct CheckedVillage {
     pub position: Option<(f64, f64)>,
 }
 
-/// Ends trimmed and runs of spaces made one: how names are kept.
+/// A name as it is kept (the one name rule, `crate::fields::name`), for the saved notice.
 pub fn tidy(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::fields::name("name", text, usize::MAX).unwrap_or_default()
 }
 
-/// A tidied name, `None` when empty; refused (naming `field`) when too long, or empty but
-/// `required`.
+/// A kept name, `None` when empty; refused (naming `field`) when too long, without letters,
+/// or empty but `required`.
 fn name(text: &str, field: &str, required: bool) -> Result<Option<String>, AppError> {
-    let text = tidy(text);
-    if text.chars().count() > MAX_NAME_CHARS || (required && text.is_empty()) {
-        return Err(AppError::InvalidField(field.into()));
+    match crate::fields::name(field, text, MAX_NAME_CHARS) {
+        Ok(name) => Ok(Some(name)),
+        Err(Reason::Invalid {
+            rule: FieldRule::Required,
+            ..
+        }) if !required => Ok(None),
+        Err(_) => Err(AppError::InvalidField(field.into())),
     }
-    Ok((!text.is_empty()).then_some(text))
 }
 
 /// A point inside Kazakhstan, else the coordinate that is not.
@@ -150,7 +154,7 @@ pub fn taken_field(
     name_kk: Option<&str>,
     fields: (&'static str, &'static str),
 ) -> Option<&'static str> {
-    use crate::councils::name_key;
+    use crate::fields::name_key;
     let (ru, kk) = (name_key(name_ru), name_kk.map(name_key));
     let others = || others.iter().filter(|(id, _, _)| id != except);
     if others().any(|(_, other, _)| name_key(other) == ru) {

@@ -57,9 +57,26 @@ fn current_village_id() -> Memo<Option<String>> {
 #[component]
 pub fn VillagePicker() -> impl IntoView {
     let i18n = use_i18n();
-    // The villages kept on the device (they open offline too), read in the browser: the header
-    // has no suspense boundary, which would break the pages' own (see the layout).
+    // Read in the browser (the header has no suspense boundary, which would break the pages'
+    // own, see the layout): the server's list, or offline the villages kept on the device.
     let reference = crate::sync::form::use_reference();
+    let fetched = RwSignal::new(Vec::<(String, LocalizedName)>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = super::api::list_villages().await {
+                fetched.set(list.into_iter().map(|v| (v.id, v.name)).collect());
+            }
+        });
+    });
+    let villages = move || {
+        let online = fetched.get();
+        if online.is_empty() {
+            let kept = reference.get().villages;
+            kept.into_iter().map(|v| (v.id, v.name)).collect()
+        } else {
+            online
+        }
+    };
     let navigate = use_navigate();
     let selected = current_village_id();
     let on_change = move |ev| {
@@ -74,17 +91,15 @@ pub fn VillagePicker() -> impl IntoView {
             <select id="village-picker" name="village" on:change=on_change>
                 <option value="">{t!(i18n, village_picker_hint)}</option>
                 {move || {
-                    reference
-                        .get()
-                        .villages
+                    villages()
                         .into_iter()
-                        .map(|village| {
-                            let id = village.id.clone();
+                        .map(|(id, name)| {
+                            let value = id.clone();
                             let is_selected =
                                 move || selected.get().as_deref() == Some(id.as_str());
                             view! {
-                                <option value=village.id.clone() selected=is_selected>
-                                    {localized(i18n, village.name)}
+                                <option value=value selected=is_selected>
+                                    {localized(i18n, name)}
                                 </option>
                             }
                         })

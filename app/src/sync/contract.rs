@@ -160,6 +160,8 @@ pub enum FieldRule {
     NotAPhone,
     /// An end date earlier than its start (a member leaving before he joined).
     BeforeStart,
+    /// A name with no letter in it (`0`, `#REF!`).
+    NotAName,
     /// Another record holds the same value already (a member's name in one council).
     Duplicate,
 }

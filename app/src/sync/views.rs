@@ -70,6 +70,7 @@ pub fn rule_text(i18n: I18n, rule: &FieldRule) -> String {
         }
         FieldRule::NotAPhone => td_string!(locale, rules.not_a_phone).to_string(),
         FieldRule::BeforeStart => td_string!(locale, rules.before_start).to_string(),
+        FieldRule::NotAName => td_string!(locale, rules.not_a_name).to_string(),
         FieldRule::Duplicate => td_string!(locale, rules.duplicate).to_string(),
     }
 }

@@ -174,11 +174,13 @@ pub(super) async fn load(
     for (index, (vid, _)) in villages.iter().enumerate() {
         let council_id = new_id();
         sqlx::query(
-            "INSERT INTO councils (id, village_id, formed_on, demo) VALUES ($1, $2, $3, 1)",
+            "INSERT INTO councils (id, village_id, formed_on, updated_at, demo) \
+             VALUES ($1, $2, $3, $4, 1)",
         )
         .bind(&council_id)
         .bind(vid)
         .bind(day(-400))
+        .bind(&now)
         .execute(&mut **tx)
         .await
         .map_err(db)?;
@@ -186,15 +188,17 @@ pub(super) async fn load(
         for (slot, role) in MEMBER_ROLES.iter().enumerate() {
             let id = new_id();
             sqlx::query(
-                "INSERT INTO council_members (id, council_id, full_name, role, phone, since, demo) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1)",
+                "INSERT INTO council_members (id, council_id, full_name, role, phone, since, \
+                 updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
             )
             .bind(&id)
             .bind(&council_id)
             .bind(demo_name(index * MEMBER_ROLES.len() + slot))
             .bind(role)
-            .bind(format!("+7 700 000 {:02} {:02}", index + 1, slot + 1))
+            // Written as the member rule keeps phones (`councils::kazakh_phone`).
+            .bind(format!("+7700000{:02}{:02}", index + 1, slot + 1))
             .bind(day(-400 + (slot as i64) * 30))
+            .bind(&now)
             .execute(&mut **tx)
             .await
             .map_err(db)?;

@@ -16,9 +16,10 @@
 //! the pointer is cleared: the author (creator, recorder, visitor, responsible inspector) becomes
 //! unknown, and a link to a demo person, proposal, meeting or council member is dropped. A
 //! record whose synced copy loses such a link takes a new version, so devices pull it again
-//! and an edit made on the old copy comes back as a conflict. A real meeting of a demo council
-//! (or a real member of one) would lose its council: then the purge changes nothing and says
-//! how many rows stop it.
+//! and an edit made on the old copy comes back as a conflict. A demo council that real people
+//! went on using (a real member recorded in it, a real meeting held by it) stays as the
+//! village's real council: it loses its demo mark, its made-up formation date and its demo
+//! members, and takes a new version.
 //!
 //! Devices drop what they had pulled: the delete triggers of `sync_changes` leave a tombstone
 //! for every task, proposal, event, offence, visit, meeting, decision and map feature. Persons
@@ -40,11 +41,6 @@ pub async fn has_demo_accounts(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PurgeError {
-    #[error(
-        "purge-demo changed nothing: real rows belong to demo councils and would lose their \
-         council ({0})"
-    )]
-    Blocked(TableCounts),
     #[error("purge-demo changed nothing: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -109,23 +105,16 @@ impl fmt::Display for TableCounts {
     }
 }
 
-/// Real rows that need a demo council: the purge cannot delete them and cannot keep them.
-const BLOCKERS: &[(&str, &str)] = &[
-    (
-        "meetings",
-        "SELECT COUNT(*) FROM meetings WHERE demo = 0 \
-         AND council_id IN (SELECT id FROM councils WHERE demo = 1)",
-    ),
-    (
-        "council_members",
-        "SELECT COUNT(*) FROM council_members WHERE demo = 0 \
-         AND council_id IN (SELECT id FROM councils WHERE demo = 1)",
-    ),
-];
-
 /// Real records whose synced copy carries a link to a demo row: the link is cleared (or its
 /// link row deleted below) and the record takes a new version. `$1` is the time of the purge.
 const REVISED: &[(&str, &str)] = &[
+    // Councils in real use stay, as the village's real council (see the module comment).
+    (
+        "councils",
+        "UPDATE councils SET demo = 0, formed_on = NULL, version = version + 1, updated_at = $1 \
+         WHERE demo = 1 AND (id IN (SELECT council_id FROM council_members WHERE demo = 0) \
+                             OR id IN (SELECT council_id FROM meetings WHERE demo = 0))",
+    ),
     (
         "tasks",
         "UPDATE tasks SET person_id = NULL, version = version + 1, updated_at = $1 \
@@ -283,14 +272,9 @@ const PERSON_TOMBSTONES: &[&str] = &[
      SELECT 'person', id, village_id, 1 FROM persons WHERE demo = 1",
 ];
 
-/// Removes every demo row and what depends on it (see the module comment), or nothing when
-/// real rows stand in the way ([`PurgeError::Blocked`]).
+/// Removes every demo row and what depends on it (see the module comment).
 pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let blockers = count_blockers(&mut tx).await?;
-    if !blockers.0.is_empty() {
-        return Err(PurgeError::Blocked(blockers));
-    }
     let tombstones_before = tombstones(&mut tx).await?;
     let mut report = PurgeReport::default();
     let now = now_rfc3339();
@@ -310,15 +294,6 @@ pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     report.tombstones = tombstones(&mut tx).await?.saturating_sub(tombstones_before);
     tx.commit().await?;
     Ok(report)
-}
-
-async fn count_blockers(conn: &mut SqliteConnection) -> Result<TableCounts, sqlx::Error> {
-    let mut counts = TableCounts::default();
-    for &(table, sql) in BLOCKERS {
-        let rows: i64 = sqlx::query_scalar(sql).fetch_one(&mut *conn).await?;
-        counts.add(table, rows.unsigned_abs());
-    }
-    Ok(counts)
 }
 
 async fn tombstones(conn: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
@@ -669,7 +644,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_real_meeting_of_a_demo_council_stops_the_purge_and_nothing_changes() {
+    async fn a_demo_council_in_real_use_stays_as_the_real_council_without_demo_members() {
         let (_dir, pool) = demo_database().await;
         let council = demo_id(&pool, "SELECT id FROM councils LIMIT 1").await;
         let now = now_rfc3339();
@@ -680,15 +655,26 @@ mod tests {
             &[&new_id(), &council, &now],
         )
         .await;
-        let demo_rows = "SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM persons)";
-        let before = count(&pool, demo_rows).await;
+        let version_before = scalar(
+            &pool,
+            "SELECT version FROM councils WHERE id = $1",
+            &council,
+        )
+        .await;
 
-        let error = purge_demo(&pool).await.unwrap_err();
+        purge_demo(&pool).await.unwrap();
 
-        assert!(matches!(error, PurgeError::Blocked(_)), "{error:?}");
-        assert!(error.to_string().contains("(meetings 1)"), "{error}");
-        assert_eq!(count(&pool, demo_rows).await, before);
-        assert!(has_demo_accounts(&pool).await.unwrap());
+        assert_eq!(count(&pool, "SELECT COUNT(*) FROM councils").await, 1);
+        let kept = "SELECT COUNT(*) FROM councils WHERE id = $1 AND demo = 0 AND formed_on IS NULL";
+        assert_eq!(scalar(&pool, kept, &council).await, 1);
+        let version = "SELECT version FROM councils WHERE id = $1";
+        assert_eq!(scalar(&pool, version, &council).await, version_before + 1);
+        assert_eq!(
+            count(&pool, "SELECT COUNT(*) FROM council_members").await,
+            0
+        );
+        assert_eq!(count(&pool, "SELECT COUNT(*) FROM meetings").await, 1);
+        assert!(!has_demo_accounts(&pool).await.unwrap());
     }
 
     #[tokio::test]
