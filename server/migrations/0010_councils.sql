@@ -1,5 +1,5 @@
 -- Issue 20: councils and their members are kept in the app and travel through sync like any
--- record (DESIGN §4): versions for conflicts, triggers for the pull cursor. A member's record
+-- record (README, "Offline and sync"): versions for conflicts, triggers for the pull cursor. A member's record
 -- travels in the village of his council.
 ALTER TABLE councils ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE councils ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';

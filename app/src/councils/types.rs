@@ -1,5 +1,6 @@
 //! A council and its members as they travel through sync, and the rules both the forms and
-//! the server apply to them (DESIGN §2: who sits on a village's public council).
+//! the server apply to them (who sits on a village's public council: README, "Setting up a
+//! real installation").
 pub use crate::fields::name_key;
 use crate::fields::{choice, invalid, name, optional_date, village, SHORT_TEXT_MAX};
 use crate::stored::StoredEnum;

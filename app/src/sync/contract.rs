@@ -18,7 +18,7 @@ pub enum Entity {
     Feature,
     /// A village's council: its formation date.
     Council,
-    /// A member of a village's council (DESIGN §2).
+    /// A member of a village's council.
     Member,
 }
 
