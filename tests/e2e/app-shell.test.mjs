@@ -50,6 +50,29 @@ describe("the app shell in Chromium", () => {
     await context.close();
   });
 
+  test("pages with loading sections of their own hydrate without errors (header and menu have none)", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url, login: "demo.admin" } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
+    page.on("console", (m) => m.type() === "error" && /hydrat|panicked/.test(m.text()) && errors.push(`${page.url()}: ${m.text().slice(0, 200)}`));
+    await page.goto(server.url);
+    await waitForHydration(page);
+    await page.getByLabel("Село", { exact: true }).selectOption({ label: "Сепе" });
+    await page.waitForSelector("#village-results");
+    // A full load of the village page (the picker rendered it in the browser).
+    const village = page.url();
+    for (const address of [village, `${server.url}/admin/accounts`, `${server.url}/admin/places`, `${server.url}/audit`]) {
+      await page.goto(address);
+      await waitForHydration(page);
+      // Loading sections hydrate once their data is in: give them the time to.
+      await page.waitForLoadState("networkidle");
+    }
+    assert.deepEqual(errors, [], "no hydration panic");
+    await context.close();
+  });
+
   test("(b) switching to Kazakh shows Kazakh text and survives a reload", async () => {
     const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
