@@ -23,7 +23,7 @@ pub(super) mod server {
     use super::super::admin::server::admin;
     use super::super::admin::NewAccount;
     use super::super::session::SignedIn;
-    use super::super::types::{member_role_for, takes_member};
+    use super::super::types::{member_role_for, member_village, takes_member};
     use super::MemberChoice;
     use crate::access::{Action, Role, Scope};
     use crate::audit::store::{self as audit, Entry};
@@ -34,24 +34,13 @@ pub(super) mod server {
     use crate::stored::StoredEnum;
     use crate::sync::contract::{FieldRule, Reason};
     use sqlx::SqliteConnection;
-    use std::collections::{BTreeSet, HashSet};
+    use std::collections::HashSet;
 
     /// The member a new account is to be linked to, checked before anything is written.
     pub enum Wanted {
         Nobody,
         Existing { village_id: String, id: String },
         New(NewMember),
-    }
-
-    /// The one village of a council-side account, the only kind that is a member.
-    fn member_village(role: Role, scope: &Scope) -> Option<String> {
-        match scope {
-            Scope::Villages(ids) if takes_member(role) => {
-                let distinct: BTreeSet<&String> = ids.iter().collect();
-                (distinct.len() == 1).then(|| ids[0].clone())
-            }
-            _ => None,
-        }
     }
 
     /// A member's rule broken, in the account form's words.
@@ -93,7 +82,11 @@ pub(super) mod server {
             form.new_member_phone.trim(),
         );
         let asks_new = !(name.is_empty() && member_role.is_empty() && phone.is_empty());
-        let Some(village_id) = member_village(role, scope) else {
+        let villages = match scope {
+            Scope::Villages(ids) => ids.as_slice(),
+            _ => &[],
+        };
+        let Some(village_id) = member_village(role, villages) else {
             if !existing.is_empty() || asks_new {
                 return refuse(AppError::MemberNotAllowed);
             }

@@ -3,7 +3,7 @@
 //! with the account.
 use super::admin::{create_account, NewAccount};
 use super::member_link::linkable_members;
-use super::types::{member_role_for, takes_member, MemberChoice};
+use super::types::{member_role_for, member_village, MemberChoice};
 use super::views::role_label;
 use crate::access::Role;
 use crate::councils::{member_role_label, role_codes};
@@ -35,8 +35,10 @@ pub(super) fn NewAccountForm(
     let member_village = Memo::new(move |_| {
         let f = form.read();
         let chosen = chosen.read();
-        let council_side = Role::parse(&f.role).is_ok_and(takes_member);
-        (council_side && f.scope == "villages" && chosen.len() == 1).then(|| chosen[0].clone())
+        let role = Role::parse(&f.role).ok()?;
+        (f.scope == "villages")
+            .then(|| member_village(role, &chosen))
+            .flatten()
     });
     let made = RwSignal::new(0u32);
     let free = RwSignal::new(None::<Result<Vec<MemberChoice>, AppError>>);

@@ -52,6 +52,13 @@ pub fn takes_member(role: Role) -> bool {
     )
 }
 
+/// The village whose council the person of an account sits on: a council-side role with
+/// exactly one village. The one rule for the account form and the server.
+pub fn member_village(role: Role, villages: &[String]) -> Option<String> {
+    let distinct: std::collections::BTreeSet<&String> = villages.iter().collect();
+    (takes_member(role) && distinct.len() == 1).then(|| villages[0].clone())
+}
+
 /// The member role a new member made with an account of `role` most likely has.
 pub fn member_role_for(role: Role) -> &'static str {
     match role {

@@ -2,6 +2,7 @@
 use super::types::{Decision, Meeting, NewDecision, NewMeeting};
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::councils::store::council_id_of;
 use crate::fields::invalid;
 use crate::sync::contract::{FieldRule, Reason};
 use crate::sync::places::{changeable, decode, may_create_in};
@@ -44,16 +45,6 @@ pub async fn load_meeting(
     ))
 }
 
-async fn council_of(
-    conn: &mut SqliteConnection,
-    village_id: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM councils WHERE village_id = $1")
-        .bind(village_id)
-        .fetch_optional(conn)
-        .await
-}
-
 pub async fn create_meeting(
     conn: &mut SqliteConnection,
     who: &SignedIn,
@@ -69,7 +60,7 @@ pub async fn create_meeting(
         return Ok(Outcome::Rejected(reason));
     }
     // A village without a council holds no council meetings.
-    let Some(council) = council_of(conn, &draft.village_id).await? else {
+    let Some(council) = council_id_of(conn, &draft.village_id).await? else {
         return Ok(Outcome::Rejected(invalid(
             "village_id",
             FieldRule::UnknownChoice,
