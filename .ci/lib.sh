@@ -74,14 +74,17 @@ use_debug_flags() {
   export RUSTFLAGS="--cfg erase_components"
 }
 
+# Every page is a wasm chunk of its own (`--split`, README "Light on a rural phone"); the tests
+# build the same way, so they load pages through chunks as phones do.
 build_debug() {
   use_debug_flags
   step "building the app (debug)"
-  cargo leptos build
+  cargo leptos build --split
 }
 
+# Release builds also write each site file precompressed (brotli 11 and gzip) for the server.
 build_release() {
   unset RUSTFLAGS
   step "building the app (release)"
-  cargo leptos build --release
+  cargo leptos build --release --split --precompress
 }

@@ -2,31 +2,15 @@
 mod language;
 mod layout;
 mod network;
+mod pages;
 
-use crate::accounts::{AccountPage, AdminAccountsPage, Profile, SetPinPage, SignInPage};
-use crate::areas::{Area, AreaPage};
-use crate::audit::AuditPage;
-use crate::councils::ImportMembersPage;
-use crate::councils::{CouncilPage, EditMemberPage, NewMemberPage};
+use crate::accounts::Profile;
 use crate::errors::AppError;
-use crate::events::{EditEventPage, EventsPage, NewEventPage};
 use crate::i18n::*;
-use crate::map::{MapImportPage, MapsPage, VillageMapPage};
-use crate::meetings::{
-    DecisionsPage, EditDecisionPage, EditMeetingPage, MeetingPage, MeetingsPage, NewDecisionPage,
-    NewMeetingPage,
-};
-use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
-use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
-use crate::places::{HomePage, PlacesAdminPage, VillagePage};
-use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
-use crate::sync::views::OutboxPage;
-use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
-use crate::visits::{EditVisitPage, NewVisitPage, VisitsPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// Build-specific asset addresses the server knows (the stylesheet name carries the build hash).
 #[derive(Clone, Debug)]
@@ -79,51 +63,51 @@ pub fn App() -> impl IntoView {
                         // Async: the whole page is rendered before the response starts, so a
                         // missing village can still answer 404, and the HTML a service worker
                         // keeps for offline use is complete.
-                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                        <Route path=path!("/villages/:id") view=VillagePage ssr=SsrMode::Async />
-                        <Route path=path!("/tasks") view=TasksPage />
-                        <Route path=path!("/tasks/new") view=NewTaskPage />
-                        <Route path=path!("/tasks/:id") view=TaskPage />
-                        <Route path=path!("/outbox") view=OutboxPage />
-                        <Route path=path!("/map") view=MapsPage />
-                        <Route path=path!("/villages/:id/map") view=VillageMapPage />
-                        <Route path=path!("/villages/:id/council") view=CouncilPage />
-                        <Route path=path!("/villages/:id/council/import") view=ImportMembersPage />
-                        <Route path=path!("/members/new") view=NewMemberPage />
-                        <Route path=path!("/members/:id/edit") view=EditMemberPage />
-                        <Route path=path!("/admin/map") view=MapImportPage />
-                        <Route path=path!("/sign-in") view=SignInPage />
-                        <Route path=path!("/pin") view=SetPinPage />
-                        <Route path=path!("/account") view=AccountPage />
-                        <Route path=path!("/admin/accounts") view=AdminAccountsPage />
-                        <Route path=path!("/admin/places") view=PlacesAdminPage />
-                        <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                        <Route path=path!("/persons") view=PersonsPage ssr=SsrMode::Async />
-                        <Route path=path!("/persons/new") view=NewPersonPage />
-                        <Route path=path!("/persons/:id") view=PersonPage ssr=SsrMode::Async />
-                        <Route path=path!("/persons/:id/edit") view=EditPersonPage ssr=SsrMode::Async />
-                        <Route path=path!("/offences") view=OffencesPage />
-                        <Route path=path!("/offences/new") view=NewOffencePage />
-                        <Route path=path!("/offences/:id") view=OffencePage />
-                        <Route path=path!("/offences/:id/edit") view=EditOffencePage />
-                        <Route path=path!("/visits") view=VisitsPage />
-                        <Route path=path!("/visits/new") view=NewVisitPage />
-                        <Route path=path!("/visits/:id/edit") view=EditVisitPage />
-                        <Route path=path!("/meetings") view=MeetingsPage />
-                        <Route path=path!("/meetings/new") view=NewMeetingPage />
-                        <Route path=path!("/meetings/:id") view=MeetingPage />
-                        <Route path=path!("/meetings/:id/edit") view=EditMeetingPage />
-                        <Route path=path!("/decisions") view=DecisionsPage />
-                        <Route path=path!("/decisions/new") view=NewDecisionPage />
-                        <Route path=path!("/decisions/:id/edit") view=EditDecisionPage />
-                        <Route path=path!("/proposals") view=ProposalsPage />
-                        <Route path=path!("/proposals/new") view=NewProposalPage />
-                        <Route path=path!("/proposals/:id") view=ProposalPage />
-                        <Route path=path!("/events") view=EventsPage />
-                        <Route path=path!("/events/new") view=NewEventPage />
-                        <Route path=path!("/events/:id/edit") view=EditEventPage />
-                        <Route path=path!("/council") view=MeetingsPage />
-                        <Route path=path!("/reports") view=|| view! { <AreaPage area=Area::Reports /> } />
+                        <Route path=path!("/") view={Lazy::<pages::Home>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/villages/:id") view={Lazy::<pages::Village>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/tasks") view={Lazy::<pages::Tasks>::new()} />
+                        <Route path=path!("/tasks/new") view={Lazy::<pages::NewTask>::new()} />
+                        <Route path=path!("/tasks/:id") view={Lazy::<pages::Task>::new()} />
+                        <Route path=path!("/outbox") view={Lazy::<pages::Outbox>::new()} />
+                        <Route path=path!("/map") view={Lazy::<pages::Maps>::new()} />
+                        <Route path=path!("/villages/:id/map") view={Lazy::<pages::VillageMap>::new()} />
+                        <Route path=path!("/villages/:id/council") view={Lazy::<pages::Council>::new()} />
+                        <Route path=path!("/villages/:id/council/import") view={Lazy::<pages::ImportMembers>::new()} />
+                        <Route path=path!("/members/new") view={Lazy::<pages::NewMember>::new()} />
+                        <Route path=path!("/members/:id/edit") view={Lazy::<pages::EditMember>::new()} />
+                        <Route path=path!("/admin/map") view={Lazy::<pages::MapImport>::new()} />
+                        <Route path=path!("/sign-in") view={Lazy::<pages::SignIn>::new()} />
+                        <Route path=path!("/pin") view={Lazy::<pages::SetPin>::new()} />
+                        <Route path=path!("/account") view={Lazy::<pages::Account>::new()} />
+                        <Route path=path!("/admin/accounts") view={Lazy::<pages::AdminAccounts>::new()} />
+                        <Route path=path!("/admin/places") view={Lazy::<pages::PlacesAdmin>::new()} />
+                        <Route path=path!("/audit") view={Lazy::<pages::Audit>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/persons") view={Lazy::<pages::Persons>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/persons/new") view={Lazy::<pages::NewPerson>::new()} />
+                        <Route path=path!("/persons/:id") view={Lazy::<pages::Person>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/persons/:id/edit") view={Lazy::<pages::EditPerson>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/offences") view={Lazy::<pages::Offences>::new()} />
+                        <Route path=path!("/offences/new") view={Lazy::<pages::NewOffence>::new()} />
+                        <Route path=path!("/offences/:id") view={Lazy::<pages::Offence>::new()} />
+                        <Route path=path!("/offences/:id/edit") view={Lazy::<pages::EditOffence>::new()} />
+                        <Route path=path!("/visits") view={Lazy::<pages::Visits>::new()} />
+                        <Route path=path!("/visits/new") view={Lazy::<pages::NewVisit>::new()} />
+                        <Route path=path!("/visits/:id/edit") view={Lazy::<pages::EditVisit>::new()} />
+                        <Route path=path!("/meetings") view={Lazy::<pages::Meetings>::new()} />
+                        <Route path=path!("/meetings/new") view={Lazy::<pages::NewMeeting>::new()} />
+                        <Route path=path!("/meetings/:id") view={Lazy::<pages::Meeting>::new()} />
+                        <Route path=path!("/meetings/:id/edit") view={Lazy::<pages::EditMeeting>::new()} />
+                        <Route path=path!("/decisions") view={Lazy::<pages::Decisions>::new()} />
+                        <Route path=path!("/decisions/new") view={Lazy::<pages::NewDecision>::new()} />
+                        <Route path=path!("/decisions/:id/edit") view={Lazy::<pages::EditDecision>::new()} />
+                        <Route path=path!("/proposals") view={Lazy::<pages::Proposals>::new()} />
+                        <Route path=path!("/proposals/new") view={Lazy::<pages::NewProposal>::new()} />
+                        <Route path=path!("/proposals/:id") view={Lazy::<pages::Proposal>::new()} />
+                        <Route path=path!("/events") view={Lazy::<pages::Events>::new()} />
+                        <Route path=path!("/events/new") view={Lazy::<pages::NewEvent>::new()} />
+                        <Route path=path!("/events/:id/edit") view={Lazy::<pages::EditEvent>::new()} />
+                        <Route path=path!("/council") view={Lazy::<pages::Meetings>::new()} />
+                        <Route path=path!("/reports") view={Lazy::<pages::Reports>::new()} />
                     </Routes>
                 </layout::AppLayout>
             </Router>

@@ -1,12 +1,36 @@
 //! The browser entry point: hydrates the server-rendered page and registers the service
 //! worker that keeps the app shell available without signal.
+// The app's view type, nested once per element, outgrows the default query depth in release
+// builds (debug builds erase component types).
+#![recursion_limit = "512"]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // As `leptos::mount::hydrate_lazy`: the chunk of the page being opened is loaded before
+    // that page hydrates. The layout is live earlier than the page inside it, so the page is
+    // marked live only here, once all of it is.
+    // (hydrate_from_async starts Leptos's executor; this outer task runs on wasm-bindgen's.)
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a page has a body");
+        let owner = leptos::mount::hydrate_from_async(body, app::App).await;
+        owner.forget();
+        mark_hydrated();
+    });
     register_service_worker();
+}
+
+fn mark_hydrated() {
+    let app = leptos::prelude::document()
+        .query_selector(".app")
+        .ok()
+        .flatten();
+    if let Some(app) = app {
+        let _ = app.set_attribute("data-hydrated", "true");
+    }
 }
 
 fn register_service_worker() {

@@ -44,17 +44,20 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         location.pathname.track();
         menu_open.set(false);
     });
-    // Set only in the browser once the wasm runs: lets people and tests tell a live page
-    // from server-rendered HTML.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <div
             class="app"
             class:locked=move || locked.get()
-            data-hydrated=move || hydrated.get().to_string()
+            // Set to "true" by the browser entry point once the whole page, the lazily loaded
+            // page chunk included, has hydrated: lets people and tests tell a live page from
+            // server-rendered HTML.
+            data-hydrated="false"
         >
+            // First, before the page: the lock is decided in the browser, possibly while the
+            // page's own chunk is still loading, and what comes before `<main>` has hydrated by
+            // then, so the lock appears as a change rather than upsetting hydration.
+            <PinLock locked />
             <a class="skip-link" href="#main">
                 {t!(i18n, skip_to_content)}
             </a>
@@ -167,7 +170,6 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             <main id="main" tabindex="-1">
                 {children()}
             </main>
-            <PinLock locked />
             <footer class="footer">
                 <p>{t!(i18n, app_tagline)}</p>
             </footer>
