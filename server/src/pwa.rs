@@ -26,6 +26,9 @@ pub struct BuildAssets {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// With code splitting (cargo-leptos `--split`): the loader script of the page chunks and
+    /// every chunk of the build, so each page opens offline after one online visit.
+    pub chunks: Vec<String>,
     /// True when file names carry content hashes (cargo-leptos `hash-files`): such files
     /// never change and may be cached for a year.
     pub hashed: bool,
@@ -51,19 +54,27 @@ impl BuildAssets {
                 (file.trim() == kind).then(|| hash.trim().to_owned())
             })
         };
+        let site_root = Path::new(options.site_root.as_ref());
         match (hash_of("js"), hash_of("wasm"), hash_of("css")) {
             (Some(js), Some(wasm), Some(css)) => Self {
                 build_id: short_hash(&[&js, &wasm, &css]),
                 js: format!("{pkg}/{name}.{js}.js"),
                 wasm: format!("{pkg}/{name}.{wasm}.wasm"),
                 css: format!("{pkg}/{name}.{css}.css"),
+                chunks: split_chunks(
+                    site_root,
+                    &pkg,
+                    hash_of("split").map(|hash| format!("__wasm_split.{hash}.js")),
+                    &hash_of("manifest")
+                        .map(|hash| format!("__wasm_split_manifest.{hash}.json"))
+                        .unwrap_or_else(|| "__wasm_split_manifest.json".to_owned()),
+                ),
                 hashed: true,
             },
             _ => {
                 let js = format!("{pkg}/{name}.js");
                 let wasm = format!("{pkg}/{name}.wasm");
                 let css = format!("{pkg}/{name}.css");
-                let site_root = Path::new(options.site_root.as_ref());
                 let contents: Vec<Vec<u8>> = [&js, &wasm, &css]
                     .iter()
                     .map(|file| std::fs::read(site_file(site_root, file)).unwrap_or_default())
@@ -74,6 +85,12 @@ impl BuildAssets {
                     js,
                     wasm,
                     css,
+                    chunks: split_chunks(
+                        site_root,
+                        &pkg,
+                        Some(SPLIT_LOADER_UNHASHED.to_owned()),
+                        "__wasm_split_manifest.json",
+                    ),
                     hashed: false,
                 }
             }
@@ -90,18 +107,64 @@ impl BuildAssets {
             self.wasm.clone(),
             self.css.clone(),
         ];
+        files.extend(self.chunks.iter().cloned());
         files.extend(STATIC_SHELL_FILES.iter().map(|f| (*f).to_owned()));
         files
     }
 
     /// The service worker script for this build.
     pub fn service_worker(&self) -> String {
+        // Hashed build files never change: the worker may take them from the HTTP cache the
+        // page has just filled, so each is downloaded once (README, "Light on a rural phone").
+        let immutable_prefix = if self.hashed {
+            format!(
+                "{:?}",
+                self.js
+                    .rsplit_once('/')
+                    .map_or("/pkg/", |(dir, _)| dir)
+                    .to_owned()
+                    + "/"
+            )
+        } else {
+            "null".to_owned()
+        };
         let list = serde_json::to_string(&self.precache_list())
             .expect("a list of strings always serialises");
         SERVICE_WORKER_TEMPLATE
             .replace("\"__BUILD_ID__\"", &format!("{:?}", self.build_id))
+            .replace("\"__IMMUTABLE_PREFIX__\"", &immutable_prefix)
             .replace("[/*__PRECACHE__*/]", &list)
     }
+}
+
+/// The loader cargo-leptos writes beside the chunks when file names are not hashed.
+const SPLIT_LOADER_UNHASHED: &str = "__wasm_split.______________________.js";
+
+/// The chunk loader and every chunk named in the build's split manifest (a map from each lazy
+/// function to the chunk files it needs), as addresses; none for a build without splitting.
+fn split_chunks(
+    site_root: &Path,
+    pkg: &str,
+    loader: Option<String>,
+    manifest: &str,
+) -> Vec<String> {
+    let path = site_file(site_root, &format!("{pkg}/{manifest}"));
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(map) = serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(&text)
+    else {
+        tracing::warn!(
+            "the split manifest of this build cannot be read: pages open offline only once visited"
+        );
+        return Vec::new();
+    };
+    let stems: std::collections::BTreeSet<&String> = map.values().flatten().collect();
+    loader
+        .into_iter()
+        .chain(stems.into_iter().map(|stem| format!("{stem}.wasm")))
+        .map(|file| format!("{pkg}/{file}"))
+        .collect()
 }
 
 fn site_file(site_root: &Path, address: &str) -> PathBuf {

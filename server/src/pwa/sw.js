@@ -2,6 +2,9 @@
 // build, so the cache holds exactly this build's files and a new build gets a new cache.
 const BUILD_ID = "__BUILD_ID__";
 const PRECACHE = [/*__PRECACHE__*/];
+// Where this build's hashed files live (null when names carry no hash). Such a file never
+// changes, so the copy the page has just downloaded into the HTTP cache is the right one.
+const IMMUTABLE_PREFIX = "__IMMUTABLE_PREFIX__";
 const SHELL_CACHE = `zq-shell-${BUILD_ID}`;
 // Pages seen online, so reloading a page with no signal shows that page. Named after the
 // build because a page refers to the js/wasm of the build that rendered it.
@@ -14,15 +17,21 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      // `reload` skips the HTTP cache: the files must come from this server, this build.
-      // Without cookies: the shell (sign-in page) is the same for everybody and must not hold
-      // the name of whoever was signed in when the worker installed.
-      .then((cache) =>
-        cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))),
-      )
+      .then((cache) => cache.addAll(PRECACHE.map(precacheRequest)))
       .then(() => self.skipWaiting()),
   );
 });
+
+function precacheRequest(url) {
+  // A hashed build file: taken from the HTTP cache when the page already downloaded it (same
+  // credentials mode as the page's own request, or the browser keys it apart), so each build
+  // file crosses the network once.
+  if (IMMUTABLE_PREFIX && url.startsWith(IMMUTABLE_PREFIX)) return new Request(url);
+  // Anything else may have changed with the build: `reload` skips the HTTP cache. Without
+  // cookies: the shell (sign-in page) is the same for everybody and must not hold the name of
+  // whoever was signed in when the worker installed.
+  return new Request(url, { cache: "reload", credentials: "omit" });
+}
 
 self.addEventListener("activate", (event) => {
   // Old builds' caches go; the page keeps running the code it loaded and picks up the new
