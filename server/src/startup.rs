@@ -264,10 +264,19 @@ fn router(
         // the page context in a reactive owner of its own, and an icon or stylesheet fetched
         // while a page rendered made that page lose its CSP (seen as a page that never
         // hydrated, in about two of five concurrent loads).
-        .nest_service(&pkg_route, ServeDir::new(site.join(pkg_dir)))
+        //
+        // A release build carries each file precompressed (brotli 11 and gzip, cargo-leptos
+        // `--precompress`), served as the browser asks; only pages and API answers are
+        // compressed on the fly.
+        .nest_service(&pkg_route, precompressed(ServeDir::new(site.join(pkg_dir))))
         .nest_service("/icons", ServeDir::new(site.join("icons")))
-        .nest_service("/vendor", ServeDir::new(site.join("vendor")))
-        .route_service("/manifest.webmanifest", ServeFile::new(site.join("manifest.webmanifest")))
+        .nest_service("/vendor", precompressed(ServeDir::new(site.join("vendor"))))
+        .route_service(
+            "/manifest.webmanifest",
+            ServeFile::new(site.join("manifest.webmanifest"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), page_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context,
@@ -289,9 +298,11 @@ fn router(
         .layer(middleware::from_fn(move |request, next| {
             security::security_headers(request, next, https)
         }))
-        // Brotli at quality 5: about as small as gzip -9 and fast enough to compress a debug
-        // wasm on the fly; quality 11 takes seconds per megabyte.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        // On the fly, pages and API answers are gzipped, never brotli'd: the brotli encoder
+        // sets up megabytes of window and tables for each answer, which cut the sign-in page
+        // from 6,795 to 782 answers a second (issue 16); a page is a few KiB either way. Build
+        // files come precompressed (brotli 11) and pass through untouched.
+        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(5)))
         // Spans name the method and path only: a query string may carry what a person typed
         // (a search for a name), and headers carry cookies.
         .layer(
@@ -300,6 +311,10 @@ fn router(
             }),
         )
         .with_state(options)
+}
+
+fn precompressed(files: ServeDir) -> ServeDir {
+    files.precompressed_br().precompressed_gzip()
 }
 
 async fn healthz(pool: SqlitePool) -> Response {

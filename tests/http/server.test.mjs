@@ -1,10 +1,11 @@
 // Integration tests: the real server binary, a temporary SQLite file, plain HTTP.
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
-import { runServer, signedInFetch, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { ROOT, runServer, signedInFetch, sqlite, startServer, tempDir } from "../support/server.mjs";
 
 /** GET without any automatic decompression, so sizes and encodings are what was sent. */
 function rawGet(url, headers = {}) {
@@ -164,18 +165,50 @@ describe("a server with demo data", () => {
     }
   });
 
-  test("compresses the page, js, wasm and css with brotli or gzip as asked", async () => {
+  test("compresses the page, js, wasm and css as a browser asks; pages are gzipped, never brotli'd on the fly", async () => {
     const html = await (await get(`${server.url}/`)).text();
     const files = ["/", ...[...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1])];
     for (const file of files) {
       const cookie = get.cookie;
       const raw = await rawGet(`${server.url}${file}`, { "accept-encoding": "identity", cookie });
-      const br = await rawGet(`${server.url}${file}`, { "accept-encoding": "br", cookie });
+      const browser = await rawGet(`${server.url}${file}`, { "accept-encoding": "gzip, deflate, br, zstd", cookie });
       const gz = await rawGet(`${server.url}${file}`, { "accept-encoding": "gzip", cookie });
-      assert.equal(br.headers["content-encoding"], "br", `${file} in brotli`);
+      // This test build carries no precompressed files: everything is gzipped on the fly.
+      assert.equal(browser.headers["content-encoding"], "gzip", `${file} for a browser`);
       assert.equal(gz.headers["content-encoding"], "gzip", `${file} in gzip`);
-      assert.ok(br.body.length < raw.body.length, `${file}: brotli is smaller`);
       assert.ok(gz.body.length < raw.body.length, `${file}: gzip is smaller`);
+    }
+  });
+
+  test("serves a build file's precompressed brotli and gzip copies as they are", async () => {
+    // A copy of the site whose stylesheet carries the .br and .gz files a release build writes
+    // beside it (cargo-leptos --precompress), made here with node's own encoders.
+    const site = path.join(tempDir(), "site");
+    cpSync(process.env.ZQ_SITE_ROOT ?? path.join(ROOT, "target/site"), site, { recursive: true });
+    const html = await (await get(`${server.url}/`)).text();
+    const css = html.match(/href="(\/pkg\/[^"]+\.css)"/)[1];
+    const plain = readFileSync(path.join(site, css));
+    const br = brotliCompressSync(plain, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } });
+    const gz = gzipSync(plain, { level: 9 });
+    writeFileSync(path.join(site, `${css}.br`), br);
+    writeFileSync(path.join(site, `${css}.gz`), gz);
+    const other = await startServer({ siteRoot: site });
+    try {
+      const asBrowser = await rawGet(`${other.url}${css}`, { "accept-encoding": "gzip, deflate, br" });
+      assert.equal(asBrowser.headers["content-encoding"], "br");
+      assert.deepEqual(asBrowser.body, br, "the precompressed copy, byte for byte");
+      const asGzip = await rawGet(`${other.url}${css}`, { "accept-encoding": "gzip" });
+      assert.equal(asGzip.headers["content-encoding"], "gzip");
+      assert.deepEqual(asGzip.body, gz);
+      const asIs = await rawGet(`${other.url}${css}`, { "accept-encoding": "identity" });
+      assert.deepEqual(asIs.body, plain);
+      // Fifty at once: all the same bytes.
+      const many = await Promise.all(
+        Array.from({ length: 50 }, () => rawGet(`${other.url}${css}`, { "accept-encoding": "br" })),
+      );
+      assert.ok(many.every((r) => r.status === 200 && Buffer.compare(r.body, br) === 0));
+    } finally {
+      await other.dispose();
     }
   });
 
