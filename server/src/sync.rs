@@ -94,6 +94,10 @@ async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES).await else {
         return refuse(&parts.headers, AppError::InvalidField("body".into()));
     };
+    let bytes = match decoded(&parts.headers, bytes) {
+        Ok(bytes) => bytes,
+        Err(refusal) => return refusal,
+    };
     let batch: PushRequest = match parse(&bytes) {
         Some(batch) => batch,
         None => return refuse(&parts.headers, AppError::InvalidField("body".into())),
@@ -102,6 +106,36 @@ async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
     match server::push(&pool, &who, batch, &now, hold).await {
         Ok(response) => Json(response).into_response(),
         Err(error) => push_error(&parts.headers, error),
+    }
+}
+
+/// A push body as the browser sent it: plain, or gzip-compressed (README, "Light on a rural
+/// phone"). The size limit holds for the decompressed JSON too, so a small compressed bomb is
+/// refused (413, explained by the security layer) before it fills memory. Broken gzip or another
+/// encoding is refused as any unreadable body is (422, translated).
+fn decoded(headers: &HeaderMap, bytes: Bytes) -> Result<Bytes, Response> {
+    use std::io::Read;
+    let encoding = headers
+        .get(axum::http::header::CONTENT_ENCODING)
+        .map(|value| value.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some("identity") => Ok(bytes),
+        Some("gzip") => {
+            let limit = crate::security::MAX_BODY_BYTES as u64;
+            let mut json = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .take(limit + 1)
+                .read_to_end(&mut json)
+                .map_err(|_| refuse(headers, AppError::InvalidField("body".into())))?;
+            if json.len() as u64 > limit {
+                return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+            }
+            Ok(json.into())
+        }
+        Some(_) => Err(refuse(
+            headers,
+            AppError::InvalidField("content-encoding".into()),
+        )),
     }
 }
 
