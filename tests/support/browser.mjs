@@ -59,8 +59,11 @@ export async function waitForHydration(page) {
  * `signInAs: { url, login }` gives it a session (signed in over HTTP, no PIN on the device),
  * for tests about something other than signing in.
  */
-export async function newContext(browser, { viewport = PHONE, locale = "ru-RU", bypassCSP = false, signInAs } = {}) {
-  const context = await browser.newContext({ viewport, locale, bypassCSP });
+export async function newContext(
+  browser,
+  { viewport = PHONE, locale = "ru-RU", bypassCSP = false, signInAs, serviceWorkers = "allow" } = {},
+) {
+  const context = await browser.newContext({ viewport, locale, bypassCSP, serviceWorkers });
   context.on("page", recordLogs);
   if (signInAs) {
     const cookie = await signIn(signInAs.url, signInAs.login ?? "demo.coordinator");
