@@ -96,7 +96,10 @@ async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
     };
     let bytes = match decoded(&parts.headers, bytes) {
         Ok(bytes) => bytes,
-        Err(refusal) => return refusal,
+        Err(BodyRefusal::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(BodyRefusal::Unreadable(what)) => {
+            return refuse(&parts.headers, AppError::InvalidField(what.into()))
+        }
     };
     let batch: PushRequest = match parse(&bytes) {
         Some(batch) => batch,
@@ -113,7 +116,13 @@ async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
 /// phone"). The size limit holds for the decompressed JSON too, so a small compressed bomb is
 /// refused (413, explained by the security layer) before it fills memory. Broken gzip or another
 /// encoding is refused as any unreadable body is (422, translated).
-fn decoded(headers: &HeaderMap, bytes: Bytes) -> Result<Bytes, Response> {
+enum BodyRefusal {
+    TooLarge,
+    /// The part that cannot be read: the body, or its content encoding.
+    Unreadable(&'static str),
+}
+
+fn decoded(headers: &HeaderMap, bytes: Bytes) -> Result<Bytes, BodyRefusal> {
     use std::io::Read;
     let encoding = headers
         .get(axum::http::header::CONTENT_ENCODING)
@@ -126,16 +135,13 @@ fn decoded(headers: &HeaderMap, bytes: Bytes) -> Result<Bytes, Response> {
             flate2::read::GzDecoder::new(&bytes[..])
                 .take(limit + 1)
                 .read_to_end(&mut json)
-                .map_err(|_| refuse(headers, AppError::InvalidField("body".into())))?;
+                .map_err(|_| BodyRefusal::Unreadable("body"))?;
             if json.len() as u64 > limit {
-                return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+                return Err(BodyRefusal::TooLarge);
             }
             Ok(json.into())
         }
-        Some(_) => Err(refuse(
-            headers,
-            AppError::InvalidField("content-encoding".into()),
-        )),
+        Some(_) => Err(BodyRefusal::Unreadable("content-encoding")),
     }
 }
 
