@@ -233,6 +233,40 @@ mod tests {
     }
 
     #[test]
+    fn a_split_build_precaches_its_loader_and_every_chunk_once() {
+        let site = std::env::temp_dir().join(format!("zq-pwa-{}", std::process::id()));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(
+            site.join("pkg/__wasm_split_manifest.mmm.json"),
+            r#"{"entry_pages": ["chunk_1.a", "split_entry_pages.b"], "home_pages": ["chunk_1.a", "split_home_pages.c"]}"#,
+        )
+        .unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("zq")
+            .site_root(site.to_string_lossy().to_string())
+            .build();
+        let assets = BuildAssets::from_hash_file(
+            &options,
+            Some("js: a\nwasm: b\ncss: c\nmanifest: mmm\nsplit: sss\n"),
+        );
+        std::fs::remove_dir_all(&site).unwrap();
+        assert_eq!(
+            assets.chunks,
+            [
+                "/pkg/__wasm_split.sss.js",
+                "/pkg/chunk_1.a.wasm",
+                "/pkg/split_entry_pages.b.wasm",
+                "/pkg/split_home_pages.c.wasm"
+            ]
+        );
+        let list = assets.precache_list();
+        assert_eq!(list[4..8], assets.chunks[..]);
+        assert!(assets
+            .service_worker()
+            .contains("const IMMUTABLE_PREFIX = \"/pkg/\""));
+    }
+
+    #[test]
     fn without_a_hash_file_names_are_plain() {
         let assets = BuildAssets::from_hash_file(&options(), None);
         assert_eq!(assets.js, "/pkg/zq.js");
