@@ -1,7 +1,7 @@
 // A new build replaces the old one's cache, and the page does not fall into a reload loop.
 //
 // "Build B" is the same program under new file names: a copy of the site whose js/wasm/css
-// carry other hashes, and a copy of the server binary beside a hash.txt naming them (Leptos
+// carry other hashes (and whose chunk loader imports the renamed js), and a copy of the server binary beside a hash.txt naming them (Leptos
 // and the server read hash.txt next to the binary). Both builds serve on the same port, so
 // the browser sees one origin whose build changed, as after a deployment.
 import assert from "node:assert/strict";
@@ -15,12 +15,19 @@ function makeBuildB(dir) {
   const hashes = readFileSync(path.join(path.dirname(SERVER_BIN), "hash.txt"), "utf8");
   const site = path.join(dir, "site-b");
   cpSync(SITE_ROOT, site, { recursive: true });
-  const renamed = hashes.replace(/^(js|wasm|css): (\S+)$/gm, (_, kind, hash) => {
+  const renamed = hashes.replace(/^(js|wasm|css|split): (\S+)$/gm, (_, kind, hash) => {
     const fresh = `${hash.slice(0, -4)}bbbb`;
     for (const file of readdirSync(path.join(site, "pkg"))) {
       if (file.includes(`.${hash}.`)) {
         renameSync(path.join(site, "pkg", file), path.join(site, "pkg", file.replace(hash, fresh)));
       }
+    }
+    // Build files name each other (the js and the chunk loader import one another, the wasm
+    // imports the loader), as a real build's name its own: rewritten byte for byte (latin1
+    // keeps every byte; the new hash has the old one's length).
+    for (const file of readdirSync(path.join(site, "pkg")).filter((f) => /\.(js|wasm)$/.test(f))) {
+      const built = path.join(site, "pkg", file);
+      writeFileSync(built, readFileSync(built, "latin1").replaceAll(`.${hash}.`, `.${fresh}.`), "latin1");
     }
     return `${kind}: ${fresh}`;
   });
