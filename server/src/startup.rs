@@ -15,6 +15,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use leptos::config::{get_configuration, LeptosOptions};
 use leptos::nonce::use_nonce;
@@ -166,7 +167,15 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        // TCP_NODELAY: an answer's headers and a small body go out as separate writes, and
+        // Nagle's algorithm held the second until the client's delayed ACK, about 40 ms: small
+        // static files stalled at ~950 a second on 32 connections (issue 16).
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "TCP_NODELAY not set on a connection");
+            }
+        });
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(StartupError::Serve)?;

@@ -7,7 +7,7 @@
 //
 // Prints the table; exits 1 when a budget is exceeded; with --write also puts the table into
 // BENCHMARKS.md. Needs the release build (ZQ_SERVER_BIN, ZQ_SITE_ROOT).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -33,16 +33,25 @@ function get(url, cookie) {
   });
 }
 
-async function firstLoad(server, address, cookie) {
+async function firstLoad(server, address, cookie, chunk) {
   const page = await get(`${server.url}${address}`, cookie);
   if (page.status !== 200) throw new Error(`${address}: ${page.status}`);
   const decode = { br: brotliDecompressSync, gzip: gunzipSync, identity: (b) => b }[page.encoding];
   const html = decode(page.body).toString("utf8");
-  const files = new Set([...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]));
+  // The stylesheet, js and main wasm the page names; its chunks are taken from the build's split
+  // manifest rather than from the page's preload links, which Leptos does not always write.
+  const files = new Set(
+    [...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]).filter((f) => !/\/pkg\/(chunk|split)_/.test(f)),
+  );
   const js = [...files].find((f) => f.endsWith(".js"));
-  const script = (await get(`${server.url}${js}`)).body;
-  const loader = brotliDecompressSync(script).toString("utf8").match(/__wasm_split\.[A-Za-z0-9_-]+\.js/);
-  if (loader) files.add(`/pkg/${loader[0]}`);
+  const script = brotliDecompressSync((await get(`${server.url}${js}`)).body).toString("utf8");
+  const loader = script.match(/__wasm_split\.[A-Za-z0-9_-]+\.js/);
+  if (loader) {
+    files.add(`/pkg/${loader[0]}`);
+    const manifest = JSON.parse(manifestOf());
+    if (!manifest[chunk]) throw new Error(`no chunk ${chunk} in the split manifest`);
+    for (const stem of manifest[chunk]) files.add(`/pkg/${stem}.wasm`);
+  }
   let bytes = page.body.length;
   for (const file of files) {
     const answer = await get(`${server.url}${file}`);
@@ -51,6 +60,14 @@ async function firstLoad(server, address, cookie) {
     bytes += answer.body.length;
   }
   return { requests: files.size + 1, html: page.body.length, bytes };
+}
+
+/** The split manifest of the build being served, found in its site folder by its hashed name. */
+function manifestOf() {
+  const pkg = path.join(process.env.ZQ_SITE_ROOT ?? path.join(ROOT, "target/site"), "pkg");
+  const name = readdirSync(pkg).find((f) => /^__wasm_split_manifest\.[^.]+\.json$/.test(f));
+  if (!name) throw new Error(`no split manifest in ${pkg}`);
+  return readFileSync(path.join(pkg, name), "utf8");
 }
 
 const kib = (n) => (n / 1024).toFixed(1);
@@ -62,17 +79,17 @@ export async function measure() {
     const inspector = await signIn(server.url, "demo.inspector");
     // One page of each chunk: what each kind of visitor opens first.
     const pages = [
-      ["/sign-in", "signed out", null, "entry"],
-      ["/", "inspector", inspector, "entry"],
-      ["/tasks", "inspector", inspector, "page"],
-      ["/persons", "inspector", inspector, "page"],
-      ["/meetings", "inspector", inspector, "page"],
-      ["/map", "inspector", inspector, "page"],
-      ["/admin/accounts", "admin", admin, "page"],
+      ["/sign-in", "signed out", null, "entry", "entry_pages"],
+      ["/", "inspector", inspector, "entry", "home_pages"],
+      ["/tasks", "inspector", inspector, "page", "records_pages"],
+      ["/persons", "inspector", inspector, "page", "persons_pages"],
+      ["/meetings", "inspector", inspector, "page", "council_pages"],
+      ["/map", "inspector", inspector, "page", "map_pages"],
+      ["/admin/accounts", "admin", admin, "page", "admin_pages"],
     ];
     const rows = [];
-    for (const [address, who, cookie, kind] of pages) {
-      rows.push({ address, who, kind, ...(await firstLoad(server, address, cookie)) });
+    for (const [address, who, cookie, kind, chunk] of pages) {
+      rows.push({ address, who, kind, ...(await firstLoad(server, address, cookie, chunk)) });
     }
     return rows;
   } finally {
