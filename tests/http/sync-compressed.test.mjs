@@ -6,22 +6,12 @@ import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { signIn, sqlite, startServer } from "../support/server.mjs";
-import { device, newId, proposal, reference } from "../support/sync.mjs";
+import { device, newId, proposal, pushBody, reference } from "../support/sync.mjs";
 
 const count = (db, sql) => sqlite(db, sql)[0][0];
 
-async function pushRaw(url, cookie, body, encoding, language = "en") {
-  const headers = { cookie, "content-type": "application/json", accept: "application/json", "accept-language": language };
-  if (encoding) headers["content-encoding"] = encoding;
-  const res = await fetch(`${url}/api/v1/sync/push`, { method: "POST", headers, body });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
+function pushRaw(url, cookie, body, encoding, language = "en") {
+  return pushBody(url, cookie, body, { "accept-language": language, ...(encoding ? { "content-encoding": encoding } : {}) });
 }
 
 describe("compressed sync pushes", () => {

@@ -4,19 +4,27 @@ import { randomUUID } from "node:crypto";
 
 /** POST /api/v1/sync/push; resolves with { status, body }. */
 export async function push(url, cookie, deviceId, mutations) {
+  return pushBody(url, cookie, JSON.stringify({ device_id: deviceId, mutations }));
+}
+
+/**
+ * POST /api/v1/sync/push with a body as given (plain JSON text or compressed bytes) and extra
+ * headers (`content-encoding`, `accept-language`); resolves with { status, body }.
+ */
+export async function pushBody(url, cookie, body, headers = {}) {
   const res = await fetch(`${url}/api/v1/sync/push`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ device_id: deviceId, mutations }),
+    headers: { cookie, "content-type": "application/json", accept: "application/json", ...headers },
+    body,
   });
   const text = await res.text();
-  let body;
+  let json;
   try {
-    body = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
-    body = text;
+    json = text;
   }
-  return { status: res.status, body };
+  return { status: res.status, body: json };
 }
 
 /** GET /api/v1/sync/pull. */
