@@ -1,7 +1,7 @@
 // End-to-end stories in headless Debian Chromium against the real server.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { controls, newContext, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { controls, newContext, openUnderWorker, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 
 describe("the app shell in Chromium", () => {
   const env = withServerAndBrowser();
@@ -112,13 +112,7 @@ describe("the app shell in Chromium", () => {
     const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url } });
     const page = await context.newPage();
-    await page.goto(server.url);
-    await waitForHydration(page);
-    await waitForActiveServiceWorker(page);
-    // The first load happened before the worker controlled the page; reload once online so
-    // this page itself passes through it, as it would on any later visit.
-    await page.reload();
-    await waitForHydration(page);
+    await openUnderWorker(page, server.url);
     assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null));
 
     await context.setOffline(true);

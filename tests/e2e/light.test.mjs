@@ -4,7 +4,14 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { describe, test } from "node:test";
-import { PHONE, newContext, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import {
+  PHONE,
+  newContext,
+  openUnderWorker,
+  waitForActiveServiceWorker,
+  waitForHydration,
+  withServerAndBrowser,
+} from "../support/browser.mjs";
 
 /** A pass-through proxy in front of the server that counts the GETs of each path. */
 async function countingProxy(target) {
@@ -59,11 +66,7 @@ describe("light on a rural phone", () => {
     const context = await newContext(browser, { viewport: PHONE, signInAs: { url: server.url, login: "demo.admin" } });
     try {
       const page = await context.newPage();
-      await page.goto(server.url);
-      await waitForHydration(page);
-      await waitForActiveServiceWorker(page);
-      await page.reload();
-      await waitForHydration(page);
+      await openUnderWorker(page, server.url);
       await context.setOffline(true);
       // Client-side navigation: the page's chunk comes from the worker's precache.
       const pages = ["/tasks", "/persons", "/meetings", "/map", "/admin/accounts", "/account", "/outbox"];

@@ -115,6 +115,19 @@ export async function waitForActiveServiceWorker(page) {
 }
 
 /**
+ * Opens `url` online, waits for the service worker, and loads the page once more so it passes
+ * through the worker, as any later visit would (the first load happened before the worker
+ * controlled the page).
+ */
+export async function openUnderWorker(page, url) {
+  await page.goto(url);
+  await waitForHydration(page);
+  await waitForActiveServiceWorker(page);
+  await page.reload();
+  await waitForHydration(page);
+}
+
+/**
  * Registers before/after hooks that start a demo server and a browser for the calling test
  * file (or suite) and stop them afterwards; their `server` and `browser` are set once started.
  */
