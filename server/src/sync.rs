@@ -157,6 +157,9 @@ pub struct PullQuery {
     stream: Option<Stream>,
     #[serde(default)]
     limit: Option<i64>,
+    /// The sync id of the asking device: its own changes are not sent back (issue 16).
+    #[serde(default)]
+    device: Option<String>,
 }
 
 async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request) -> Response {
@@ -165,7 +168,8 @@ async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request
     };
     let stream = query.stream.unwrap_or(Stream::Records);
     let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
-    match server::pull(&pool, &who, query.since, stream, limit).await {
+    let device = query.device.as_deref();
+    match server::pull(&pool, &who, query.since, stream, limit, device).await {
         Ok(page) => Json(page).into_response(),
         Err(PullError::Database(error)) => database_failure(request.headers(), error, "sync pull"),
     }

@@ -70,9 +70,16 @@ describe("offline entries", () => {
     assert.equal((await syncBar(page)).pending, 20);
     assert.deepEqual(counts(server.database, made), Array(20).fill(0), "nothing reached the server yet");
 
+    // What the pulls after the push bring: not the 20 records the push just delivered (issue 16).
+    const pulled = [];
+    page.on("response", async (response) => {
+      if (response.url().includes("/api/v1/sync/pull")) pulled.push(await response.text().catch(() => ""));
+    });
     await context.setOffline(false);
     await until(async () => (await syncBar(page)).pending === 0 && !(await syncBar(page)).running, "the outbox is empty", 60_000);
     assert.deepEqual(counts(server.database, made), Array(20).fill(1), "each record exactly once");
+    assert.ok(pulled.length > 0, "the device pulled after pushing");
+    assert.ok(!pulled.some((body) => body.includes("Офлайн-а")), "no pull brought back what this device pushed");
     await page.waitForSelector("#outbox-empty");
     await open(page, server.url, "/proposals");
     await until(async () => (await page.locator("#proposal-list .badge.pending").count()) === 0, "no proposal shows as pending");

@@ -87,6 +87,14 @@ test(`${DEVICES} devices, ${MUTATIONS} mutations, drops, duplicates and reorderi
     d.queue.push(mutation);
   }
 
+  // An applied mutation's first answer also carries the record as stored; a replay's, made from
+  // the stored answer, does not.
+  function comparable(answer) {
+    const copy = { ...answer, duplicate: false };
+    if (copy.status === "applied") delete copy.server_record;
+    return copy;
+  }
+
   function settle(d, answers) {
     for (const answer of answers) {
       if (answer.status === "gap") {
@@ -98,7 +106,7 @@ test(`${DEVICES} devices, ${MUTATIONS} mutations, drops, duplicates and reorderi
       const earlier = final.get(answer.id);
       if (earlier) {
         assert.equal(answer.duplicate, true, "a second answer for a mutation is marked duplicate");
-        assert.deepEqual({ ...answer, duplicate: false }, { ...earlier, duplicate: false }, "a replay gets the original answer");
+        assert.deepEqual(comparable(answer), comparable(earlier), "a replay gets the original answer");
       } else {
         final.set(answer.id, answer);
       }

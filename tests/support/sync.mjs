@@ -27,10 +27,11 @@ export async function pushBody(url, cookie, body, headers = {}) {
   return { status: res.status, body: json };
 }
 
-/** GET /api/v1/sync/pull. */
-export async function pull(url, cookie, { since = 0, stream = "records", limit } = {}) {
+/** GET /api/v1/sync/pull; `device`: the asking device's sync id (its own pushes are left out). */
+export async function pull(url, cookie, { since = 0, stream = "records", limit, device } = {}) {
   const query = new URLSearchParams({ since: String(since), stream });
   if (limit) query.set("limit", String(limit));
+  if (device) query.set("device", device);
   const res = await fetch(`${url}/api/v1/sync/pull?${query}`, { headers: { cookie, accept: "application/json" } });
   return { status: res.status, body: await res.json() };
 }

@@ -91,14 +91,20 @@ async fn push_all() -> Result<(), SyncFailure> {
 
 async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
     let mut since = local::cursor(stream).await.map_err(storage)?;
+    // Named so the server leaves out what this device pushed: the push answered it already.
+    let device = local::device_id().await.map_err(storage)?;
     let mut received = 0usize;
     loop {
         let address = format!(
-            "/api/v1/sync/pull?since={since}&stream={}",
+            "/api/v1/sync/pull?since={since}&stream={}{}",
             match stream {
                 Stream::Records => "records",
                 Stream::Sensitive => "sensitive",
-            }
+            },
+            device
+                .as_deref()
+                .map(|d| format!("&device={d}"))
+                .unwrap_or_default()
         );
         let (status, body) = fetch("GET", &address, None).await?;
         check(status)?;

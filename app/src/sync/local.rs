@@ -312,6 +312,21 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
         let tx = tx(&db, &[OUTBOX, RECORDS], Mode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let records = tx.store(RECORDS)?;
+        let waiting: Vec<OutboxEntry> = outbox
+            .get_all(None, None)
+            .await?
+            .into_iter()
+            .filter_map(|v| parse(Some(v)))
+            .collect();
+        // A later change of the same record still waits: the cached record shows it, not the
+        // server's copy from before it.
+        let edited_after = |answer: &Answer, entry: &OutboxEntry| {
+            waiting.iter().any(|other| {
+                other.mutation.seq > answer.seq
+                    && other.mutation.entity == entry.mutation.entity
+                    && other.mutation.record_id == entry.mutation.record_id
+            })
+        };
         for answer in answers {
             let Some(mut entry) = parse::<OutboxEntry>(outbox.get(seq_key(answer.seq)).await?)
             else {
@@ -329,7 +344,20 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
                 Status::Gap => continue,
                 Status::Applied | Status::Skipped => {
                     outbox.delete(seq_key(answer.seq)).await?;
-                    if let (Some(local), Some(version)) = (local.as_mut(), answer.version) {
+                    // The record as the server stored it (names tidied, who and when): the
+                    // pull will not bring it back.
+                    if let Some(record) = answer
+                        .server_record
+                        .clone()
+                        .filter(|_| !edited_after(answer, &entry))
+                    {
+                        local = Some(LocalRecord {
+                            entity: entry.mutation.entity,
+                            id: entry.mutation.record_id.clone(),
+                            state: RecordState::Synced,
+                            record,
+                        });
+                    } else if let (Some(local), Some(version)) = (local.as_mut(), answer.version) {
                         local.state = RecordState::Synced;
                         if let Some(object) = local.record.as_object_mut() {
                             object.insert("version".into(), version.into());

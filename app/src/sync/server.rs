@@ -63,6 +63,9 @@ pub async fn push(
     let mut answers = Vec::with_capacity(request.mutations.len());
     for mutation in request.mutations {
         if let Some(original) = stored_answer(&mut tx, &request.device_id, &mutation.id).await? {
+            // The first answer may never have arrived, and with it the record as stored: the
+            // next pull brings it back after all.
+            forget_own_change(&mut tx, &request.device_id, &mutation).await?;
             answers.push(Answer {
                 duplicate: true,
                 ..original
@@ -105,8 +108,12 @@ pub async fn push(
                 Err(error) => return Err(error.into()),
             }
         };
-        let answer = answer(&mutation, outcome);
+        let mut answer = answer(&mutation, outcome);
         store_answer(&mut tx, &request.device_id, &mutation, &answer, now).await?;
+        if answer.status == Status::Applied && !mutation.entity.sensitive() {
+            answer.server_record =
+                mark_own_change(&mut tx, who, &request.device_id, &mutation).await?;
+        }
         applied_seq = mutation.seq;
         answers.push(answer);
     }
@@ -214,6 +221,59 @@ async fn store_answer(
     .bind(answer.status.as_str())
     .bind(serde_json::to_string(answer).unwrap_or_default())
     .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The record as stored after this device's change, for the answer, and its change row marked
+/// as this device's own, so the device's next pull does not bring it back (issue 16: a pull
+/// repeated every record just pushed). Any later write replaces the row (the change triggers
+/// delete and insert it) and so clears the mark. Sensitive records are not answered this way:
+/// the device keeps them sealed, and each copy handed out is audited by the pull.
+async fn mark_own_change(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    device_id: &str,
+    mutation: &Mutation,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    let village: Option<String> = sqlx::query_scalar(
+        "SELECT village_id FROM sync_changes WHERE entity = $1 AND record_id = $2 AND deleted = 0",
+    )
+    .bind(mutation.entity.as_str())
+    .bind(&mutation.record_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(village) = village else {
+        return Ok(None);
+    };
+    let record = readable_record(conn, who, mutation.entity, &mutation.record_id, &village).await?;
+    if record.is_some() {
+        sqlx::query(
+            "UPDATE sync_changes SET origin_device = $1 WHERE entity = $2 AND record_id = $3",
+        )
+        .bind(device_id)
+        .bind(mutation.entity.as_str())
+        .bind(&mutation.record_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(record)
+}
+
+/// Undoes [`mark_own_change`] for a replayed mutation: its stored answer carries no record.
+async fn forget_own_change(
+    conn: &mut SqliteConnection,
+    device_id: &str,
+    mutation: &Mutation,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sync_changes SET origin_device = NULL \
+         WHERE entity = $1 AND record_id = $2 AND origin_device = $3",
+    )
+    .bind(mutation.entity.as_str())
+    .bind(&mutation.record_id)
+    .bind(device_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -360,6 +420,7 @@ pub async fn pull(
     since: i64,
     stream: Stream,
     limit: i64,
+    device: Option<&str>,
 ) -> Result<PullPage, PullError> {
     let mut conn = pool.acquire().await?;
     let limit = limit.clamp(1, PULL_PAGE_MAX);
@@ -392,12 +453,17 @@ pub async fn pull(
             format!(" AND village_id IN ({})", quoted(&list))
         }
     };
+    // The device's own changes, already answered with the stored record, are left out, except
+    // for a device starting from nothing (a wiped cache must get everything back).
+    let own = device.filter(|_| since > 0).unwrap_or("");
     let rows: Vec<(i64, String, String, String, bool)> = sqlx::query_as(&format!(
         "SELECT version, entity, record_id, village_id, deleted FROM sync_changes \
-         WHERE version > $1 AND entity IN ({entity_list}){scope_filter} ORDER BY version LIMIT $2"
+         WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
+         AND origin_device IS NOT $3 ORDER BY version LIMIT $2"
     ))
     .bind(since)
     .bind(limit)
+    .bind(own)
     .fetch_all(&mut *conn)
     .await?;
     let more = rows.len() as i64 == limit;
@@ -428,9 +494,11 @@ pub async fn pull(
         });
     }
     let remaining: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND entity IN ({entity_list}){scope_filter}"
+        "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
+         AND origin_device IS NOT $2"
     ))
     .bind(cursor)
+    .bind(own)
     .fetch_one(&mut *conn)
     .await?;
     audit_handed_out(&mut conn, who, &handed_out).await?;
