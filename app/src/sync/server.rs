@@ -60,15 +60,20 @@ pub async fn push(
     // both reading the same applied seq.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut applied_seq = claim_device(&mut tx, who, &request.device_id, now).await?;
+    // Statements, not rows, are what a push pays for (each is a round trip to SQLite's
+    // thread): the answers given before are read in one query and this batch's are written in
+    // one at the end (issue 16).
+    let mut earlier = stored_answers(&mut tx, &request.device_id, &request.mutations).await?;
     let mut answers = Vec::with_capacity(request.mutations.len());
+    let mut to_store = Vec::with_capacity(request.mutations.len());
     for mutation in request.mutations {
-        if let Some(original) = stored_answer(&mut tx, &request.device_id, &mutation.id).await? {
+        if let Some(original) = earlier.get(&mutation.id) {
             // The first answer may never have arrived, and with it the record as stored: the
             // next pull brings it back after all.
             forget_own_change(&mut tx, &request.device_id, &mutation).await?;
             answers.push(Answer {
                 duplicate: true,
-                ..original
+                ..original.clone()
             });
             continue;
         }
@@ -109,14 +114,17 @@ pub async fn push(
             }
         };
         let mut answer = answer(&mutation, outcome);
-        store_answer(&mut tx, &request.device_id, &mutation, &answer, now).await?;
+        // Stored as given, before the record is added: a replay is answered without it.
+        earlier.insert(mutation.id.clone(), answer.clone());
         if answer.status == Status::Applied && !mutation.entity.sensitive() {
             answer.server_record =
                 mark_own_change(&mut tx, who, &request.device_id, &mutation).await?;
         }
         applied_seq = mutation.seq;
+        to_store.push(mutation);
         answers.push(answer);
     }
+    store_answers(&mut tx, &request.device_id, &to_store, &earlier, now).await?;
     sqlx::query("UPDATE devices SET applied_seq = $1, last_sync_at = $2 WHERE id = $3")
         .bind(applied_seq as i64)
         .bind(now)
@@ -187,42 +195,61 @@ async fn claim_device(
     }
 }
 
-async fn stored_answer(
+/// The answers this device was given before for any mutation of the batch, by mutation id.
+async fn stored_answers(
     conn: &mut SqliteConnection,
     device_id: &str,
-    mutation_id: &str,
-) -> Result<Option<Answer>, sqlx::Error> {
-    let stored: Option<String> = sqlx::query_scalar(
-        "SELECT answer FROM sync_mutations WHERE device_id = $1 AND mutation_id = $2",
-    )
-    .bind(device_id)
-    .bind(mutation_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+    mutations: &[Mutation],
+) -> Result<std::collections::HashMap<String, Answer>, sqlx::Error> {
+    let mut found = std::collections::HashMap::new();
+    if mutations.is_empty() {
+        return Ok(found);
+    }
+    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "SELECT mutation_id, answer FROM sync_mutations WHERE device_id = ",
+    );
+    query.push_bind(device_id).push(" AND mutation_id IN (");
+    let mut ids = query.separated(", ");
+    for mutation in mutations {
+        ids.push_bind(&mutation.id);
+    }
+    query.push(")");
+    let rows: Vec<(String, String)> = query.build_query_as().fetch_all(conn).await?;
+    for (id, json) in rows {
+        if let Ok(answer) = serde_json::from_str(&json) {
+            found.insert(id, answer);
+        }
+    }
+    Ok(found)
 }
 
-async fn store_answer(
+/// Records the answers of the mutations settled by this push, in one statement.
+async fn store_answers(
     conn: &mut SqliteConnection,
     device_id: &str,
-    mutation: &Mutation,
-    answer: &Answer,
+    mutations: &[Mutation],
+    answers: &std::collections::HashMap<String, Answer>,
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    if mutations.is_empty() {
+        return Ok(());
+    }
+    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
         "INSERT INTO sync_mutations (device_id, seq, mutation_id, entity, record_id, status, \
-         answer, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(device_id)
-    .bind(mutation.seq as i64)
-    .bind(&mutation.id)
-    .bind(mutation.entity.as_str())
-    .bind(&mutation.record_id)
-    .bind(answer.status.as_str())
-    .bind(serde_json::to_string(answer).unwrap_or_default())
-    .bind(now)
-    .execute(conn)
-    .await?;
+         answer, at) ",
+    );
+    query.push_values(mutations, |mut row, mutation| {
+        let answer = &answers[&mutation.id];
+        row.push_bind(device_id)
+            .push_bind(mutation.seq as i64)
+            .push_bind(&mutation.id)
+            .push_bind(mutation.entity.as_str())
+            .push_bind(&mutation.record_id)
+            .push_bind(answer.status.as_str())
+            .push_bind(serde_json::to_string(answer).unwrap_or_default())
+            .push_bind(now);
+    });
+    query.build().execute(conn).await?;
     Ok(())
 }
 
@@ -237,9 +264,12 @@ async fn mark_own_change(
     device_id: &str,
     mutation: &Mutation,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    // Marked even when the caller may not read the record back: a pull would leave it out too.
     let village: Option<String> = sqlx::query_scalar(
-        "SELECT village_id FROM sync_changes WHERE entity = $1 AND record_id = $2 AND deleted = 0",
+        "UPDATE sync_changes SET origin_device = $1 \
+         WHERE entity = $2 AND record_id = $3 AND deleted = 0 RETURNING village_id",
     )
+    .bind(device_id)
     .bind(mutation.entity.as_str())
     .bind(&mutation.record_id)
     .fetch_optional(&mut *conn)
@@ -247,18 +277,7 @@ async fn mark_own_change(
     let Some(village) = village else {
         return Ok(None);
     };
-    let record = readable_record(conn, who, mutation.entity, &mutation.record_id, &village).await?;
-    if record.is_some() {
-        sqlx::query(
-            "UPDATE sync_changes SET origin_device = $1 WHERE entity = $2 AND record_id = $3",
-        )
-        .bind(device_id)
-        .bind(mutation.entity.as_str())
-        .bind(&mutation.record_id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(record)
+    readable_record(conn, who, mutation.entity, &mutation.record_id, &village).await
 }
 
 /// Undoes [`mark_own_change`] for a replayed mutation: its stored answer carries no record.
