@@ -16,7 +16,7 @@ import { ROOT, signIn, startServer } from "../support/server.mjs";
 // KiB, brotli as served. Issue 16 asks for 150 (the sign-in page and home) and 400 (any page);
 // the build does not reach that yet (see BENCHMARKS.md), so CI holds today's figures instead,
 // and a change that makes a first load heavier fails until it is made up for.
-export const BUDGET_KIB = { entry: 630, page: 800 };
+export const BUDGET_KIB = { entry: 560, page: 700 };
 
 function get(url, cookie) {
   return new Promise((resolve, reject) => {

@@ -23,6 +23,9 @@ async function audit(port, url, cookie) {
   const result = await lighthouse(url, flags);
   const { audits, categories } = result.lhr;
   const ms = (id) => Math.round(audits[id].numericValue);
+  // Where the main thread's time went (script evaluation, compilation, parsing …), for reading.
+  const work = audits["mainthread-work-breakdown"].details?.items ?? [];
+  console.error(`${url}: ${work.map((w) => `${w.groupLabel ?? w.group} ${Math.round(w.duration)} ms`).join(", ")}`);
   return {
     performance: Math.round(categories.performance.score * 100),
     fcp: ms("first-contentful-paint"),
