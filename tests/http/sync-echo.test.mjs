@@ -94,6 +94,16 @@ describe("a pull leaves out the asking device's own pushes", () => {
     assert.ok(ids(own.changes).includes(id));
   });
 
+  test("another account's device id hides nothing: only the caller's own devices count", async () => {
+    const phone = device();
+    const since = await cursorNow();
+    const id = newId();
+    assert.equal((await push(server.url, inspector, phone.id, [phone.mutation("event", "create", id, event(village("Сепе"), 4))])).body.answers[0].status, "applied");
+    const coordinator = await signIn(server.url, "demo.coordinator");
+    const guessed = await pullAll(server.url, coordinator, { since, device: phone.id });
+    assert.ok(ids(guessed.changes).includes(id), "the region coordinator naming the inspector's phone still gets the record");
+  });
+
   test("fifty devices pushing at once each get the other forty-nine's records and not their own", async () => {
     const since = await cursorNow();
     const phones = Array.from({ length: 50 }, () => ({ phone: device(), id: newId() }));

@@ -473,8 +473,18 @@ pub async fn pull(
         }
     };
     // The device's own changes, already answered with the stored record, are left out, except
-    // for a device starting from nothing (a wiped cache must get everything back).
-    let own = device.filter(|_| since > 0).unwrap_or("");
+    // for a device starting from nothing (a wiped cache must get everything back). Only a
+    // device of the caller's account counts: naming someone else's would tell which of the
+    // records the caller may read that device wrote.
+    let own: String = match device.filter(|_| since > 0) {
+        Some(id) => sqlx::query_scalar("SELECT id FROM devices WHERE id = $1 AND account_id = $2")
+            .bind(id)
+            .bind(&who.principal.account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     let rows: Vec<(i64, String, String, String, bool)> = sqlx::query_as(&format!(
         "SELECT version, entity, record_id, village_id, deleted FROM sync_changes \
          WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
@@ -482,7 +492,7 @@ pub async fn pull(
     ))
     .bind(since)
     .bind(limit)
-    .bind(own)
+    .bind(&own)
     .fetch_all(&mut *conn)
     .await?;
     let more = rows.len() as i64 == limit;
@@ -517,7 +527,7 @@ pub async fn pull(
          AND origin_device IS NOT $2"
     ))
     .bind(cursor)
-    .bind(own)
+    .bind(&own)
     .fetch_one(&mut *conn)
     .await?;
     audit_handed_out(&mut conn, who, &handed_out).await?;
