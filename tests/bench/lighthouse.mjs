@@ -3,11 +3,10 @@
 // as the demo inspector. Prints the table and, with --write, puts it into BENCHMARKS.md.
 // Timings vary from run to run: this is a benchmark, never a test. Run through
 // tests/bench/lighthouse.sh, which installs Lighthouse into tests/bench/lighthouse/.
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import * as chromeLauncher from "./lighthouse/node_modules/chrome-launcher/dist/index.js";
 import lighthouse from "./lighthouse/node_modules/lighthouse/core/index.js";
-import { ROOT, signIn, sqlite, startServer } from "../support/server.mjs";
+import { signIn, sqlite, startServer } from "../support/server.mjs";
+import { writeSection } from "../support/benchmarks.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -71,10 +70,5 @@ const text = [
 console.log(text);
 if (process.argv.includes("--write")) {
   const stamp = `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/lighthouse.sh\` (Lighthouse 12.2.3, mobile profile, Debian's Chromium, release build, demo data, an empty cache).`;
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const doc = readFileSync(file, "utf8");
-  const start = "<!-- lighthouse:start -->";
-  const end = "<!-- lighthouse:end -->";
-  if (!doc.includes(start)) throw new Error(`BENCHMARKS.md has no ${start} section`);
-  writeFileSync(file, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${stamp}\n\n${text}\n${end}`));
+  writeSection("lighthouse", `${stamp}\n\n${text}`);
 }

@@ -5,10 +5,9 @@
 // into BENCHMARKS.md between its markers. Figures, not a test: nothing here fails on a number
 // (only on a wrong status, which would mean measuring a redirect or an error page).
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { callFn, ROOT, signIn, sqlite, startServer } from "../support/server.mjs";
+import { writeSection } from "../support/benchmarks.mjs";
 
 /** Seconds each measurement runs (ZQ_BENCH_SECONDS for a quick try). */
 const SECONDS = Number(process.env.ZQ_BENCH_SECONDS ?? 10);
@@ -233,17 +232,9 @@ say("| figure | value | before (issue 16, for pages and static files) |");
 say("|---|---:|---:|");
 for (const [what, value, was] of rows) say(`| ${what} | ${value} | ${was ?? ""} |`);
 
-const file = path.join(ROOT, "BENCHMARKS.md");
-const text = readFileSync(file, "utf8");
-const block = `<!-- load:start -->\n${lines.join("\n")}\n<!-- load:end -->`;
 const intro =
   "Pages, sync pulls and sign-ins per second against the release server with demo data, its rate limits and " +
   "sign-in locks raised out of the way (`--api-rate`, `--api-burst`, `--login-*-limit`), load from wrk " +
   "(sign-ins from node), and how long the health check takes while 64 connections pull. Script: " +
   "`bash tests/bench/load.sh`.";
-writeFileSync(
-  file,
-  text.includes("<!-- load:start -->")
-    ? text.replace(/<!-- load:start -->[\s\S]*<!-- load:end -->/, block)
-    : `${text.trimEnd()}\n\n## Load (issue 13)\n\n${intro}\n\n${block}\n`,
-);
+writeSection("load", lines.join("\n"), { appendUnder: `## Load (issue 13)\n\n${intro}` });

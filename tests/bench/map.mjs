@@ -3,11 +3,11 @@
 // (and bytes) a village download stores for zooms 12–17. Prints the figures and writes them
 // into BENCHMARKS.md between its markers. Figures, not a test: nothing here fails on a number.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { launch, newContext, signInWithPin, waitForActiveServiceWorker, waitForHydration } from "../support/browser.mjs";
 import { open, until } from "../support/outbox.mjs";
 import { ROOT, signIn, sqlite, startServer } from "../support/server.mjs";
+import { writeSection } from "../support/benchmarks.mjs";
 
 const HOUSEHOLDS = 2_000;
 const RUNS = 5;
@@ -118,12 +118,4 @@ try {
   await server.dispose();
 }
 
-const file = path.join(ROOT, "BENCHMARKS.md");
-const text = readFileSync(file, "utf8");
-const block = `<!-- map:start -->\n${lines.join("\n")}\n<!-- map:end -->`;
-writeFileSync(
-  file,
-  text.includes("<!-- map:start -->")
-    ? text.replace(/<!-- map:start -->[\s\S]*<!-- map:end -->/, block)
-    : `${text.trimEnd()}\n\n## Offline village map\n\nScript: \`bash tests/bench/map.sh\`.\n\n${block}\n`,
-);
+writeSection("map", lines.join("\n"), { appendUnder: "## Offline village map\n\nScript: `bash tests/bench/map.sh`." });

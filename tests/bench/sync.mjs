@@ -2,13 +2,12 @@
 // time Chromium takes to sync 1,000 queued entries over a throttled link (400 kbps, 400 ms
 // RTT) beside the bare transfer time of the same bytes. Prints the figures and writes them
 // into BENCHMARKS.md between its markers. Figures, not a test: nothing here fails on a number.
-import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import zlib from "node:zlib";
 import { launch, newContext, signInWithPin, waitForActiveServiceWorker } from "../support/browser.mjs";
 import { open, syncBar, until } from "../support/outbox.mjs";
-import { ROOT, signIn, sqlite, startServer } from "../support/server.mjs";
+import { signIn, sqlite, startServer } from "../support/server.mjs";
+import { writeSection } from "../support/benchmarks.mjs";
 import { device, newId, proposal, pull, push, reference } from "../support/sync.mjs";
 
 const PUSH_TOTAL = 10_000;
@@ -197,7 +196,4 @@ try {
   await server.dispose();
 }
 
-const file = path.join(ROOT, "BENCHMARKS.md");
-const text = readFileSync(file, "utf8");
-const block = `<!-- sync:start -->\n${lines.join("\n")}\n<!-- sync:end -->`;
-writeFileSync(file, text.includes("<!-- sync:start -->") ? text.replace(/<!-- sync:start -->[\s\S]*<!-- sync:end -->/, block) : `${text.trimEnd()}\n\n## Sync\n\n${block}\n`);
+writeSection("sync", lines.join("\n"), { appendUnder: "## Sync" });

@@ -3,11 +3,10 @@
 // brotli, or gzip where a page is asked for brotli: pages are gzipped on the fly), plus what the
 // best brotli/gzip settings would give.
 // Prints a table and writes it into BENCHMARKS.md between its markers.
-import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import zlib from "node:zlib";
-import { ROOT, startServer } from "../support/server.mjs";
+import { startServer } from "../support/server.mjs";
+import { writeSection } from "../support/benchmarks.mjs";
 
 function rawGet(url, encoding) {
   return new Promise((resolve, reject) => {
@@ -73,12 +72,7 @@ try {
   console.log(table);
 
   const stamp = `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/transfer-sizes.sh\` (release build, demo data, Russian sign-in page, signed out).`;
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const doc = readFileSync(file, "utf8");
-  const start = "<!-- transfer-sizes:start -->";
-  const end = "<!-- transfer-sizes:end -->";
-  const updated = doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${stamp}\n\n${table}\n${end}`);
-  writeFileSync(file, updated);
+  writeSection("transfer-sizes", `${stamp}\n\n${table}`);
 } finally {
   await server.dispose();
 }
