@@ -1,6 +1,8 @@
 // Talking the sync contract (DESIGN §4) the way a device does, for the HTTP tests and the
 // benchmarks.
 import { randomUUID } from "node:crypto";
+import { after, before } from "node:test";
+import { signIn, startServer } from "./server.mjs";
 
 /** POST /api/v1/sync/push; resolves with { status, body }. */
 export async function push(url, cookie, deviceId, mutations) {
@@ -92,4 +94,24 @@ export function event(villageId, n) {
 
 export function task(villageId, n, assignees = []) {
   return { village_id: villageId, title: `Задача ${n}`, details: null, due_on: "2026-12-31", priority: "normal", assignees };
+}
+
+/**
+ * For a describe block: a server with demo data and the demo inspector signed in, started
+ * before its tests and stopped after. Fields are filled in by the time the tests run.
+ */
+export function inspectorServer() {
+  const env = {
+    server: null,
+    inspector: null,
+    villages: [],
+    village: (name) => env.villages.find((v) => v.name.ru === name).id,
+  };
+  before(async () => {
+    env.server = await startServer();
+    env.inspector = await signIn(env.server.url, "demo.inspector");
+    env.villages = (await reference(env.server.url, env.inspector)).villages;
+  });
+  after(async () => env.server.dispose());
+  return env;
 }
