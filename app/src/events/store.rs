@@ -17,26 +17,28 @@ type Row = (
     String,
 );
 
+const COLUMNS: &str =
+    "SELECT id, village_id, kind, title, held_on, attendance, version, updated_at FROM events";
+
+fn event((id, village_id, kind, title, held_on, attendance, version, updated_at): Row) -> Event {
+    Event {
+        id,
+        village_id,
+        kind,
+        title,
+        held_on,
+        attendance,
+        version,
+        updated_at,
+    }
+}
+
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Event>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, village_id, kind, title, held_on, attendance, version, updated_at \
-         FROM events WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(
-        |(id, village_id, kind, title, held_on, attendance, version, updated_at)| Event {
-            id,
-            village_id,
-            kind,
-            title,
-            held_on,
-            attendance,
-            version,
-            updated_at,
-        },
-    ))
+    let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(event))
 }
 
 pub async fn create(
@@ -75,18 +77,15 @@ pub async fn recent(
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM events WHERE village_id = $1 ORDER BY held_on DESC, id DESC LIMIT $2",
-    )
+    // One statement for the list: the village page runs under load (issue 16).
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{COLUMNS} WHERE village_id = $1 ORDER BY held_on DESC, id DESC LIMIT $2"
+    ))
     .bind(village_id)
     .bind(limit)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        found.extend(load(conn, &id).await?);
-    }
-    Ok(found)
+    Ok(rows.into_iter().map(event).collect())
 }
 
 /// A correction (often the attendance, counted afterwards); the event stays in its village.

@@ -51,12 +51,13 @@ pub async fn get_village_results(id: String) -> Result<VillageResults, AppError>
     use crate::access::{can, Action, Place, RecordKind, Target};
     let who = crate::accounts::signed_in()?;
     let pool = crate::db::pool()?;
-    let Some(village) = super::store::village_details(&pool, &id).await? else {
+    // Not the village's details (three statements): the page asks for those separately.
+    let Some((district_id, joined_on)) = super::store::village_program(&pool, &id).await? else {
         return crate::errors::refuse(AppError::NotFound);
     };
     let place = Place {
-        village_id: village.id.clone(),
-        district_id: village.district_id.clone(),
+        village_id: id.clone(),
+        district_id,
     };
     let may_list = |kind| {
         can(
@@ -70,7 +71,6 @@ pub async fn get_village_results(id: String) -> Result<VillageResults, AppError>
         )
     };
     let now = crate::db::now_rfc3339();
-    let joined_on = village.joined_on.clone();
     let figures =
         crate::offences::store::village_figures(&pool, &id, joined_on.as_deref(), &now[..10])
             .await?;

@@ -65,6 +65,17 @@ pub async fn list_villages(pool: &SqlitePool) -> Result<Vec<VillageSummary>, sql
         .collect()
 }
 
+/// What the village's results need of it: its district and the day it joined the program.
+pub async fn village_program(
+    pool: &SqlitePool,
+    id: &str,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT district_id, joined_on FROM villages WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     id: String,

@@ -20,41 +20,32 @@ type Row = (
     String,
 );
 
+const COLUMNS: &str = "SELECT id, village_id, author, category, body, status, answer, \
+     submitted_on, version, updated_at FROM proposals";
+
+fn proposal(
+    (id, village_id, author, category, body, status, answer, submitted_on, version, updated_at): Row,
+) -> Proposal {
+    Proposal {
+        id,
+        village_id,
+        author,
+        category,
+        body,
+        status,
+        answer,
+        submitted_on,
+        version,
+        updated_at,
+    }
+}
+
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Proposal>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, village_id, author, category, body, status, answer, submitted_on, version, \
-         updated_at FROM proposals WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(
-        |(
-            id,
-            village_id,
-            author,
-            category,
-            body,
-            status,
-            answer,
-            submitted_on,
-            version,
-            updated_at,
-        )| {
-            Proposal {
-                id,
-                village_id,
-                author,
-                category,
-                body,
-                status,
-                answer,
-                submitted_on,
-                version,
-                updated_at,
-            }
-        },
-    ))
+    let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(proposal))
 }
 
 pub async fn create(
@@ -132,16 +123,13 @@ pub async fn recent(
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Proposal>, sqlx::Error> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM proposals WHERE village_id = $1 ORDER BY submitted_on DESC, id DESC LIMIT $2",
-    )
+    // One statement for the list: the village page runs under load (issue 16).
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{COLUMNS} WHERE village_id = $1 ORDER BY submitted_on DESC, id DESC LIMIT $2"
+    ))
     .bind(village_id)
     .bind(limit)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        found.extend(load(conn, &id).await?);
-    }
-    Ok(found)
+    Ok(rows.into_iter().map(proposal).collect())
 }

@@ -40,9 +40,9 @@ pub enum PushError {
     Database(#[from] sqlx::Error),
 }
 
-/// Applies a batch in order. Each mutation runs in a savepoint of one transaction that also
-/// records its answer and the device's seq, so a crash leaves either all of it or none, and
-/// a replay (same mutation id) gets the stored answer instead of a second write.
+/// Applies a batch in order. Each mutation's writes, its answer and the device's seq are
+/// written in one transaction, so a crash leaves either all of it or none, and a replay (same
+/// mutation id) gets the stored answer instead of a second write.
 pub async fn push(
     pool: &SqlitePool,
     who: &SignedIn,
@@ -56,21 +56,61 @@ pub async fn push(
     if !valid_id(&request.device_id) {
         return Err(PushError::Malformed("device id"));
     }
+    // A savepoint per mutation costs two statements, and statements are what a push pays for
+    // (each is a round trip to SQLite's thread, issue 16). It is needed only when a mutation
+    // breaks a constraint the checks missed, which is rare: the batch runs without them first
+    // and, on such an error, is rolled back and run again with them.
     // IMMEDIATE takes the write lock at once: two pushes of one device queue up instead of
     // both reading the same applied seq.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut applied_seq = claim_device(&mut tx, who, &request.device_id, now).await?;
-    // Statements, not rows, are what a push pays for (each is a round trip to SQLite's
-    // thread): the answers given before are read in one query and this batch's are written in
-    // one at the end (issue 16).
-    let mut earlier = stored_answers(&mut tx, &request.device_id, &request.mutations).await?;
+    let response = match apply_batch(&mut tx, who, &request, now, Guard::Optimistic).await? {
+        Some(response) => response,
+        None => {
+            tx.rollback().await?;
+            tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            apply_batch(&mut tx, who, &request, now, Guard::Savepoints)
+                .await?
+                .ok_or_else(|| {
+                    sqlx::Error::Protocol("a guarded batch asked to be run again".into())
+                })?
+        }
+    };
+    if !hold.is_zero() {
+        tokio::time::sleep(hold).await;
+    }
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// How a mutation that breaks a constraint is contained.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// No savepoint: such a mutation stops the batch, which the caller runs again guarded.
+    Optimistic,
+    /// Each mutation in a savepoint: such a mutation is rolled back and refused.
+    Savepoints,
+}
+
+/// The batch's answers, or `None` when an optimistic run hit a broken constraint.
+async fn apply_batch(
+    tx: &mut SqliteConnection,
+    who: &SignedIn,
+    request: &PushRequest,
+    now: &str,
+    guard: Guard,
+) -> Result<Option<PushResponse>, PushError> {
+    let device_id = request.device_id.as_str();
+    let mut applied_seq = claim_device(tx, who, device_id, now).await?;
+    // The answers given before are read in one query and this batch's are written in one at
+    // the end.
+    let mut earlier = stored_answers(tx, device_id, &request.mutations).await?;
     let mut answers = Vec::with_capacity(request.mutations.len());
-    let mut to_store = Vec::with_capacity(request.mutations.len());
-    for mutation in request.mutations {
+    let mut settled = Vec::with_capacity(request.mutations.len());
+    for mutation in &request.mutations {
         if let Some(original) = earlier.get(&mutation.id) {
             // The first answer may never have arrived, and with it the record as stored: the
             // next pull brings it back after all.
-            forget_own_change(&mut tx, &request.device_id, &mutation).await?;
+            forget_own_change(tx, device_id, mutation).await?;
             answers.push(Answer {
                 duplicate: true,
                 ..original.clone()
@@ -78,7 +118,7 @@ pub async fn push(
             continue;
         }
         if mutation.seq <= applied_seq {
-            answers.push(answer(&mutation, Outcome::Rejected(Reason::SeqReused)));
+            answers.push(answer(mutation, Outcome::Rejected(Reason::SeqReused)));
             continue;
         }
         if mutation.seq > applied_seq + 1 {
@@ -86,7 +126,7 @@ pub async fn push(
             answers.push(Answer {
                 status: Status::Gap,
                 expected: Some(applied_seq + 1),
-                ..answer(&mutation, Outcome::Skipped)
+                ..answer(mutation, Outcome::Skipped)
             });
             break;
         }
@@ -97,48 +137,63 @@ pub async fn push(
                 super::contract::FieldRule::UnknownChoice,
             ))
         } else {
-            let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-            match apply(&mut savepoint, who, &mutation, now).await {
-                Ok(outcome) => {
-                    savepoint.commit().await?;
-                    outcome
-                }
-                // A constraint the checks above missed: the mutation is bad, not the server.
-                Err(sqlx::Error::Database(error))
-                    if error.kind() != sqlx::error::ErrorKind::Other =>
-                {
-                    savepoint.rollback().await?;
-                    Outcome::Rejected(Reason::Unsupported)
-                }
-                Err(error) => return Err(error.into()),
+            match apply_guarded(tx, who, mutation, now, guard).await? {
+                Some(outcome) => outcome,
+                None => return Ok(None),
             }
         };
-        let mut answer = answer(&mutation, outcome);
+        let mut answer = answer(mutation, outcome);
         // Stored as given, before the record is added: a replay is answered without it.
         earlier.insert(mutation.id.clone(), answer.clone());
         if answer.status == Status::Applied && !mutation.entity.sensitive() {
-            answer.server_record =
-                mark_own_change(&mut tx, who, &request.device_id, &mutation).await?;
+            answer.server_record = mark_own_change(tx, who, device_id, mutation).await?;
         }
         applied_seq = mutation.seq;
-        to_store.push(mutation);
+        settled.push(mutation);
         answers.push(answer);
     }
-    store_answers(&mut tx, &request.device_id, &to_store, &earlier, now).await?;
+    store_answers(tx, device_id, &settled, &earlier, now).await?;
     sqlx::query("UPDATE devices SET applied_seq = $1, last_sync_at = $2 WHERE id = $3")
         .bind(applied_seq as i64)
         .bind(now)
-        .bind(&request.device_id)
+        .bind(device_id)
         .execute(&mut *tx)
         .await?;
-    if !hold.is_zero() {
-        tokio::time::sleep(hold).await;
-    }
-    tx.commit().await?;
-    Ok(PushResponse {
+    Ok(Some(PushResponse {
         answers,
         applied_seq,
-    })
+    }))
+}
+
+/// Applies one mutation under `guard`; `None` when an optimistic run must start again guarded.
+async fn apply_guarded(
+    tx: &mut SqliteConnection,
+    who: &SignedIn,
+    mutation: &Mutation,
+    now: &str,
+    guard: Guard,
+) -> Result<Option<Outcome>, sqlx::Error> {
+    // A constraint the checks missed: the mutation is bad, not the server.
+    let broke_constraint = |error: &sqlx::Error| matches!(error, sqlx::Error::Database(e) if e.kind() != sqlx::error::ErrorKind::Other);
+    if guard == Guard::Optimistic {
+        return match apply(tx, who, mutation, now).await {
+            Ok(outcome) => Ok(Some(outcome)),
+            Err(error) if broke_constraint(&error) => Ok(None),
+            Err(error) => Err(error),
+        };
+    }
+    let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
+    match apply(&mut savepoint, who, mutation, now).await {
+        Ok(outcome) => {
+            savepoint.commit().await?;
+            Ok(Some(outcome))
+        }
+        Err(error) if broke_constraint(&error) => {
+            savepoint.rollback().await?;
+            Ok(Some(Outcome::Rejected(Reason::Unsupported)))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Ids are UUIDs: short, printable, no room for anything else.
@@ -227,7 +282,7 @@ async fn stored_answers(
 async fn store_answers(
     conn: &mut SqliteConnection,
     device_id: &str,
-    mutations: &[Mutation],
+    mutations: &[&Mutation],
     answers: &std::collections::HashMap<String, Answer>,
     now: &str,
 ) -> Result<(), sqlx::Error> {
@@ -265,19 +320,21 @@ async fn mark_own_change(
     mutation: &Mutation,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
     // Marked even when the caller may not read the record back: a pull would leave it out too.
-    let village: Option<String> = sqlx::query_scalar(
+    let place: Option<(String, Option<String>)> = sqlx::query_as(
         "UPDATE sync_changes SET origin_device = $1 \
-         WHERE entity = $2 AND record_id = $3 AND deleted = 0 RETURNING village_id",
+         WHERE entity = $2 AND record_id = $3 AND deleted = 0 \
+         RETURNING village_id, (SELECT district_id FROM villages \
+                                WHERE villages.id = sync_changes.village_id)",
     )
     .bind(device_id)
     .bind(mutation.entity.as_str())
     .bind(&mutation.record_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(village) = village else {
+    let Some(place) = place.and_then(known_place) else {
         return Ok(None);
     };
-    readable_record(conn, who, mutation.entity, &mutation.record_id, &village).await
+    readable_record(conn, who, mutation.entity, &mutation.record_id, &place).await
 }
 
 /// Undoes [`mark_own_change`] for a replayed mutation: its stored answer carries no record.
@@ -485,8 +542,11 @@ pub async fn pull(
             .unwrap_or_default(),
         None => String::new(),
     };
-    let rows: Vec<(i64, String, String, String, bool)> = sqlx::query_as(&format!(
-        "SELECT version, entity, record_id, village_id, deleted FROM sync_changes \
+    // The village's district comes with each row: one statement less per change.
+    let rows: Vec<(i64, String, String, String, bool, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT version, entity, record_id, village_id, deleted, \
+         (SELECT district_id FROM villages WHERE villages.id = sync_changes.village_id) \
+         FROM sync_changes \
          WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
          AND origin_device IS NOT $3 ORDER BY version LIMIT $2"
     ))
@@ -499,14 +559,15 @@ pub async fn pull(
     let cursor = rows.last().map_or(since, |row| row.0);
     let mut changes = Vec::with_capacity(rows.len());
     let mut handed_out = Vec::new();
-    for (version, entity, record_id, village_id, deleted) in rows {
+    for (version, entity, record_id, village_id, deleted, district_id) in rows {
         let Ok(entity) = Entity::parse(&entity) else {
             continue;
         };
-        let record = if deleted {
-            None
-        } else {
-            readable_record(&mut conn, who, entity, &record_id, &village_id).await?
+        let record = match known_place((village_id.clone(), district_id)) {
+            Some(place) if !deleted => {
+                readable_record(&mut conn, who, entity, &record_id, &place).await?
+            }
+            _ => None,
         };
         if record.is_none() && !deleted && !entity.sensitive() {
             continue;
@@ -581,23 +642,29 @@ fn quoted(items: &[&str]) -> String {
         .join(", ")
 }
 
+/// A change row's village as a place, if the village still exists (its district is read in the
+/// same statement as the row).
+fn known_place((village_id, district_id): (String, Option<String>)) -> Option<Place> {
+    district_id.map(|district_id| Place {
+        village_id,
+        district_id,
+    })
+}
+
 async fn readable_record(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     entity: Entity,
     record_id: &str,
-    village_id: &str,
+    place: &Place,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let Some(place) = super::places::village_place(conn, village_id).await? else {
-        return Ok(None);
-    };
     let plain = |kind: RecordKind| {
         can(
             &who.principal,
             Action::Read,
             kind,
             &crate::access::Target {
-                place: Some(&place),
+                place: Some(place),
                 ..Default::default()
             },
         )
@@ -610,7 +677,7 @@ async fn readable_record(
                     &who.principal,
                     Action::Read,
                     RecordKind::Task,
-                    &tasks::store::target(task, &place, who),
+                    &tasks::store::target(task, place, who),
                 )
             })
             .and_then(|task| serde_json::to_value(task).ok()),

@@ -1,0 +1,94 @@
+// A push runs its batch without a savepoint per mutation and, when a mutation breaks a
+// constraint the server's checks missed, runs the whole batch again with one (issue 16: the
+// savepoints were two of a mutation's eight statements). Whichever way the batch goes, the
+// outcome must be the one the guarded run gives: the bad mutation refused, nothing of it
+// written, every other mutation of the batch applied once, and the answers stored for replays.
+//
+// No check of the server lets a valid proposal break a constraint, so the test adds one with a
+// trigger on the database file (as an administrator's manual change could): a proposal whose
+// body is "boom" writes a row the sync horizon's CHECK refuses.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { sqlite, sqliteWrite } from "../support/server.mjs";
+import { device, inspectorServer, newId, proposal, push } from "../support/sync.mjs";
+
+describe("a mutation breaking a constraint mid-batch", () => {
+  const env = inspectorServer();
+  const stored = (id) => sqlite(env.server.database, `SELECT COUNT(*) FROM proposals WHERE id = '${id}'`)[0][0];
+  const answersOf = (phone) =>
+    sqlite(env.server.database, `SELECT seq, status FROM sync_mutations WHERE device_id = '${phone.id}' ORDER BY seq`);
+
+  /** A batch of three proposals, the middle one breaking the added constraint. */
+  function batch(phone, village) {
+    const ids = [newId(), newId(), newId()];
+    const mutations = ids.map((id, n) => {
+      const payload = proposal(village, n);
+      if (n === 1) payload.body = "boom";
+      return phone.mutation("proposal", "create", id, payload);
+    });
+    return { ids, mutations };
+  }
+
+  test("is refused alone; the rest of the batch is applied once and answered as stored", async () => {
+    sqliteWrite(
+      env.server.database,
+      "CREATE TRIGGER test_boom BEFORE INSERT ON proposals WHEN NEW.body = 'boom' " +
+        "BEGIN INSERT INTO sync_horizon (id, pruned_below) VALUES (2, 0); END",
+    );
+    const village = env.village("Шуйское");
+    const phone = device();
+    const { ids, mutations } = batch(phone, village);
+    const first = await push(env.server.url, env.inspector, phone.id, mutations);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(
+      first.body.answers.map((a) => [a.status, a.reason?.code ?? null]),
+      [
+        ["applied", null],
+        ["rejected", "unsupported"],
+        ["applied", null],
+      ],
+    );
+    assert.equal(first.body.applied_seq, 3);
+    // The applied ones carry the record as stored; the refused one wrote nothing.
+    assert.equal(first.body.answers[0].server_record.id, ids[0]);
+    assert.equal(first.body.answers[2].server_record.id, ids[2]);
+    assert.deepEqual(ids.map(stored), [1, 0, 1]);
+    assert.deepEqual(answersOf(phone), [
+      [1, "applied"],
+      [2, "rejected"],
+      [3, "applied"],
+    ]);
+
+    // A replay (the answer was lost) gets the same answers and writes nothing more.
+    const again = await push(env.server.url, env.inspector, phone.id, mutations);
+    assert.equal(again.status, 200);
+    assert.deepEqual(
+      again.body.answers.map((a) => [a.status, a.duplicate]),
+      [
+        ["applied", true],
+        ["rejected", true],
+        ["applied", true],
+      ],
+    );
+    assert.deepEqual(ids.map(stored), [1, 0, 1]);
+  });
+
+  test("fifty devices at once, each with such a batch: each gets the same outcome", async () => {
+    const village = env.village("Шуйское");
+    const phones = Array.from({ length: 50 }, () => device());
+    const batches = phones.map((phone) => batch(phone, village));
+    const results = await Promise.all(
+      phones.map((phone, n) => push(env.server.url, env.inspector, phone.id, batches[n].mutations)),
+    );
+    for (const [n, result] of results.entries()) {
+      assert.equal(result.status, 200, JSON.stringify(result.body));
+      assert.deepEqual(
+        result.body.answers.map((a) => a.status),
+        ["applied", "rejected", "applied"],
+      );
+      assert.deepEqual(batches[n].ids.map(stored), [1, 0, 1]);
+    }
+    const health = await fetch(`${env.server.url}/healthz`);
+    assert.equal(health.status, 200);
+  });
+});
