@@ -4,7 +4,7 @@
 mod policy;
 mod roles;
 
-pub use policy::{can, grant, Action, Grant, RecordKind, Target};
+pub use policy::{can, grant, may_link_person, Action, Grant, RecordKind, Target};
 pub use roles::{Place, Principal, Role, Scope};
 
 #[cfg(test)]

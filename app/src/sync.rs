@@ -8,6 +8,8 @@ pub mod form;
 pub mod local;
 #[cfg(feature = "ssr")]
 pub mod places;
+#[cfg(feature = "ssr")]
+pub mod reach;
 #[cfg(feature = "hydrate")]
 pub mod sealed;
 #[cfg(feature = "ssr")]

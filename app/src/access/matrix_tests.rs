@@ -255,3 +255,23 @@ fn no_one_outside_scope_reads_a_person_of_attention_even_with_a_forged_share() {
         );
     }
 }
+
+#[test]
+fn only_roles_reading_persons_by_their_villages_link_a_person_to_a_task() {
+    use super::policy::may_link_person;
+    // Written out by hand like the table: the chair and members read a person only when a task
+    // shares it, and must not share it on (issue 14).
+    let expected = [
+        (Role::Admin, false),
+        (Role::RegionCoordinator, true),
+        (Role::DistrictSupervisor, true),
+        (Role::Inspector, true),
+        (Role::CouncilChair, false),
+        (Role::CouncilMember, false),
+        (Role::Akimat, false),
+    ];
+    assert_eq!(expected.len(), ROLES.len());
+    for (role, may) in expected {
+        assert_eq!(may_link_person(role), may, "{role:?}");
+    }
+}

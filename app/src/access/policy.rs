@@ -185,3 +185,14 @@ pub fn can(who: &Principal, action: Action, kind: RecordKind, target: &Target) -
         Grant::Own => whole_scope_list || target.own,
     }
 }
+
+/// Linking a person to a task shares the person with the task's assignees while it is open.
+/// Only a role that reads persons by its villages may do it: one that reads a person only
+/// because it was shared could pass it on and keep reading it after the inspector's task is
+/// closed (issue 14).
+pub fn may_link_person(role: Role) -> bool {
+    matches!(
+        grant(role, RecordKind::Person, Action::Read),
+        Grant::InScope | Grant::Everywhere
+    )
+}

@@ -45,12 +45,26 @@ type Row = (
     bool,
 );
 
-const SELECT: &str = "SELECT p.id, p.village_id, v.district_id, v.name_ru, p.full_name, \
-    p.birth_year, p.household, p.categories, p.register_basis, p.status, p.note, p.demo, p.version, \
-    EXISTS(SELECT 1 FROM tasks t JOIN task_assignees ta ON ta.task_id = t.id \
-           WHERE t.person_id = p.id AND ta.member_id = $1 \
-           AND t.status NOT IN ('verified', 'cancelled')) \
-    FROM persons p JOIN villages v ON v.id = p.village_id";
+/// The ids of the persons shared with a council member (`member`: an SQL expression, a
+/// parameter or a quoted id): those linked to an open task assigned to them. The one place
+/// that says what sharing is; the pull uses it too (`sync::reach`).
+pub fn shared_with_member(member: &str) -> String {
+    format!(
+        "SELECT t.person_id FROM tasks t JOIN task_assignees ta ON ta.task_id = t.id \
+         WHERE ta.member_id = {member} AND t.person_id IS NOT NULL \
+         AND t.status NOT IN ('verified', 'cancelled')"
+    )
+}
+
+/// Persons with their village and whether they are shared with the member bound as `$1`.
+fn select() -> String {
+    format!(
+        "SELECT p.id, p.village_id, v.district_id, v.name_ru, p.full_name, p.birth_year, \
+         p.household, p.categories, p.register_basis, p.status, p.note, p.demo, p.version, \
+         p.id IN ({}) FROM persons p JOIN villages v ON v.id = p.village_id",
+        shared_with_member("$1")
+    )
+}
 
 fn candidate(row: Row) -> Candidate {
     let (
@@ -102,7 +116,8 @@ pub async fn candidates(
     let rows: Vec<Row> = match village_id {
         Some(village) => {
             sqlx::query_as(&format!(
-                "{SELECT} WHERE p.village_id = $2 ORDER BY p.full_name"
+                "{} WHERE p.village_id = $2 ORDER BY p.full_name",
+                select()
             ))
             .bind(member)
             .bind(village)
@@ -110,7 +125,7 @@ pub async fn candidates(
             .await?
         }
         None => {
-            sqlx::query_as(&format!("{SELECT} ORDER BY v.name_ru, p.full_name"))
+            sqlx::query_as(&format!("{} ORDER BY v.name_ru, p.full_name", select()))
                 .bind(member)
                 .fetch_all(pool)
                 .await?
@@ -127,7 +142,7 @@ pub async fn candidate_by_id<'e>(
     id: &str,
 ) -> Result<Option<Candidate>, sqlx::Error> {
     let member = reader.member_id.clone().unwrap_or_default();
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE p.id = $2"))
+    let row: Option<Row> = sqlx::query_as(&format!("{} WHERE p.id = $2", select()))
         .bind(member)
         .bind(id)
         .fetch_optional(executor)
@@ -155,13 +170,13 @@ pub async fn check_links(
 }
 
 /// Whether `who` may read the person.
-async fn readable_on(
+pub async fn readable_on(
     conn: &mut sqlx::SqliteConnection,
     who: &SignedIn,
     id: &str,
 ) -> Result<bool, sqlx::Error> {
     let member = who.member_id.clone().unwrap_or_default();
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE p.id = $2"))
+    let row: Option<Row> = sqlx::query_as(&format!("{} WHERE p.id = $2", select()))
         .bind(member)
         .bind(id)
         .fetch_optional(conn)

@@ -56,6 +56,23 @@ impl crate::stored::StoredEnum for Entity {
 }
 
 impl Entity {
+    /// The kind of record the access policy knows this entity as.
+    pub fn kind(self) -> crate::access::RecordKind {
+        use crate::access::RecordKind;
+        match self {
+            Self::Task => RecordKind::Task,
+            Self::Proposal => RecordKind::Proposal,
+            Self::Event => RecordKind::Event,
+            Self::Person => RecordKind::Person,
+            Self::Offence => RecordKind::Offence,
+            Self::Visit => RecordKind::Visit,
+            Self::Meeting => RecordKind::Meeting,
+            Self::Decision => RecordKind::Decision,
+            Self::Feature => RecordKind::MapFeature,
+            Self::Council | Self::Member => RecordKind::Council,
+        }
+    }
+
     /// Sensitive records travel in their own pull stream and are cached only encrypted.
     pub fn sensitive(self) -> bool {
         self == Self::Person

@@ -4,7 +4,7 @@ use super::contract::{
     Answer, Change, Entity, Mutation, Op, PullPage, PushRequest, PushResponse, Reason, Status,
     Stream, PULL_PAGE_MAX, PUSH_BATCH_MAX,
 };
-use crate::access::{can, Action, Place, RecordKind, Scope};
+use crate::access::{can, Action, Place, RecordKind};
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
@@ -512,23 +512,8 @@ pub async fn pull(
             reset: true,
         });
     }
-    let entities: Vec<&str> = Entity::ALL
-        .iter()
-        .filter(|e| stream.includes(**e))
-        .map(|e| e.as_str())
-        .collect();
-    let entity_list = quoted(&entities);
-    let scope_filter = match &who.principal.scope {
-        Scope::Region => String::new(),
-        Scope::District(district) => format!(
-            " AND village_id IN (SELECT id FROM villages WHERE district_id = {})",
-            quote(district)
-        ),
-        Scope::Villages(villages) => {
-            let list: Vec<&str> = villages.iter().map(String::as_str).collect();
-            format!(" AND village_id IN ({})", quoted(&list))
-        }
-    };
+    // The rows the caller may be told of at all: the same for the page and for `remaining`.
+    let reach = super::reach::condition(who, stream);
     // The device's own changes, already answered with the stored record, are left out, except
     // for a device starting from nothing (a wiped cache must get everything back). Only a
     // device of the caller's account counts: naming someone else's would tell which of the
@@ -547,8 +532,8 @@ pub async fn pull(
         "SELECT version, entity, record_id, village_id, deleted, \
          (SELECT district_id FROM villages WHERE villages.id = sync_changes.village_id) \
          FROM sync_changes \
-         WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
-         AND origin_device IS NOT $3 ORDER BY version LIMIT $2"
+         WHERE version > $1 AND {reach} AND origin_device IS NOT $3 \
+         ORDER BY version LIMIT $2"
     ))
     .bind(since)
     .bind(limit)
@@ -584,7 +569,7 @@ pub async fn pull(
         });
     }
     let remaining: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND entity IN ({entity_list}){scope_filter} \
+        "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND {reach} \
          AND origin_device IS NOT $2"
     ))
     .bind(cursor)
@@ -622,24 +607,15 @@ async fn audit_handed_out(
         )
         .await?;
     }
+    // What `reach` sends tombstones for once the caller may no longer read them.
+    let mut handouts =
+        sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT OR IGNORE INTO person_handouts ");
+    handouts.push_values(handed_out, |mut row, (record_id, _)| {
+        row.push_bind(&who.principal.account_id)
+            .push_bind(record_id);
+    });
+    handouts.build().execute(&mut *tx).await?;
     tx.commit().await
-}
-
-/// SQL string literal for ids that come from our own tables or the session (never typed by
-/// the caller), with quotes doubled all the same.
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-fn quoted(items: &[&str]) -> String {
-    if items.is_empty() {
-        return "NULL".into();
-    }
-    items
-        .iter()
-        .map(|item| quote(item))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A change row's village as a place, if the village still exists (its district is read in the
@@ -670,17 +646,22 @@ async fn readable_record(
         )
     };
     let value = match entity {
-        Entity::Task => tasks::store::load(conn, record_id)
-            .await?
-            .filter(|task| {
+        Entity::Task => {
+            let readable = tasks::store::load(conn, record_id).await?.filter(|task| {
                 can(
                     &who.principal,
                     Action::Read,
                     RecordKind::Task,
                     &tasks::store::target(task, place, who),
                 )
-            })
-            .and_then(|task| serde_json::to_value(task).ok()),
+            });
+            match readable {
+                Some(task) => {
+                    serde_json::to_value(tasks::store::as_seen_by(conn, who, task).await?).ok()
+                }
+                None => None,
+            }
+        }
         Entity::Proposal if plain(RecordKind::Proposal) => proposals::store::load(conn, record_id)
             .await?
             .and_then(|p| serde_json::to_value(p).ok()),

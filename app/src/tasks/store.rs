@@ -79,6 +79,21 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>,
     }))
 }
 
+/// The task as `who` may see it: the linked person's id only for someone who may read that
+/// person. A task goes to everyone in its village; a person's id must not (issue 14).
+pub async fn as_seen_by(
+    conn: &mut SqliteConnection,
+    who: &SignedIn,
+    mut task: Task,
+) -> Result<Task, sqlx::Error> {
+    if let Some(person) = task.person_id.as_deref() {
+        if !crate::persons::store::readable_on(conn, who, person).await? {
+            task.person_id = None;
+        }
+    }
+    Ok(task)
+}
+
 /// What the policy needs about a stored task and the reader.
 pub fn target<'a>(task: &Task, place: &'a Place, who: &SignedIn) -> Target<'a> {
     Target {
@@ -120,6 +135,9 @@ pub async fn create(
                 FieldRule::UnknownChoice,
             )));
         }
+    }
+    if draft.person_id.is_some() && !crate::access::may_link_person(who.principal.role) {
+        return Ok(Outcome::Rejected(Reason::Forbidden));
     }
     if let Err(reason) =
         crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
@@ -194,8 +212,10 @@ pub async fn update(
     // Checked before the status rule: a change made on an old copy is shown to the person
     // beside the current record, whatever it would have done.
     if base_version != Some(task.version) {
-        let server = serde_json::to_value(&task).unwrap_or_default();
-        return Ok(Outcome::Conflict(server));
+        let seen = as_seen_by(conn, who, task).await?;
+        return Ok(Outcome::Conflict(
+            serde_json::to_value(&seen).unwrap_or_default(),
+        ));
     }
     let status = progress
         .status

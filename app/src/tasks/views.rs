@@ -200,6 +200,9 @@ pub fn NewTaskPage() -> impl IntoView {
     let proposal_id = RwSignal::new(String::new());
     let household = RwSignal::new(String::new());
     let persons = use_person_choices();
+    // The chair (who may be shared a person) does not link persons: only the inspector does.
+    let role = use_role();
+    let may_link = move || role.get().is_some_and(crate::access::may_link_person);
     let proposals = use_local_records::<Proposal>(Entity::Proposal);
     let restored = use_draft(
         "task:new".into(),
@@ -259,7 +262,10 @@ pub fn NewTaskPage() -> impl IntoView {
             due_on: Some(due_on.get_untracked()),
             priority: priority.get_untracked(),
             assignees: members,
-            person_id: Some(person_id.get_untracked()),
+            person_id: role
+                .get_untracked()
+                .is_some_and(crate::access::may_link_person)
+                .then(|| person_id.get_untracked()),
             proposal_id: Some(proposal_id.get_untracked()),
             household: Some(household.get_untracked()),
         };
@@ -350,22 +356,24 @@ pub fn NewTaskPage() -> impl IntoView {
                             .collect_view()
                     }}
                 </fieldset>
-                <label for="person_id">{t!(i18n, task.person)}</label>
-                <select id="person_id" bind:value=person_id>
-                    <option value="">{t!(i18n, task.none_linked)}</option>
-                    {move || {
-                        let village = village_id.get();
-                        persons
-                            .get()
-                            .into_iter()
-                            .filter(|p| p.village_id == village)
-                            .map(|p| {
-                                let selected = person_id.get_untracked() == p.id;
-                                view! { <option value=p.id selected=selected>{p.full_name}</option> }
-                            })
-                            .collect_view()
-                    }}
-                </select>
+                <Show when=may_link>
+                    <label for="person_id">{t!(i18n, task.person)}</label>
+                    <select id="person_id" bind:value=person_id>
+                        <option value="">{t!(i18n, task.none_linked)}</option>
+                        {move || {
+                            let village = village_id.get();
+                            persons
+                                .get()
+                                .into_iter()
+                                .filter(|p| p.village_id == village)
+                                .map(|p| {
+                                    let selected = person_id.get_untracked() == p.id;
+                                    view! { <option value=p.id selected=selected>{p.full_name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </Show>
                 <label for="proposal_id">{t!(i18n, task.proposal)}</label>
                 <select id="proposal_id" bind:value=proposal_id>
                     <option value="">{t!(i18n, task.none_linked)}</option>

@@ -22,9 +22,10 @@
 //! members, and takes a new version.
 //!
 //! Devices drop what they had pulled: the delete triggers of `sync_changes` leave a tombstone
-//! for every task, proposal, event, offence, visit, meeting, decision and map feature. Persons
-//! have no delete trigger (the app closes them, it never deletes them), so the purge writes
-//! their tombstones itself; they reach devices in the sensitive stream.
+//! for every task, proposal, event, offence, visit, meeting, decision, map feature and person
+//! (persons' tombstones reach devices in the sensitive stream). What the pulls handed each
+//! demo account goes too; what they handed a real account of a demo person stays, so that
+//! account's devices get the person's tombstone.
 //!
 //! The `data_loads` records of the demo stay: a purged database never gets the demo again,
 //! not even from `run.sh`, which turns demo data on. A fresh demo needs a new database file.
@@ -231,6 +232,11 @@ const DELETED: &[(&str, &str)] = &[
          WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
     ),
     (
+        "person_handouts",
+        "DELETE FROM person_handouts \
+         WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
+    ),
+    (
         "task_assignees",
         "DELETE FROM task_assignees WHERE task_id IN (SELECT id FROM tasks WHERE demo = 1) \
          OR member_id IN (SELECT id FROM council_members WHERE demo = 1)",
@@ -263,15 +269,6 @@ const DELETED: &[(&str, &str)] = &[
     ("councils", "DELETE FROM councils WHERE demo = 1"),
 ];
 
-/// What the person delete trigger would do if persons had one: the change row becomes a
-/// tombstone with a new version, so every device's cursor is behind it.
-const PERSON_TOMBSTONES: &[&str] = &[
-    "DELETE FROM sync_changes WHERE entity = 'person' \
-     AND record_id IN (SELECT id FROM persons WHERE demo = 1)",
-    "INSERT INTO sync_changes (entity, record_id, village_id, deleted) \
-     SELECT 'person', id, village_id, 1 FROM persons WHERE demo = 1",
-];
-
 /// Removes every demo row and what depends on it (see the module comment).
 pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -284,9 +281,6 @@ pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     }
     for &(table, sql) in CLEARED {
         report.unlinked.add(table, execute(&mut tx, sql).await?);
-    }
-    for &sql in PERSON_TOMBSTONES {
-        execute(&mut tx, sql).await?;
     }
     for &(table, sql) in DELETED {
         report.removed.add(table, execute(&mut tx, sql).await?);
@@ -430,6 +424,7 @@ mod tests {
         for table in [
             "accounts",
             "account_villages",
+            "person_handouts",
             "devices",
             "sessions",
             "sync_mutations",
