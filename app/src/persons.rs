@@ -11,3 +11,13 @@ pub use types::*;
 pub use views::{
     sealed_persons, use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
 };
+
+/// Whether a page's address is one of the persons pages, whose HTML may carry a person's
+/// data: the service worker must not keep them (issue 14), so the server marks them
+/// [`PRIVATE_PAGE_HEADER`].
+pub fn private_page(path: &str) -> bool {
+    path == "/persons" || path.starts_with("/persons/")
+}
+
+/// The response header that tells the service worker not to store a page.
+pub const PRIVATE_PAGE_HEADER: &str = "x-zq-private";

@@ -133,6 +133,10 @@ impl BuildAssets {
         SERVICE_WORKER_TEMPLATE
             .replace("\"__BUILD_ID__\"", &format!("{:?}", self.build_id))
             .replace("\"__IMMUTABLE_PREFIX__\"", &immutable_prefix)
+            .replace(
+                "\"__PRIVATE_PAGE_HEADER__\"",
+                &format!("{:?}", app::persons::PRIVATE_PAGE_HEADER),
+            )
             .replace("[/*__PRECACHE__*/]", &list)
     }
 }
@@ -207,6 +211,7 @@ mod tests {
         assert_ne!(a.build_id, b.build_id);
         assert!(a.service_worker().contains(&format!("\"{}\"", a.build_id)));
         assert!(!a.service_worker().contains("__BUILD_ID__"));
+        assert!(!a.service_worker().contains("__PRIVATE_PAGE_HEADER__"));
     }
 
     #[test]

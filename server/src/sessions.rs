@@ -148,6 +148,13 @@ pub async fn layer(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if page && app::persons::private_page(&path) {
+        // `no-store` keeps it out of the browser's cache; this keeps it out of the worker's.
+        response.headers_mut().insert(
+            app::persons::PRIVATE_PAGE_HEADER,
+            HeaderValue::from_static("1"),
+        );
+    }
     response
 }
 

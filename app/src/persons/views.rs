@@ -10,8 +10,8 @@ use crate::i18n::*;
 use crate::shell::ErrorNotice;
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::form::{
-    ids_in, role_may, save_form, use_draft, use_fix, use_reference, use_role, Change, MultiPick,
-    SaveRow, VillageField,
+    ids_in, role_may, save_form, use_draft_kept, use_fix, use_reference, use_role, Change, Keeping,
+    MultiPick, SaveRow, VillageField,
 };
 use crate::sync::state::use_sync;
 use leptos::prelude::*;
@@ -197,7 +197,7 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
         Some(p) => format!("person:{}:edit", p.id),
         None => "person:new".to_owned(),
     };
-    let restored = use_draft(
+    let restored = use_draft_kept(
         draft_key.clone(),
         vec![
             ("village_id", village_id),
@@ -210,6 +210,7 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
             ("note", note),
         ],
         fix,
+        Keeping::Sealed,
     );
     let category_options = Signal::derive(move || {
         let locale = i18n.get_locale();

@@ -10,10 +10,30 @@ use std::collections::BTreeMap;
 /// The form's text fields by name.
 pub type Fields = Vec<(&'static str, RwSignal<String>)>;
 
+/// How a form's draft is kept on the device.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keeping {
+    /// As typed.
+    Plain,
+    /// Sealed under the cache key of sensitive records, and only while it is open: a person's
+    /// data is never stored in clear (issue 14). With the key closed nothing new is kept.
+    Sealed,
+}
+
 /// Restores the form from its draft (or, with `fix`, from a rejected outbox entry) once, then
 /// saves the draft on every change, so a reload or a killed tab loses nothing typed.
 /// Returns whether a draft was restored.
 pub fn use_draft(key: String, fields: Fields, fix: Option<u64>) -> RwSignal<bool> {
+    use_draft_kept(key, fields, fix, Keeping::Plain)
+}
+
+/// [`use_draft`], with the draft kept as `keeping` says.
+pub fn use_draft_kept(
+    key: String,
+    fields: Fields,
+    fix: Option<u64>,
+    keeping: Keeping,
+) -> RwSignal<bool> {
     let restored = RwSignal::new(false);
     let loaded = RwSignal::new(false);
     let for_load = fields.clone();
@@ -32,10 +52,7 @@ pub fn use_draft(key: String, fields: Fields, fix: Option<u64>) -> RwSignal<bool
             };
             let values = match from_fix {
                 Some(values) => Some(values),
-                None => local::draft::<BTreeMap<String, String>>(&key)
-                    .await
-                    .ok()
-                    .flatten(),
+                None => load_draft(&key, keeping).await,
             };
             if let Some(values) = values {
                 for (name, signal) in &fields {
@@ -56,11 +73,53 @@ pub fn use_draft(key: String, fields: Fields, fix: Option<u64>) -> RwSignal<bool
         if loaded.get() {
             let key = key.clone();
             leptos::task::spawn_local(async move {
-                let _ = local::save_draft(&key, &values).await;
+                store_draft(&key, &values, keeping).await;
             });
         }
     });
     restored
+}
+
+async fn load_draft(key: &str, keeping: Keeping) -> Option<BTreeMap<String, String>> {
+    match keeping {
+        Keeping::Plain => local::draft(key).await.ok().flatten(),
+        #[cfg(feature = "hydrate")]
+        Keeping::Sealed => {
+            let stored = local::draft::<serde_json::Value>(key)
+                .await
+                .ok()
+                .flatten()?;
+            if stored.get("sealed").is_none() {
+                // Kept in clear by a build before drafts of such forms were sealed.
+                let _ = local::drop_draft(key).await;
+                return None;
+            }
+            serde_json::from_value(super::sealed::open(&stored).await?).ok()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        Keeping::Sealed => None,
+    }
+}
+
+async fn store_draft(key: &str, values: &BTreeMap<String, String>, keeping: Keeping) {
+    match keeping {
+        Keeping::Plain => {
+            let _ = local::save_draft(key, values).await;
+        }
+        #[cfg(feature = "hydrate")]
+        Keeping::Sealed => {
+            let sealed = match serde_json::to_value(values) {
+                Ok(plain) => super::sealed::seal(&plain).await,
+                Err(_) => None,
+            };
+            // With the key closed nothing new is kept; an older sealed draft stays as it is.
+            if let Some(sealed) = sealed {
+                let _ = local::save_draft(key, &sealed).await;
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        Keeping::Sealed => {}
+    }
 }
 
 /// The outbox entry a form was opened to correct (`?fix=<seq>`), if any.

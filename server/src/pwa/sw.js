@@ -12,6 +12,8 @@ const PAGES_CACHE = `zq-pages-${BUILD_ID}`;
 // Map tiles a person downloaded for a village ("download this village"): kept across builds,
 // removed only from the map page. Served from here first, so the map works without signal.
 const TILES_CACHE = "zq-tiles";
+// The header the server puts on pages that may carry a person's data: never stored (issue 14).
+const PRIVATE_PAGE_HEADER = "__PRIVATE_PAGE_HEADER__";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -75,7 +77,8 @@ async function pageNetworkFirst(request) {
     // Only a page the server rendered for this address: a redirect (to sign in) stored under
     // the address would be replayed offline as the wrong page.
     // The sign-in page is the precached shell already.
-    if (response.ok && !response.redirected && new URL(request.url).pathname !== "/sign-in") {
+    const keep = !response.headers.has(PRIVATE_PAGE_HEADER);
+    if (keep && response.ok && !response.redirected && new URL(request.url).pathname !== "/sign-in") {
       await pages.put(request, response.clone());
     }
     return response;
