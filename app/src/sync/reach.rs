@@ -64,12 +64,12 @@ fn scope(scope: &Scope) -> String {
 }
 
 /// SQL string literal, quotes doubled.
-pub fn quote(text: &str) -> String {
+fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
 /// A list of SQL string literals; `NULL` for an empty list, which matches nothing.
-pub fn quoted(items: &[&str]) -> String {
+fn quoted(items: &[&str]) -> String {
     if items.is_empty() {
         return "NULL".to_owned();
     }
