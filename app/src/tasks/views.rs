@@ -262,10 +262,7 @@ pub fn NewTaskPage() -> impl IntoView {
             due_on: Some(due_on.get_untracked()),
             priority: priority.get_untracked(),
             assignees: members,
-            person_id: role
-                .get_untracked()
-                .is_some_and(crate::access::may_link_person)
-                .then(|| person_id.get_untracked()),
+            person_id: untrack(may_link).then(|| person_id.get_untracked()),
             proposal_id: Some(proposal_id.get_untracked()),
             household: Some(household.get_untracked()),
         };
