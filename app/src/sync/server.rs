@@ -634,17 +634,16 @@ async fn readable_record(
     record_id: &str,
     place: &Place,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let plain = |kind: RecordKind| {
-        can(
-            &who.principal,
-            Action::Read,
-            kind,
-            &crate::access::Target {
-                place: Some(place),
-                ..Default::default()
-            },
-        )
+    // Tasks and persons are weighed record by record (assigned, shared); every other kind by
+    // the caller's role in the record's village alone.
+    let per_record = matches!(entity, Entity::Task | Entity::Person);
+    let target = crate::access::Target {
+        place: Some(place),
+        ..Default::default()
     };
+    if !per_record && !can(&who.principal, Action::Read, entity.kind(), &target) {
+        return Ok(None);
+    }
     let value = match entity {
         Entity::Task => {
             let readable = tasks::store::load(conn, record_id).await?.filter(|task| {
@@ -662,43 +661,34 @@ async fn readable_record(
                 None => None,
             }
         }
-        Entity::Proposal if plain(RecordKind::Proposal) => proposals::store::load(conn, record_id)
+        Entity::Person => return person(conn, who, record_id).await,
+        Entity::Proposal => proposals::store::load(conn, record_id)
             .await?
             .and_then(|p| serde_json::to_value(p).ok()),
-        Entity::Event if plain(RecordKind::Event) => events::store::load(conn, record_id)
+        Entity::Event => events::store::load(conn, record_id)
             .await?
             .and_then(|e| serde_json::to_value(e).ok()),
-        Entity::Person => return person(conn, who, record_id).await,
-        Entity::Offence if plain(RecordKind::Offence) => offences::store::load(conn, record_id)
+        Entity::Offence => offences::store::load(conn, record_id)
             .await?
             .and_then(|o| serde_json::to_value(o).ok()),
-        Entity::Visit if plain(RecordKind::Visit) => visits::store::load(conn, record_id)
+        Entity::Visit => visits::store::load(conn, record_id)
             .await?
             .and_then(|v| serde_json::to_value(v).ok()),
-        Entity::Meeting if plain(RecordKind::Meeting) => {
-            meetings::store::load_meeting(conn, record_id)
-                .await?
-                .and_then(|m| serde_json::to_value(m).ok())
-        }
-        Entity::Decision if plain(RecordKind::Decision) => {
-            meetings::store::load_decision(conn, record_id)
-                .await?
-                .and_then(|d| serde_json::to_value(d).ok())
-        }
-        Entity::Feature if plain(RecordKind::MapFeature) => map::store::load(conn, record_id)
+        Entity::Meeting => meetings::store::load_meeting(conn, record_id)
+            .await?
+            .and_then(|m| serde_json::to_value(m).ok()),
+        Entity::Decision => meetings::store::load_decision(conn, record_id)
+            .await?
+            .and_then(|d| serde_json::to_value(d).ok()),
+        Entity::Feature => map::store::load(conn, record_id)
             .await?
             .and_then(|f| serde_json::to_value(f).ok()),
-        Entity::Council if plain(RecordKind::Council) => {
-            councils::store::load_council(conn, record_id)
-                .await?
-                .and_then(|c| serde_json::to_value(c).ok())
-        }
-        Entity::Member if plain(RecordKind::Council) => {
-            councils::store::load_member(conn, record_id)
-                .await?
-                .and_then(|m| serde_json::to_value(m).ok())
-        }
-        _ => None,
+        Entity::Council => councils::store::load_council(conn, record_id)
+            .await?
+            .and_then(|c| serde_json::to_value(c).ok()),
+        Entity::Member => councils::store::load_member(conn, record_id)
+            .await?
+            .and_then(|m| serde_json::to_value(m).ok()),
     };
     Ok(value)
 }
