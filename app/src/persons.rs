@@ -10,6 +10,7 @@ pub use api::*;
 pub use types::*;
 pub use views::{
     sealed_persons, use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
+    VillagePersonOptions,
 };
 
 /// Whether a page's address is one of the persons pages whose HTML may carry a person's data:

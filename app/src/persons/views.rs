@@ -459,3 +459,25 @@ pub fn use_person_choices() -> RwSignal<Vec<Person>> {
     });
     choices
 }
+
+/// The persons of the chosen village as `<option>`s of a picker (after its "none" option),
+/// the current choice selected. The task and visit forms share it.
+#[component]
+pub fn VillagePersonOptions(
+    persons: RwSignal<Vec<Person>>,
+    village_id: RwSignal<String>,
+    selected: RwSignal<String>,
+) -> impl IntoView {
+    move || {
+        let village = village_id.get();
+        persons
+            .get()
+            .into_iter()
+            .filter(|p| p.village_id == village)
+            .map(|p| {
+                let chosen = selected.get_untracked() == p.id;
+                view! { <option value=p.id selected=chosen>{p.full_name}</option> }
+            })
+            .collect_view()
+    }
+}

@@ -5,7 +5,7 @@ use crate::access::RecordKind;
 use crate::councils::Member;
 use crate::dates::format_date;
 use crate::i18n::*;
-use crate::persons::use_person_choices;
+use crate::persons::{use_person_choices, VillagePersonOptions};
 use crate::proposals::Proposal;
 use crate::sync::contract::{Entity, Op, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
@@ -357,18 +357,7 @@ pub fn NewTaskPage() -> impl IntoView {
                     <label for="person_id">{t!(i18n, task.person)}</label>
                     <select id="person_id" bind:value=person_id>
                         <option value="">{t!(i18n, task.none_linked)}</option>
-                        {move || {
-                            let village = village_id.get();
-                            persons
-                                .get()
-                                .into_iter()
-                                .filter(|p| p.village_id == village)
-                                .map(|p| {
-                                    let selected = person_id.get_untracked() == p.id;
-                                    view! { <option value=p.id selected=selected>{p.full_name}</option> }
-                                })
-                                .collect_view()
-                        }}
+                        <VillagePersonOptions persons village_id selected=person_id />
                     </select>
                 </Show>
                 <label for="proposal_id">{t!(i18n, task.proposal)}</label>

@@ -5,7 +5,7 @@ use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::map::{use_point_from_query, PositionField};
-use crate::persons::use_person_choices;
+use crate::persons::{use_person_choices, VillagePersonOptions};
 use crate::sync::contract::{Entity, Reason};
 use crate::sync::filter::{Facets, FilterBar, ListFilter};
 use crate::sync::form::{
@@ -247,18 +247,7 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
                 <label for="person_id">{t!(i18n, visit.person)}</label>
                 <select id="person_id" bind:value=person_id>
                     <option value="">{t!(i18n, visit.no_person)}</option>
-                    {move || {
-                        let village = village_id.get();
-                        persons
-                            .get()
-                            .into_iter()
-                            .filter(|p| p.village_id == village)
-                            .map(|p| {
-                                let selected = person_id.get_untracked() == p.id;
-                                view! { <option value=p.id selected=selected>{p.full_name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    <VillagePersonOptions persons village_id selected=person_id />
                 </select>
                 <label for="household">{t!(i18n, visit.household)}</label>
                 <input id="household" type="text" maxlength="200" bind:value=household />
