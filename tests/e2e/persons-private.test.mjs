@@ -4,21 +4,12 @@
 // inspector opened every persons page (and their edit forms, whose drafts are now sealed);
 // other pages are still kept for offline use.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { launch, newContext, PHONE, signInWithPin, waitForActiveServiceWorker } from "../support/browser.mjs";
-import { sqlite, startServer } from "../support/server.mjs";
+import { describe, test } from "node:test";
+import { newContext, PHONE, signInWithPin, waitForActiveServiceWorker, withServerAndBrowser } from "../support/browser.mjs";
+import { sqlite } from "../support/server.mjs";
 import { open, until } from "../support/outbox.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const env = withServerAndBrowser();
 
 /** Every Cache Storage entry as [cache, url, body text]. */
 function cacheEntries(page) {
@@ -64,6 +55,7 @@ function deviceStorage(page) {
 
 describe("persons pages are never kept on the device", () => {
   test("after every persons page was opened online, no name, household or note sits in clear", async () => {
+    const { server, browser } = env;
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await signInWithPin(page, server.url, "demo.inspector");

@@ -8,18 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { signIn, sqlite, sqliteWrite } from "../support/server.mjs";
-import { device, inspectorServer, newId, pull, pullAll, push, task } from "../support/sync.mjs";
-
-const person = (villageId, name) => ({
-  village_id: villageId,
-  full_name: name,
-  birth_year: 1988,
-  household: "ул. Степная, 7",
-  categories: ["preventive_register"],
-  register_basis: "parole",
-  status: "active",
-  note: "Демо",
-});
+import { device, inspectorServer, newId, person, pull, pullAll, push, task } from "../support/sync.mjs";
 
 describe("sharing persons that ends", () => {
   const env = inspectorServer();

@@ -4,18 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { signIn } from "../support/server.mjs";
-import { device, event, inspectorServer, newId, pullAll, push } from "../support/sync.mjs";
-
-const person = (villageId) => ({
-  village_id: villageId,
-  full_name: "Демо Серік Жанатұлы",
-  birth_year: 1990,
-  household: "ул. Целинная, 4",
-  categories: ["preventive_register"],
-  register_basis: "parole",
-  status: "active",
-  note: "Демо",
-});
+import { device, event, inspectorServer, newId, person, pullAll, push } from "../support/sync.mjs";
 
 describe("a pull leaves out the asking device's own pushes", () => {
   const env = inspectorServer();

@@ -92,6 +92,20 @@ export function event(villageId, n) {
   return { village_id: villageId, kind: "sport", title: `Мероприятие ${n}`, held_on: "2026-11-02", attendance: n % 90 };
 }
 
+/** A person of attention as the inspector's form sends them (`name` defaults to a demo name). */
+export function person(villageId, name = "Демо Серік Жанатұлы") {
+  return {
+    village_id: villageId,
+    full_name: name,
+    birth_year: 1990,
+    household: "ул. Целинная, 4",
+    categories: ["preventive_register"],
+    register_basis: "parole",
+    status: "active",
+    note: "Демо",
+  };
+}
+
 export function task(villageId, n, assignees = []) {
   return { village_id: villageId, title: `Задача ${n}`, details: null, due_on: "2026-12-31", priority: "normal", assignees };
 }
