@@ -27,7 +27,7 @@ pub use api::*;
 pub use fields::*;
 pub use member_link::*;
 pub use types::*;
-pub use views::{AccountPage, PinLock, SetPinPage, SignInPage};
+pub use views::{sign_out_and_wipe, AccountPage, AppLock, PinLock, SetPinPage, SignInPage};
 
 /// The account behind the request's session, if any (server only).
 #[cfg(feature = "ssr")]

@@ -5,11 +5,13 @@ pub mod contract;
 pub mod engine;
 pub mod filter;
 pub mod form;
+pub mod keys;
 pub mod local;
 #[cfg(feature = "ssr")]
 pub mod places;
 #[cfg(feature = "ssr")]
 pub mod reach;
+pub mod reads;
 #[cfg(feature = "hydrate")]
 pub mod sealed;
 #[cfg(feature = "ssr")]
@@ -17,13 +19,92 @@ pub mod server;
 pub mod state;
 pub mod views;
 
-/// After a correct PIN: opens the encrypted cache of sensitive records (needs a connection
-/// for the server's share) and pulls them. Does nothing on the server.
-pub async fn unlock_cache(sync: state::SyncState, pin: String) {
+/// After a correct PIN: opens the encrypted cache of sensitive records (online with the
+/// server's share, or offline within the window) and pulls them. Does nothing on the server.
+pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
     #[cfg(feature = "hydrate")]
-    if sealed::unlock(&pin).await.is_ok() {
-        sync.sync_now();
+    {
+        use leptos::prelude::Set;
+        use state::PersonsCache;
+        let outcome = sealed::unlock_with_pin(&pin).await;
+        // With no signal the PIN's key material waits in memory (like the cache key would), so
+        // the cache opens by itself once the connection is back (`retry_unlock`).
+        if matches!(
+            outcome,
+            Err(sealed::SealError::Offline | sealed::SealError::WindowPassed)
+        ) {
+            WAITING_PIN.with(|waiting| *waiting.borrow_mut() = Some(pin.clone()));
+        }
+        sync.persons.set(match outcome {
+            Ok(_) => PersonsCache::Open,
+            Err(sealed::SealError::WindowPassed) if sealed::has_password_wrap().await => {
+                PersonsCache::NeedsPassword
+            }
+            Err(_) => PersonsCache::NeedsConnection,
+        });
+        // A revoked device learns it at this sync and is wiped (`state::runner`).
+        if matches!(outcome, Ok(_) | Err(sealed::SealError::Revoked)) {
+            sync.changed();
+        }
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (sync, pin);
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static WAITING_PIN: std::cell::RefCell<Option<keys::Derived>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Before each sync run: a PIN typed with no signal opens the cache now, if it can.
+#[cfg(feature = "hydrate")]
+pub(crate) async fn retry_unlock(sync: state::SyncState) {
+    if sealed::ready() {
+        WAITING_PIN.with(|waiting| waiting.borrow_mut().take());
+        return;
+    }
+    if let Some(pin) = WAITING_PIN.with(|waiting| waiting.borrow_mut().take()) {
+        unlock_cache(sync, pin).await;
+    }
+}
+
+/// Opens the encrypted cache with the account password (no signal, window passed); `false`
+/// if the password does not open it.
+pub async fn unlock_cache_with_password(sync: state::SyncState, password: String) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::Set;
+        if sealed::unlock_with_password(&password).await.is_ok() {
+            sync.persons.set(state::PersonsCache::Open);
+            sync.changed();
+            return true;
+        }
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (sync, password);
+        false
+    }
+}
+
+/// At a page load: opens the persons cache again if this tab had it open and is not locked.
+pub async fn reopen_cache(sync: state::SyncState) {
+    #[cfg(feature = "hydrate")]
+    if sealed::reopen_for_tab().await {
+        use leptos::prelude::Set;
+        sync.persons.set(state::PersonsCache::Open);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = sync;
+}
+
+/// The password was typed on this device (sign-in, password change): it will open the cache
+/// after the offline window.
+pub async fn remember_password(password: String) {
+    #[cfg(feature = "hydrate")]
+    sealed::remember_password(&password).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = password;
 }

@@ -106,6 +106,12 @@ pub struct Config {
     #[arg(long, env = "ZQ_TOMBSTONE_DAYS", default_value_t = 180)]
     pub tombstone_days: u32,
 
+    /// A device opens its persons cache with the PIN alone, with no signal, for this many
+    /// seconds after its last unlock made online; past it the password is needed (issue 14,
+    /// `docs/offline-unlock.md`). Tests shorten it to see the window pass.
+    #[arg(long, env = "ZQ_OFFLINE_WINDOW_SECS", default_value_t = 7 * 24 * 60 * 60)]
+    pub offline_window_secs: u64,
+
     /// Holds every sync push open this many milliseconds before it commits. 0 in real use;
     /// tests set it to kill the server in the middle of a push, benchmarks to model a slow
     /// disk.

@@ -133,7 +133,10 @@ impl Application {
             assets,
             config.https,
             tiles,
-            Duration::from_millis(config.sync_push_hold_ms),
+            sync::Settings {
+                push_hold: Duration::from_millis(config.sync_push_hold_ms),
+                offline_window_secs: config.offline_window_secs,
+            },
         );
         Ok(Self {
             listener,
@@ -225,7 +228,7 @@ fn router(
     assets: BuildAssets,
     https: bool,
     tiles: Option<crate::map::TileSource>,
-    push_hold: Duration,
+    sync_settings: sync::Settings,
 ) -> Router {
     let Shared {
         pool,
@@ -267,7 +270,7 @@ fn router(
     Router::new()
         .route("/healthz", get(move || healthz(health.clone())))
         .route("/sw.js", get(move || service_worker(worker.clone())))
-        .merge(sync::routes(pool.clone(), push_hold))
+        .merge(sync::routes(pool.clone(), sync_settings))
         .merge(crate::map::routes(tiles))
         // The build's files are served here, not by Leptos's file fallback: that fallback runs
         // the page context in a reactive owner of its own, and an icon or stylesheet fetched

@@ -15,13 +15,24 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 use std::time::Duration;
 
-pub fn routes<S: Clone + Send + Sync + 'static>(
-    pool: SqlitePool,
-    push_hold: Duration,
-) -> Router<S> {
+/// What the sync routes are told at start.
+#[derive(Clone, Copy)]
+pub struct Settings {
+    /// See `Config::sync_push_hold_ms`.
+    pub push_hold: Duration,
+    /// See `Config::offline_window_secs`; handed to each device with its key share.
+    pub offline_window_secs: u64,
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool, settings: Settings) -> Router<S> {
+    let Settings {
+        push_hold,
+        offline_window_secs,
+    } = settings;
     let push_pool = pool.clone();
     let pull_pool = pool.clone();
     let reference_pool = pool.clone();
+    let reads_pool = pool.clone();
     Router::new()
         .route(
             "/api/v1/sync/push",
@@ -38,8 +49,12 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
             get(move |request: Request| reference(reference_pool.clone(), request)),
         )
         .route(
+            "/api/v1/sync/reads",
+            post(move |request: Request| reads(reads_pool.clone(), request)),
+        )
+        .route(
             "/api/v1/sync/key",
-            post(move |request: Request| key(pool.clone(), request)),
+            post(move |request: Request| key(pool.clone(), offline_window_secs, request)),
         )
 }
 
@@ -190,7 +205,25 @@ struct KeyRequest {
     device_id: String,
 }
 
-async fn key(pool: SqlitePool, request: Request) -> Response {
+/// Reads of persons made on a device from its encrypted cache, recorded as audit events.
+async fn reads(pool: SqlitePool, request: Request) -> Response {
+    let Some(who) = signed_in(&request) else {
+        return refuse(request.headers(), AppError::SignInRequired);
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return refuse(&parts.headers, AppError::InvalidField("body".into()));
+    };
+    let Some(batch) = parse::<app::sync::reads::ReadsRequest>(&bytes) else {
+        return refuse(&parts.headers, AppError::InvalidField("reads".into()));
+    };
+    match app::sync::reads::record(&pool, &who, &batch, &app::db::now_rfc3339()).await {
+        Ok(count) => Json(serde_json::json!({ "recorded": count })).into_response(),
+        Err(error) => push_error(&parts.headers, error),
+    }
+}
+
+async fn key(pool: SqlitePool, offline_window_secs: u64, request: Request) -> Response {
     let Some(who) = signed_in(&request) else {
         return refuse(request.headers(), AppError::SignInRequired);
     };
@@ -202,7 +235,11 @@ async fn key(pool: SqlitePool, request: Request) -> Response {
         return refuse(&parts.headers, AppError::InvalidField("device_id".into()));
     };
     match server::key_share(&pool, &who, &device_id, &app::db::now_rfc3339()).await {
-        Ok(share) => Json(serde_json::json!({ "share": share })).into_response(),
+        Ok(share) => Json(serde_json::json!({
+            "share": share,
+            "offline_window_secs": offline_window_secs,
+        }))
+        .into_response(),
         Err(error) => push_error(&parts.headers, error),
     }
 }

@@ -130,11 +130,12 @@ export async function openUnderWorker(page, url) {
 /**
  * Registers before/after hooks that start a demo server and a browser for the calling test
  * file (or suite) and stop them afterwards; their `server` and `browser` are set once started.
+ * `serverOptions` go to `startServer` (extra `args`, for instance).
  */
-export function withServerAndBrowser() {
+export function withServerAndBrowser(serverOptions = {}) {
   const env = { server: undefined, browser: undefined };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverOptions);
     env.browser = await launch();
   });
   after(async () => {

@@ -4,9 +4,10 @@
 //! After an online sign-in the profile is kept in `localStorage`, so the app can reopen with no
 //! signal and still know who works on it. A PIN protects a shared tablet: it is set after
 //! sign-in, asked when the app is opened again and after inactivity, and too many wrong PINs
-//! wipe the device's data so only a new online sign-in opens it. The PIN is stored only as an
-//! argon2id hash with a random salt.
+//! wipe the device's data so only a new online sign-in opens it. The PIN is stored only as a
+//! check value that can be compared on this device alone (`sync::keys`).
 use super::types::Profile;
+use crate::sync::keys::{self, hex, random_bytes, Derived, KeyError};
 
 const PROFILE_KEY: &str = "zq.profile";
 const PIN_KEY: &str = "zq.pin";
@@ -29,14 +30,17 @@ pub fn valid_pin(pin: &str) -> bool {
 struct StoredPin {
     account_id: String,
     salt: String,
-    hash: String,
+    /// Compared with the PIN's key material (`keys::Derived::check_value`): testing a guess
+    /// needs this device's non-extractable key, so it cannot be tried anywhere else.
+    check: String,
     failures: u32,
 }
 
 /// The outcome of typing a PIN on the lock screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum PinCheck {
-    Correct,
+    /// The PIN's key material, which opens the persons cache.
+    Correct(Derived),
     Wrong {
         attempts_left: u32,
     },
@@ -83,67 +87,58 @@ pub fn has_pin(account_id: &str) -> bool {
     stored_pin().is_some_and(|pin| pin.account_id == account_id)
 }
 
-fn pin_hash(pin: &str, salt: &[u8]) -> Option<Vec<u8>> {
-    use argon2::{Algorithm, Argon2, Params, Version};
-    let params = Params::new(19 * 1024, 2, 1, Some(32)).ok()?;
-    let mut out = vec![0u8; 32];
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(pin.as_bytes(), salt, &mut out)
-        .ok()?;
-    Some(out)
-}
-
-/// Bytes as lowercase hex, the way this device stores salts, hashes and keys.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `n` bytes from the browser's cryptographic random source.
-pub(crate) fn random_bytes(n: usize) -> Option<Vec<u8>> {
-    let mut bytes = vec![0u8; n];
-    web_sys::window()?
-        .crypto()
-        .ok()?
-        .get_random_values_with_u8_array(&mut bytes)
-        .ok()?;
-    Some(bytes)
-}
-
-/// Sets the PIN for the signed-in account; `false` if it is not 4–8 digits or the browser
-/// has no random source or storage.
-pub fn set_pin(account_id: &str, pin: &str) -> bool {
+/// Sets the PIN for the signed-in account (making this device's key if it has none); its key
+/// material, or `None` if it is not 4–8 digits or the browser has no random source, crypto or
+/// storage.
+pub async fn set_pin(account_id: &str, pin: &str) -> Option<Derived> {
     if !valid_pin(pin) {
-        return false;
+        return None;
     }
-    let Some(salt) = random_bytes(16) else {
-        return false;
-    };
-    let Some(hash) = pin_hash(pin, &salt) else {
-        return false;
-    };
+    let salt = random_bytes(16)?;
+    let material = keys::derive(pin, &salt, true).await.ok()?;
+    let check = material.check_value().await.ok()?;
     store_pin(&StoredPin {
         account_id: account_id.to_owned(),
         salt: hex(&salt),
-        hash: hex(&hash),
+        check,
         failures: 0,
     });
     mark_unlocked();
-    stored_pin().is_some()
+    stored_pin().is_some().then_some(material)
 }
 
-pub fn check_pin(pin: &str) -> PinCheck {
+pub async fn check_pin(pin: &str) -> PinCheck {
     let Some(mut stored) = stored_pin() else {
         return PinCheck::Wiped;
     };
-    let salt: Vec<u8> = (0..stored.salt.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&stored.salt[2 * i..2 * i + 2], 16).ok())
-        .collect();
-    if pin_hash(pin, &salt).is_some_and(|hash| hex(&hash) == stored.hash) {
+    let salt = keys::unhex(&stored.salt).unwrap_or_default();
+    let material = match keys::derive(pin, &salt, false).await {
+        Ok(material) => material,
+        // The device key is gone (storage cleared): the PIN can no longer be checked.
+        Err(KeyError::NoDeviceKey) => {
+            wipe_storage();
+            return PinCheck::Wiped;
+        }
+        Err(_) => return wrong_secret(),
+    };
+    if material
+        .check_value()
+        .await
+        .is_ok_and(|check| check == stored.check)
+    {
         stored.failures = 0;
         store_pin(&stored);
         mark_unlocked();
-        return PinCheck::Correct;
+        return PinCheck::Correct(material);
     }
+    wrong_secret()
+}
+
+/// Counts a wrong PIN or password typed on this device; the last allowed one wipes it.
+pub fn wrong_secret() -> PinCheck {
+    let Some(mut stored) = stored_pin() else {
+        return PinCheck::Wiped;
+    };
     stored.failures += 1;
     if stored.failures >= MAX_PIN_FAILURES {
         wipe_storage();
@@ -193,11 +188,14 @@ pub fn must_lock() -> bool {
     !unlocked_here || idle_ms() > LOCK_AFTER_MS
 }
 
-/// Forgets the unlock of this tab (the lock screen shows).
+/// Forgets the unlock of this tab (the lock screen shows), and the persons cache's key with
+/// it: the PIN opens it again.
 pub fn lock() {
     if let Some(storage) = session() {
         let _ = storage.remove_item(UNLOCKED_KEY);
     }
+    #[cfg(feature = "hydrate")]
+    crate::sync::sealed::forget();
 }
 
 fn wipe_storage() {
@@ -245,13 +243,5 @@ mod tests {
         assert!(valid_pin("1234") && valid_pin("12345678"));
         assert!(!valid_pin("123") && !valid_pin("123456789"));
         assert!(!valid_pin("12a4") && !valid_pin("１２３４"));
-    }
-
-    #[test]
-    fn the_pin_hash_depends_on_pin_and_salt() {
-        let a = pin_hash("1234", b"0123456789abcdef").unwrap();
-        assert_eq!(a, pin_hash("1234", b"0123456789abcdef").unwrap());
-        assert_ne!(a, pin_hash("1235", b"0123456789abcdef").unwrap());
-        assert_ne!(a, pin_hash("1234", b"fedcba9876543210").unwrap());
     }
 }

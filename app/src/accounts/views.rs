@@ -38,7 +38,7 @@ fn load_page(path: &str) {
 /// Ends the session on the server, wipes this device and shows the sign-in page (replacing
 /// the current history entry). Offline the server cannot be told; the session then ends by
 /// its timeouts, and this device forgets everything now either way.
-fn sign_out_and_wipe() {
+pub fn sign_out_and_wipe() {
     leptos::task::spawn_local(async move {
         let _ = sign_out().await;
         device::wipe().await;
@@ -83,9 +83,11 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     let action = ServerAction::<SignIn>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(Ok(profile)) = action.value().get() {
             let next = safe_next(query.get_untracked().get("next").as_deref());
+            let typed = password.get_untracked().map(|input| input.value());
             leptos::task::spawn_local(async move {
                 // Another person's data never stays on a device handed over.
                 if device::remembered_profile().is_some_and(|p| p.account_id != profile.account_id)
@@ -93,6 +95,10 @@ pub fn SignInPage() -> impl IntoView {
                     device::wipe().await;
                 }
                 device::remember_profile(&profile);
+                // The password will open the persons cache once the offline window has passed.
+                if let Some(typed) = typed {
+                    crate::sync::remember_password(typed).await;
+                }
                 if device::has_pin(&profile.account_id) {
                     load_page(&next);
                 } else {
@@ -129,6 +135,7 @@ pub fn SignInPage() -> impl IntoView {
                     type="password"
                     autocomplete="current-password"
                     required
+                    node_ref=password
                 />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     {t!(i18n, sign_in.submit)}
@@ -148,8 +155,13 @@ pub fn SetPinPage() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
+    let saving = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
         let Some(profile) = device::remembered_profile() else {
             load_page("/sign-in");
             return;
@@ -158,17 +170,27 @@ pub fn SetPinPage() -> impl IntoView {
             problem.set(Some(t_string!(i18n, pin.invalid)));
         } else if pin.get_untracked() != confirm.get_untracked() {
             problem.set(Some(t_string!(i18n, pin.differ)));
-        } else if device::set_pin(&profile.account_id, &pin.get_untracked()) {
+        } else {
             let next = safe_next(query.get_untracked().get("next").as_deref());
             let pin = pin.get_untracked();
-            // The cache key is made now, while the PIN is at hand (the page load drops it
-            // from memory; the next PIN entry opens it again).
+            let navigate = navigate.clone();
+            saving.set(true);
             leptos::task::spawn_local(async move {
-                crate::sync::unlock_cache(sync, pin).await;
-                load_page(&next);
+                match device::set_pin(&profile.account_id, &pin).await {
+                    // The cache key is made now, while the PIN is at hand (the page load drops
+                    // it from memory; the next PIN entry opens it again).
+                    // On to the page without a page load, which would drop the opened cache
+                    // key from memory (the session is already this page's).
+                    Some(material) => {
+                        crate::sync::unlock_cache(sync, material).await;
+                        navigate(&next, Default::default());
+                    }
+                    None => {
+                        saving.set(false);
+                        problem.set(Some(t_string!(i18n, pin.not_saved)));
+                    }
+                }
             });
-        } else {
-            problem.set(Some(t_string!(i18n, pin.not_saved)));
         }
     };
     view! {
@@ -194,7 +216,7 @@ pub fn SetPinPage() -> impl IntoView {
                     required
                     bind:value=confirm
                 />
-                <button type="submit" class="primary">
+                <button type="submit" class="primary" disabled=saving>
                     {t!(i18n, pin.save)}
                 </button>
             </form>
@@ -209,6 +231,15 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let profile = expect_context::<ProfileResource>();
     let change = ServerAction::<ChangePassword>::new();
+    let new_password = NodeRef::<leptos::html::Input>::new();
+    // The persons cache's password wrap follows the password (the old one no longer opens it).
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            if let Some(typed) = new_password.get_untracked().map(|input| input.value()) {
+                leptos::task::spawn_local(crate::sync::remember_password(typed));
+            }
+        }
+    });
     let signing_out = RwSignal::new(false);
     let sign_out_now = move |_| {
         signing_out.set(true);
@@ -254,6 +285,7 @@ pub fn AccountPage() -> impl IntoView {
                     type="password"
                     autocomplete="new-password"
                     required
+                    node_ref=new_password
                 />
                 <label for="confirm">{t!(i18n, account.confirm_password)}</label>
                 <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
@@ -287,6 +319,18 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// The lock screen's switch, shared so a page can ask for the PIN (to open the persons cache
+/// after a page load dropped its key from memory).
+#[derive(Clone, Copy)]
+pub struct AppLock(pub RwSignal<bool>);
+
+impl AppLock {
+    pub fn ask_pin(self) {
+        device::lock();
+        self.0.set(true);
+    }
+}
+
 /// The lock screen over a signed-in app: asked when the app is opened anew and after
 /// inactivity, if this device has a PIN.
 #[component]
@@ -304,6 +348,7 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
             move || {
                 if !locked.get_untracked() && device::must_lock() {
                     device::lock();
+                    sync.persons.set(crate::sync::state::PersonsCache::Locked);
                     locked.set(true);
                 }
             },
@@ -317,23 +362,30 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
             }
         });
     });
+    let checking = RwSignal::new(false);
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
-        match device::check_pin(&pin.get_untracked()) {
-            PinCheck::Correct => {
-                leptos::task::spawn_local(crate::sync::unlock_cache(sync, pin.get_untracked()));
-                pin.set(String::new());
-                problem.set(None);
-                locked.set(false);
-            }
-            PinCheck::Wrong { attempts_left } => {
-                pin.set(String::new());
-                problem.set(Some(
-                    t_string!(i18n, pin.wrong, left = attempts_left).to_string(),
-                ));
-            }
-            PinCheck::Wiped => sign_out_and_wipe(),
+        if checking.get_untracked() {
+            return;
         }
+        checking.set(true);
+        let typed = pin.get_untracked();
+        leptos::task::spawn_local(async move {
+            let outcome = device::check_pin(&typed).await;
+            checking.set(false);
+            pin.set(String::new());
+            match outcome {
+                PinCheck::Correct(material) => {
+                    problem.set(None);
+                    locked.set(false);
+                    crate::sync::unlock_cache(sync, material).await;
+                }
+                PinCheck::Wrong { attempts_left } => problem.set(Some(
+                    t_string!(i18n, pin.wrong, left = attempts_left).to_string(),
+                )),
+                PinCheck::Wiped => sign_out_and_wipe(),
+            }
+        });
     };
     let forget = move |_| sign_out_after_warning(i18n, |_| ());
     view! {
@@ -353,7 +405,7 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
                         required
                         bind:value=pin
                     />
-                    <button type="submit" class="primary">
+                    <button type="submit" class="primary" disabled=checking>
                         {t!(i18n, pin.unlock)}
                     </button>
                     {move || problem.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}

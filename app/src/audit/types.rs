@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 pub enum AuditAction {
     List,
     Read,
+    /// A read from the device's encrypted cache, reported at its next sync.
+    ReadOnDevice,
     Create,
     Update,
     SignIn,
@@ -21,6 +23,7 @@ impl AuditAction {
     pub const ALL: &'static [Self] = &[
         Self::List,
         Self::Read,
+        Self::ReadOnDevice,
         Self::Create,
         Self::Update,
         Self::SignIn,
@@ -42,6 +45,7 @@ impl crate::stored::StoredEnum for AuditAction {
         match self {
             Self::List => "list",
             Self::Read => "read",
+            Self::ReadOnDevice => "read_on_device",
             Self::Create => "create",
             Self::Update => "update",
             Self::SignIn => "sign_in",

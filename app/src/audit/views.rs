@@ -18,6 +18,7 @@ fn action_label(i18n: I18nContext<Locale>, code: &str) -> String {
     match action {
         AuditAction::List => t_string!(i18n, audit_actions.list),
         AuditAction::Read => t_string!(i18n, audit_actions.read),
+        AuditAction::ReadOnDevice => t_string!(i18n, audit_actions.read_on_device),
         AuditAction::Create => t_string!(i18n, audit_actions.create),
         AuditAction::Update => t_string!(i18n, audit_actions.update),
         AuditAction::SignIn => t_string!(i18n, audit_actions.sign_in),

@@ -1,5 +1,5 @@
 //! Pages of persons of attention.
-use super::api::{get_person, get_person_history, list_persons};
+use super::source;
 use super::types::{
     basis_label, category_label, NewPerson, Person, PersonHistory, CATEGORIES, REGISTER_BASES,
     STATUSES,
@@ -13,7 +13,7 @@ use crate::sync::form::{
     ids_in, role_may, save_form, use_draft_kept, use_fix, use_reference, use_role, Change, Keeping,
     MultiPick, SaveRow, VillageField,
 };
-use crate::sync::state::use_sync;
+use crate::sync::state::{use_sync, PersonsCache, SyncState};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -23,7 +23,13 @@ pub fn PersonsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let village = move || query.read().get("village");
-    let persons = Resource::new(village, list_persons);
+    let sync = use_sync();
+    let persons = LocalResource::new(move || {
+        let village = village();
+        sync.revision.track();
+        let readable = readable(sync);
+        async move { readable.then_some(source::list(village).await) }
+    });
     let role = use_role();
     let saved = move || query.read().get("saved").is_some();
     view! {
@@ -40,10 +46,11 @@ pub fn PersonsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match persons.await {
-                    Ok(list) if list.is_empty() => {
+                    None => view! { <SealedNotice /> }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => {
                         view! { <p id="no-persons">{t!(i18n, person.none)}</p> }.into_any()
                     }
-                    Ok(list) => view! {
+                    Some(Ok(list)) => view! {
                         <ul class="cards" id="persons">
                             {list
                                 .into_iter()
@@ -61,7 +68,7 @@ pub fn PersonsPage() -> impl IntoView {
                         </ul>
                     }
                     .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -73,12 +80,13 @@ pub fn PersonPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let person = Resource::new(id, get_person);
+    let person = use_person(id);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => {
+                    None => view! { <SealedNotice /> }.into_any(),
+                    Some(Ok(person)) => {
                         let id = person.id.clone();
                         view! {
                             <PersonDetails person />
@@ -86,10 +94,116 @@ pub fn PersonPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Whether persons can be read now: from the open cache, or (cache not opened in this tab)
+/// from the server while there is signal. Otherwise nothing is asked for and
+/// [`SealedNotice`] says how to open the cache.
+fn readable(sync: SyncState) -> bool {
+    match sync.persons.get() {
+        PersonsCache::Open => true,
+        PersonsCache::Locked => sync.online.get(),
+        PersonsCache::NeedsConnection | PersonsCache::NeedsPassword => false,
+    }
+}
+
+/// One person, read in the browser only (never into a page's HTML), again when the local copy
+/// changes; `None` while the cache is sealed.
+fn use_person(
+    id: impl Fn() -> String + Send + Sync + 'static,
+) -> LocalResource<Option<Result<Person, crate::errors::AppError>>> {
+    let sync = use_sync();
+    LocalResource::new(move || {
+        let id = id();
+        sync.revision.track();
+        let readable = readable(sync);
+        async move { readable.then_some(source::one(id).await) }
+    })
+}
+
+/// Shown instead of persons while this device's cache is sealed: with no signal, past the
+/// offline window the account password opens it; otherwise the next connection does.
+#[component]
+fn SealedNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync: SyncState = use_sync();
+    let password = RwSignal::new(String::new());
+    let opening = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if opening.get_untracked() {
+            return;
+        }
+        opening.set(true);
+        let typed = password.get_untracked();
+        leptos::task::spawn_local(async move {
+            let opened = crate::sync::unlock_cache_with_password(sync, typed).await;
+            opening.set(false);
+            password.set(String::new());
+            if opened {
+                problem.set(None);
+                return;
+            }
+            match crate::accounts::device::wrong_secret() {
+                crate::accounts::device::PinCheck::Wrong { attempts_left } => problem.set(Some(
+                    t_string!(i18n, person.wrong_password, left = attempts_left).to_string(),
+                )),
+                _ => crate::accounts::sign_out_and_wipe(),
+            }
+        });
+    };
+    let lock = use_context::<crate::accounts::AppLock>();
+    let sealed_without_password = move || {
+        match sync.persons.get() {
+        PersonsCache::Locked => view! {
+            <p class="notice" role="status" id="persons-sealed">{t!(i18n, person.locked)}</p>
+            <p>
+                <button type="button" class="primary" id="persons-enter-pin" on:click=move |_| {
+                    if let Some(lock) = lock {
+                        lock.ask_pin();
+                        sync.persons.set(PersonsCache::Locked);
+                    }
+                }>
+                    {t!(i18n, person.enter_pin)}
+                </button>
+            </p>
+        }
+        .into_any(),
+        _ => view! { <p class="notice" role="status" id="persons-sealed">{t!(i18n, person.needs_connection)}</p> }
+            .into_any(),
+    }
+    };
+    view! {
+        <Show
+            when=move || sync.persons.get() == PersonsCache::NeedsPassword
+            fallback=sealed_without_password
+        >
+            <form class="form" id="persons-password-form" on:submit=submit>
+                <p class="notice" role="status" id="persons-sealed">{t!(i18n, person.needs_password)}</p>
+                <label for="persons-password">{t!(i18n, sign_in.password)}</label>
+                <input
+                    id="persons-password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    bind:value=password
+                />
+                <button type="submit" class="primary" disabled=opening>
+                    {move || if opening.get() {
+                        t_string!(i18n, person.opening)
+                    } else {
+                        t_string!(i18n, person.open_with_password)
+                    }}
+                </button>
+                {move || problem.get().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+            </form>
+        </Show>
     }
 }
 
@@ -146,25 +260,37 @@ fn status_label(i18n: crate::sync::form::I18nContext, code: &str) -> String {
     text.to_owned()
 }
 
+/// The form for a new person: shown once the persons cache is open, since the entry waits in
+/// the outbox encrypted under its key.
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
-    view! { <PersonForm existing=None /> }
+    let sync = use_sync();
+    view! {
+        <Show when=move || sync.persons.get() == PersonsCache::Open fallback=|| view! { <SealedNotice /> }>
+            <PersonForm existing=None />
+        </Show>
+    }
 }
 
-/// Opening the form to change a person reads them from the server (audited); the change
-/// itself goes through the outbox.
+/// Opening the form to change a person reads them like their page does; the change itself
+/// goes through the outbox, encrypted.
 #[component]
 pub fn EditPersonPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let person = Resource::new(id, get_person);
+    let person = use_person(id);
+    let sync = use_sync();
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => view! { <PersonForm existing=Some(person) /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    None => view! { <SealedNotice /> }.into_any(),
+                    Some(Ok(person)) if sync.persons.get_untracked() == PersonsCache::Open => {
+                        view! { <PersonForm existing=Some(person) /> }.into_any()
+                    }
+                    Some(Ok(_)) => view! { <SealedNotice /> }.into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -333,7 +459,7 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
 /// Loaded only once the person could be read, so a refusal is audited once, not twice.
 #[component]
 fn HistorySection(id: String) -> impl IntoView {
-    let history = Resource::new(move || id.clone(), get_person_history);
+    let history = LocalResource::new(move || source::history(id.clone()));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -419,42 +545,13 @@ fn History(history: PersonHistory) -> impl IntoView {
     }
 }
 
-/// The persons this device holds in its encrypted cache, opened; none while the cache is
-/// locked (no PIN entered in this tab) or on the server.
-pub async fn sealed_persons() -> Vec<Person> {
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::sync::contract::Entity;
-        let mut found: Vec<Person> = Vec::new();
-        if !crate::sync::sealed::ready() {
-            return found;
-        }
-        if let Ok(records) = crate::sync::local::records(Entity::Person).await {
-            for record in records {
-                if let Some(open) = crate::sync::sealed::open(&record.record).await {
-                    found.extend(serde_json::from_value::<Person>(open).ok());
-                }
-            }
-        }
-        found
-    }
-    #[cfg(not(feature = "hydrate"))]
-    Vec::new()
-}
-
-/// The persons a form may link to (offences, visits): from the encrypted cache when it is
-/// open on this device, otherwise from the server (needs a connection; the read is audited
-/// like any list). Read once when the form opens.
+/// The persons a form may link to (offences, visits, tasks), as the persons list reads them
+/// (`source::list`). Read once when the form opens.
 pub fn use_person_choices() -> RwSignal<Vec<Person>> {
     let choices = RwSignal::new(Vec::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let mut found = sealed_persons().await;
-            if found.is_empty() {
-                found = list_persons(None).await.unwrap_or_default();
-            }
-            found.sort_by(|a, b| a.full_name.cmp(&b.full_name));
-            choices.set(found);
+            choices.set(source::list(None).await.unwrap_or_default());
         });
     });
     choices

@@ -27,13 +27,18 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let villages: VillagesResource = Resource::new(|| (), |_| list_villages());
     provide_context(villages);
     let locked = RwSignal::new(false);
+    provide_context(crate::accounts::AppLock(locked));
     let sync = crate::sync::state::provide_sync_state();
     // Sync belongs to a device someone signed in on; known offline from the kept profile.
     let on_device = RwSignal::new(false);
     Effect::new(move |_| {
         if crate::accounts::device::remembered_profile().is_some() {
             on_device.set(true);
-            crate::sync::state::start(sync);
+            leptos::task::spawn_local(async move {
+                // An unlocked tab's persons cache stays open across its page loads.
+                crate::sync::reopen_cache(sync).await;
+                crate::sync::state::start(sync);
+            });
         }
     });
 

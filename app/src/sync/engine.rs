@@ -14,6 +14,7 @@ const BATCH_BYTES: usize = 192 * 1024;
 
 pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
     push_all().await?;
+    super::reads::send().await?;
     pull(state, Stream::Records).await?;
     if super::sealed::ready() {
         pull(state, Stream::Sensitive).await?;
@@ -58,13 +59,24 @@ async fn push_all() -> Result<(), SyncFailure> {
         }
         let mut batch = Vec::new();
         let mut bytes = 0;
-        for entry in pending.into_iter().take(BATCH_ENTRIES) {
+        for mut entry in pending.into_iter().take(BATCH_ENTRIES) {
+            // A person's entry waits encrypted: opened only to be sent. While the cache is
+            // locked it cannot go, and the entries after it wait behind it, in order.
+            if super::sealed::is_sealed(&entry.mutation.payload) {
+                match super::sealed::open(&entry.mutation.payload).await {
+                    Some(payload) => entry.mutation.payload = payload,
+                    None => break,
+                }
+            }
             let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
             if !batch.is_empty() && bytes + size > BATCH_BYTES {
                 break;
             }
             bytes += size;
             batch.push(entry.mutation);
+        }
+        if batch.is_empty() {
+            return Ok(());
         }
         let request = PushRequest {
             device_id: device_id.clone(),

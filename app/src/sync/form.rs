@@ -43,11 +43,12 @@ pub fn use_draft_kept(
         let key = load_key.clone();
         leptos::task::spawn_local(async move {
             let from_fix = match fix {
-                Some(seq) => local::outbox_entry(seq)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|entry| to_texts(&entry.mutation.payload)),
+                Some(seq) => match local::outbox_entry(seq).await.ok().flatten() {
+                    Some(entry) => opened_payload(entry.mutation.payload)
+                        .await
+                        .map(|payload| to_texts(&payload)),
+                    None => None,
+                },
                 None => None,
             };
             let values = match from_fix {
@@ -140,6 +141,16 @@ pub fn default_to_today(field: RwSignal<String>) {
 }
 
 /// A payload's fields as the texts a form shows.
+/// An outbox entry's payload in clear: a person's is opened with the cache key (`None` while
+/// the cache is locked).
+async fn opened_payload(payload: serde_json::Value) -> Option<serde_json::Value> {
+    #[cfg(feature = "hydrate")]
+    if super::sealed::is_sealed(&payload) {
+        return super::sealed::open(&payload).await;
+    }
+    Some(payload)
+}
+
 fn to_texts(payload: &serde_json::Value) -> BTreeMap<String, String> {
     payload
         .as_object()

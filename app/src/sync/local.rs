@@ -63,6 +63,9 @@ pub enum LocalError {
     NoBrowser,
     #[error("browser storage failed: {0}")]
     Storage(String),
+    /// A person's entry cannot be kept: the persons cache is not open to encrypt it.
+    #[error("the persons cache is locked")]
+    Sealed,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +164,15 @@ pub async fn enqueue(
     {
         use idb::*;
         use wasm_bindgen::JsValue;
+        // A person typed here waits encrypted under the cache key, like the persons pulled
+        // (issue 14); sealed before the transaction, which must not wait on anything else.
+        let payload = if entity.sensitive() && !super::sealed::is_sealed(&payload) {
+            super::sealed::seal(&payload)
+                .await
+                .ok_or(LocalError::Sealed)?
+        } else {
+            payload
+        };
         let db = open().await?;
         let tx = tx(&db, &[META, OUTBOX, RECORDS], Mode::ReadWrite)?;
         let meta_store = tx.store(META)?;
@@ -589,6 +601,98 @@ pub async fn meta<T: for<'de> Deserialize<'de>>(key: &str) -> Result<Option<T>, 
 
 pub async fn set_meta<T: Serialize>(key: &str, value: &T) -> Result<(), LocalError> {
     put(META, key, value).await
+}
+
+/// A `meta` value kept as the object itself, not as JSON text: a `CryptoKey` can be stored
+/// (structured clone) but not serialised, which is what keeps its bytes out of reach.
+pub async fn meta_object(key: &str) -> Result<Option<wasm_bindgen::JsValue>, LocalError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use idb::*;
+        let db = open().await?;
+        let tx = tx(&db, &[META], Mode::ReadOnly)?;
+        let value = tx
+            .store(META)?
+            .get(wasm_bindgen::JsValue::from_str(key))
+            .await?;
+        Ok(value.filter(|v| !v.is_undefined() && !v.is_null()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        Err(LocalError::NoBrowser)
+    }
+}
+
+pub async fn set_meta_object(key: &str, value: &wasm_bindgen::JsValue) -> Result<(), LocalError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use idb::*;
+        let db = open().await?;
+        let tx = tx(&db, &[META], Mode::ReadWrite)?;
+        tx.store(META)?
+            .put(value, Some(&wasm_bindgen::JsValue::from_str(key)))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (key, value);
+        Err(LocalError::NoBrowser)
+    }
+}
+
+/// The `meta` values whose keys start with `prefix`, with their keys (a queue kept one value per
+/// key, so two writers never overwrite each other).
+pub async fn meta_with_prefix<T: for<'de> Deserialize<'de>>(
+    prefix: &str,
+) -> Result<Vec<(String, T)>, LocalError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use idb::*;
+        use wasm_bindgen::JsValue;
+        let db = open().await?;
+        let tx = tx(&db, &[META], Mode::ReadOnly)?;
+        // Keys sort as text: every key with the prefix lies below the prefix followed by U+FFFF.
+        let range = rexie::KeyRange::bound(
+            &JsValue::from_str(prefix),
+            &JsValue::from_str(&format!("{prefix}\u{ffff}")),
+            Some(false),
+            Some(true),
+        )
+        .map_err(|e| LocalError::Storage(e.to_string()))?;
+        let pairs = tx.store(META)?.scan(Some(range), None, None, None).await?;
+        Ok(pairs
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.as_string()?, parse(Some(value))?)))
+            .collect())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = prefix;
+        Err(LocalError::NoBrowser)
+    }
+}
+
+pub async fn delete_meta(keys: &[String]) -> Result<(), LocalError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use idb::*;
+        let db = open().await?;
+        let tx = tx(&db, &[META], Mode::ReadWrite)?;
+        let store = tx.store(META)?;
+        for key in keys {
+            store.delete(wasm_bindgen::JsValue::from_str(key)).await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = keys;
+        Err(LocalError::NoBrowser)
+    }
 }
 
 pub async fn draft<T: for<'de> Deserialize<'de>>(key: &str) -> Result<Option<T>, LocalError> {

@@ -1,219 +1,365 @@
-//! Sensitive records (persons of attention) on the device, encrypted at rest (browser only).
+//! Sensitive records (persons of attention) on the device, encrypted at rest (browser only;
+//! the design and its limits: `docs/offline-unlock.md`).
 //!
-//! Each record is stored as AES-GCM ciphertext under a random cache key (the DEK). The DEK is
-//! kept only wrapped (AES-GCM key wrap) by a key derived from two halves: the person's PIN
-//! (PBKDF2-SHA-256) and a random share the server keeps for this device (HKDF-SHA-256 over
-//! both). So a copy of the browser profile is unreadable without the PIN *and* the server's
-//! share, and revoking the device on the server withholds the share for good.
+//! Each record, and each person's entry waiting in the outbox, is AES-GCM ciphertext under a
+//! random cache key `K`. `K` is kept only wrapped, three ways:
+//! - online: by the PIN's key material and the server's share for this device (fetched at each
+//!   PIN entry made with a connection, never stored); a revoked device gets no share and its
+//!   cache is dropped;
+//! - offline: by the PIN's key material alone, with the end of the offline window bound in, so
+//!   a PIN opens the cache with no signal until then (renewed at each online unlock);
+//! - by the password's key material, written at sign-in, for after the window.
 //!
-//! The DEK lives in memory only, from a PIN entry made with a connection until the page is
-//! left; while it is absent, the sensitive stream is not pulled (the rest of sync goes on).
+//! The PIN's and password's key material come from `keys::derive`: argon2id, then PBKDF2 keyed
+//! by this device's non-extractable key, so each guess must run on this phone.
 use super::contract::Stream;
+use super::keys::{self, hex, random_bytes, Derived, KeyError, Wrapped};
 use super::local;
-use crate::accounts::device::{hex, random_bytes};
-use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::CryptoKey;
 
-const KEY_META: &str = "cache_key";
-/// PBKDF2 rounds for the PIN half: slows guessing a 4-digit PIN without the share.
-const PIN_ROUNDS: u32 = 210_000;
+const ONLINE_WRAP: &str = "cache_key";
+const OFFLINE_WRAP: &str = "cache_key_offline";
+const PASSWORD_WRAP: &str = "cache_key_password";
+/// `sessionStorage`: the password's key material from the sign-in, until the first unlock of
+/// this tab writes the password wrap with it (the page load after sign-in drops memory).
+const PENDING_PASSWORD: &str = "zq.password_wrap";
+/// `sessionStorage`: the cache key wrapped for this tab's next page loads (see `keep_for_tab`).
+const TAB_WRAP: &str = "zq.cache_tab";
 
 thread_local! {
     static CACHE_KEY: RefCell<Option<CryptoKey>> = const { RefCell::new(None) };
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SealError {
-    /// No connection: the server's share cannot be had now.
+    /// No connection, and no offline copy of the key on this device.
     Offline,
+    /// No connection, and the offline window has passed: the password opens the cache.
+    WindowPassed,
     /// The server refused this device its share (revoked): the cache was dropped.
     Revoked,
+    /// The password typed does not open the cache.
+    WrongPassword,
     Crypto,
     Storage,
 }
 
-/// The wrapped DEK as stored in `meta`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct WrappedKey {
-    salt: String,
-    iv: String,
-    wrapped: String,
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-fn subtle() -> Option<web_sys::SubtleCrypto> {
-    Some(web_sys::window()?.crypto().ok()?.subtle())
-}
-
-fn object(pairs: &[(&str, JsValue)]) -> Object {
-    let object = Object::new();
-    for (name, value) in pairs {
-        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+impl From<KeyError> for SealError {
+    fn from(error: KeyError) -> Self {
+        match error {
+            KeyError::Storage => SealError::Storage,
+            KeyError::NoDeviceKey | KeyError::Crypto => SealError::Crypto,
+        }
     }
-    object
 }
 
-fn usages(list: &[&str]) -> JsValue {
-    list.iter()
-        .map(|u| JsValue::from_str(u))
-        .collect::<js_sys::Array>()
-        .into()
+/// The online wrap: its HKDF salt beside the wrapped key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct OnlineWrap {
+    salt: String,
+    #[serde(flatten)]
+    key: Wrapped,
 }
 
-fn buffer(bytes: &[u8]) -> JsValue {
-    Uint8Array::from(bytes).into()
+/// The offline wrap: the window's end (ms since 1970) is bound into the ciphertext, so editing
+/// it breaks the wrap.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct OfflineWrap {
+    until_ms: f64,
+    #[serde(flatten)]
+    key: Wrapped,
 }
 
-async fn call(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, SealError> {
-    JsFuture::from(promise.map_err(|_| SealError::Crypto)?)
+/// The password wrap: the salt its key material was derived with.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PasswordWrap {
+    salt: String,
+    #[serde(flatten)]
+    key: Wrapped,
+}
+
+/// How the cache was opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    Online,
+    /// With no signal, inside the offline window.
+    Offline,
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn window_aad(until_ms: f64) -> Vec<u8> {
+    format!("offline until {until_ms}").into_bytes()
+}
+
+async fn stored<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    local::meta::<T>(key).await.ok().flatten()
+}
+
+async fn store<T: Serialize>(key: &str, value: &T) -> Result<(), SealError> {
+    local::set_meta(key, value)
         .await
-        .map_err(|_| SealError::Crypto)
+        .map_err(|_| SealError::Storage)
 }
 
-fn gcm(iv: &[u8]) -> Object {
-    object(&[("name", "AES-GCM".into()), ("iv", buffer(iv))])
+fn open_now(key: CryptoKey) {
+    CACHE_KEY.with(|k| *k.borrow_mut() = Some(key));
 }
 
-/// The wrapping key from the PIN and the server's share.
-async fn wrapping_key(pin: &str, salt: &[u8], share: &[u8]) -> Result<CryptoKey, SealError> {
-    let subtle = subtle().ok_or(SealError::Crypto)?;
-    let pin_key: CryptoKey = call(subtle.import_key_with_str(
-        "raw",
-        &Uint8Array::from(pin.as_bytes()),
-        "PBKDF2",
-        false,
-        &usages(&["deriveBits"]),
-    ))
-    .await?
-    .unchecked_into();
-    let pbkdf2 = object(&[
-        ("name", "PBKDF2".into()),
-        ("hash", "SHA-256".into()),
-        ("salt", buffer(salt)),
-        ("iterations", PIN_ROUNDS.into()),
-    ]);
-    let pin_bits =
-        Uint8Array::new(&call(subtle.derive_bits_with_object(&pbkdf2, &pin_key, 256)).await?)
-            .to_vec();
-    let mut material = pin_bits;
-    material.extend_from_slice(share);
-    let base: CryptoKey = call(subtle.import_key_with_str(
-        "raw",
-        &Uint8Array::from(material.as_slice()),
-        "HKDF",
-        false,
-        &usages(&["deriveKey"]),
-    ))
-    .await?
-    .unchecked_into();
-    let hkdf = object(&[
-        ("name", "HKDF".into()),
-        ("hash", "SHA-256".into()),
-        ("salt", buffer(salt)),
-        ("info", buffer(b"ziyaly-qauym cache key")),
-    ]);
-    let aes = object(&[("name", "AES-GCM".into()), ("length", 256.into())]);
-    Ok(call(subtle.derive_key_with_object_and_object(
-        &hkdf,
-        &base,
-        &aes,
-        false,
-        &usages(&["wrapKey", "unwrapKey"]),
-    ))
-    .await?
-    .unchecked_into())
+/// A page load drops the key from memory, and asking the PIN at every load would make the app
+/// unusable; so an unlocked tab keeps the key wrapped by a key from the device key and a salt
+/// only this tab's `sessionStorage` holds. The lock (idle, or the app opened anew) drops it.
+async fn keep_for_tab(key: &CryptoKey) {
+    let (Some(storage), Some(salt)) = (session(), random_bytes(16)) else {
+        return;
+    };
+    let Ok(kek) = keys::tab_key(&salt).await else {
+        return;
+    };
+    if let Ok(wrapped) = keys::wrap(key, &kek, b"tab").await {
+        let kept =
+            serde_json::json!({ "salt": hex(&salt), "iv": wrapped.iv, "wrapped": wrapped.wrapped });
+        let _ = storage.set_item(TAB_WRAP, &kept.to_string());
+    }
 }
 
-/// Opens (or, the first time, makes) the cache key with the PIN and the server's share.
-/// Needs a connection. A refused share (revoked device) drops the sensitive cache.
-pub async fn unlock(pin: &str) -> Result<(), SealError> {
+/// Opens the cache again after a page load in a tab that was unlocked; `false` if it has no
+/// key kept (or the app is to be locked, in which case the kept key is dropped).
+pub async fn reopen_for_tab() -> bool {
+    if crate::accounts::device::must_lock() {
+        forget();
+        return false;
+    }
+    let Some(kept) = session()
+        .and_then(|storage| storage.get_item(TAB_WRAP).ok().flatten())
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    else {
+        return false;
+    };
+    let text = |name: &str| {
+        kept.get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let Some(salt) = keys::unhex(&text("salt")) else {
+        return false;
+    };
+    let wrapped = Wrapped {
+        iv: text("iv"),
+        wrapped: text("wrapped"),
+    };
+    let Ok(kek) = keys::tab_key(&salt).await else {
+        return false;
+    };
+    match keys::unwrap(&wrapped, &kek, b"tab").await {
+        Ok(key) => {
+            open_now(key);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Drops every wrap and the sealed records: what was sealed can no longer be opened.
+async fn drop_cache() {
+    forget();
+    let _ = local::reset(Stream::Sensitive).await;
+    for wrap in [ONLINE_WRAP, OFFLINE_WRAP, PASSWORD_WRAP] {
+        let _ = local::set_meta(wrap, &serde_json::Value::Null).await;
+    }
+}
+
+/// Opens the cache with the PIN's key material: online with the server's share (making the
+/// cache key the first time, renewing the offline window), otherwise from the offline wrap
+/// while the window lasts. A revoked device's cache is dropped.
+pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
     let device_id = local::ensure_device_id()
         .await
         .map_err(|_| SealError::Storage)?;
     let body = serde_json::json!({ "device_id": device_id }).to_string();
-    let (status, text) = super::engine::fetch("POST", "/api/v1/sync/key", Some(body))
-        .await
-        .map_err(|_| SealError::Offline)?;
-    if status == 403 {
-        forget();
-        let _ = local::reset(Stream::Sensitive).await;
-        let _ = local::set_meta(KEY_META, &serde_json::Value::Null).await;
-        return Err(SealError::Revoked);
-    }
-    if status != 200 {
-        return Err(SealError::Offline);
-    }
-    let share = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| unhex(v.get("share")?.as_str()?))
-        .ok_or(SealError::Crypto)?;
-    let stored: Option<WrappedKey> = local::meta(KEY_META).await.ok().flatten();
-    let subtle = subtle().ok_or(SealError::Crypto)?;
-    let aes = object(&[("name", "AES-GCM".into()), ("length", 256.into())]);
-    if let Some(stored) = &stored {
-        let (Some(salt), Some(iv), Some(wrapped)) = (
-            unhex(&stored.salt),
-            unhex(&stored.iv),
-            unhex(&stored.wrapped),
-        ) else {
-            return Err(SealError::Crypto);
-        };
-        let kek = wrapping_key(pin, &salt, &share).await?;
-        let opened = call(subtle.unwrap_key_with_u8_array_and_object_and_object(
-            "raw",
-            &wrapped,
-            &kek,
-            &gcm(&iv),
-            &aes,
-            false,
-            &usages(&["encrypt", "decrypt"]),
-        ))
-        .await;
-        if let Ok(key) = opened {
-            CACHE_KEY.with(|k| *k.borrow_mut() = Some(key.unchecked_into()));
-            return Ok(());
+    let answer = super::engine::fetch("POST", "/api/v1/sync/key", Some(body)).await;
+    match answer {
+        Ok((403, _)) | Err(super::state::SyncFailure::DeviceRevoked) => {
+            drop_cache().await;
+            Err(SealError::Revoked)
         }
-        // The PIN or the share changed since: what was sealed cannot be opened any more.
-        let _ = local::reset(Stream::Sensitive).await;
+        Ok((200, text)) => {
+            let answer: serde_json::Value =
+                serde_json::from_str(&text).map_err(|_| SealError::Crypto)?;
+            let share = answer
+                .get("share")
+                .and_then(|s| keys::unhex(s.as_str()?))
+                .ok_or(SealError::Crypto)?;
+            let window_secs = answer
+                .get("offline_window_secs")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0);
+            let key = open_online(pin, &share).await?;
+            let until_ms = now_ms() + window_secs * 1000.0;
+            let kek = pin.wrapping_key("offline", &[], &[]).await?;
+            let wrap = keys::wrap(&key, &kek, &window_aad(until_ms)).await?;
+            store(
+                OFFLINE_WRAP,
+                &OfflineWrap {
+                    until_ms,
+                    key: wrap,
+                },
+            )
+            .await?;
+            keep_for_tab(&key).await;
+            open_now(key);
+            write_pending_password().await;
+            Ok(Opened::Online)
+        }
+        _ => {
+            let wrap: OfflineWrap = stored(OFFLINE_WRAP).await.ok_or(SealError::Offline)?;
+            if now_ms() > wrap.until_ms {
+                return Err(SealError::WindowPassed);
+            }
+            let kek = pin.wrapping_key("offline", &[], &[]).await?;
+            let key = keys::unwrap(&wrap.key, &kek, &window_aad(wrap.until_ms)).await?;
+            keep_for_tab(&key).await;
+            open_now(key);
+            write_pending_password().await;
+            Ok(Opened::Offline)
+        }
+    }
+}
+
+/// The cache key from the online wrap, or a new one (first unlock, or the PIN or share changed
+/// so the old wrap no longer opens: what it sealed is dropped).
+async fn open_online(pin: &Derived, share: &[u8]) -> Result<CryptoKey, SealError> {
+    if let Some(wrap) = stored::<OnlineWrap>(ONLINE_WRAP).await {
+        let salt = keys::unhex(&wrap.salt).ok_or(SealError::Crypto)?;
+        let kek = pin.wrapping_key("online", share, &salt).await?;
+        if let Ok(key) = keys::unwrap(&wrap.key, &kek, b"").await {
+            return Ok(key);
+        }
+        drop_cache().await;
     }
     let salt = random_bytes(16).ok_or(SealError::Crypto)?;
-    let iv = random_bytes(12).ok_or(SealError::Crypto)?;
-    let kek = wrapping_key(pin, &salt, &share).await?;
-    let key: CryptoKey =
-        call(subtle.generate_key_with_object(&aes, true, &usages(&["encrypt", "decrypt"])))
-            .await?
-            .unchecked_into();
-    let wrapped =
-        Uint8Array::new(&call(subtle.wrap_key_with_object("raw", &key, &kek, &gcm(&iv))).await?)
-            .to_vec();
-    let record = WrappedKey {
-        salt: hex(&salt),
-        iv: hex(&iv),
-        wrapped: hex(&wrapped),
-    };
-    local::set_meta(KEY_META, &record)
+    let kek = pin.wrapping_key("online", share, &salt).await?;
+    let key = keys::new_cache_key().await?;
+    let wrapped = keys::wrap(&key, &kek, b"").await?;
+    store(
+        ONLINE_WRAP,
+        &OnlineWrap {
+            salt: hex(&salt),
+            key: wrapped,
+        },
+    )
+    .await?;
+    Ok(key)
+}
+
+/// Opens the cache with the account password (after the offline window, with no signal).
+pub async fn unlock_with_password(password: &str) -> Result<(), SealError> {
+    let wrap: PasswordWrap = stored(PASSWORD_WRAP).await.ok_or(SealError::Offline)?;
+    let salt = keys::unhex(&wrap.salt).ok_or(SealError::Crypto)?;
+    let material = keys::derive(password, &salt, false).await?;
+    let kek = material.wrapping_key("password", &[], &[]).await?;
+    let key = keys::unwrap(&wrap.key, &kek, b"")
         .await
-        .map_err(|_| SealError::Storage)?;
-    CACHE_KEY.with(|k| *k.borrow_mut() = Some(key));
+        .map_err(|_| SealError::WrongPassword)?;
+    keep_for_tab(&key).await;
+    open_now(key);
     Ok(())
 }
 
-/// Drops the key from memory (the cache stays sealed on the device).
-pub fn forget() {
-    CACHE_KEY.with(|k| *k.borrow_mut() = None);
+/// Whether a password wrap is kept here (so the password can open the cache offline).
+pub async fn has_password_wrap() -> bool {
+    stored::<PasswordWrap>(PASSWORD_WRAP).await.is_some()
 }
 
-/// Whether sensitive records can be sealed now.
+/// The password was typed (sign-in, password change): its key material is derived now, and
+/// the password wrap is written at once if the cache is open, otherwise at the next unlock of
+/// this tab.
+pub async fn remember_password(password: &str) {
+    let Some(salt) = random_bytes(16) else {
+        return;
+    };
+    let Ok(material) = keys::derive(password, &salt, true).await else {
+        return;
+    };
+    let Ok(kek) = material.wrapping_key("password", &[], &[]).await else {
+        return;
+    };
+    if let Some(key) = CACHE_KEY.with(|k| k.borrow().clone()) {
+        if let Ok(wrapped) = keys::wrap(&key, &kek, b"").await {
+            let _ = store(
+                PASSWORD_WRAP,
+                &PasswordWrap {
+                    salt: hex(&salt),
+                    key: wrapped,
+                },
+            )
+            .await;
+        }
+        return;
+    }
+    // Only as long as this tab lives; the material opens nothing without this device's key.
+    if let Some(storage) = session() {
+        let pending = serde_json::json!({ "salt": hex(&salt), "material": material.to_hex() });
+        let _ = storage.set_item(PENDING_PASSWORD, &pending.to_string());
+    }
+}
+
+async fn write_pending_password() {
+    let Some(storage) = session() else {
+        return;
+    };
+    let Some(pending) = storage
+        .get_item(PENDING_PASSWORD)
+        .ok()
+        .flatten()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    else {
+        return;
+    };
+    let _ = storage.remove_item(PENDING_PASSWORD);
+    let salt = pending.get("salt").and_then(|s| s.as_str()).unwrap_or("");
+    let Some(material) = pending
+        .get("material")
+        .and_then(|m| Derived::from_hex(m.as_str()?))
+    else {
+        return;
+    };
+    let (Ok(kek), Some(key)) = (
+        material.wrapping_key("password", &[], &[]).await,
+        CACHE_KEY.with(|k| k.borrow().clone()),
+    ) else {
+        return;
+    };
+    if let Ok(wrapped) = keys::wrap(&key, &kek, b"").await {
+        let _ = store(
+            PASSWORD_WRAP,
+            &PasswordWrap {
+                salt: salt.to_owned(),
+                key: wrapped,
+            },
+        )
+        .await;
+    }
+}
+
+/// Drops the key from memory and from this tab (the cache stays sealed on the device).
+pub fn forget() {
+    CACHE_KEY.with(|k| *k.borrow_mut() = None);
+    if let Some(storage) = session() {
+        let _ = storage.remove_item(TAB_WRAP);
+    }
+}
+
+/// Whether sensitive records can be sealed and opened now.
 pub fn ready() -> bool {
     CACHE_KEY.with(|k| k.borrow().is_some())
 }
@@ -222,23 +368,20 @@ pub fn ready() -> bool {
 /// key is not open (the record is then not kept).
 pub async fn seal(record: &serde_json::Value) -> Option<serde_json::Value> {
     let key = CACHE_KEY.with(|k| k.borrow().clone())?;
-    let iv = random_bytes(12)?;
     let plain = serde_json::to_vec(record).ok()?;
-    let cipher = call(subtle()?.encrypt_with_object_and_u8_array(&gcm(&iv), &key, &plain))
-        .await
-        .ok()?;
-    let mut sealed = iv;
-    sealed.extend(Uint8Array::new(&cipher).to_vec());
-    Some(serde_json::json!({ "sealed": hex(&sealed) }))
+    Some(serde_json::json!({ "sealed": keys::encrypt(&key, &plain).await? }))
 }
 
 /// The record inside a sealed value, while the key is open.
 pub async fn open(stored: &serde_json::Value) -> Option<serde_json::Value> {
     let key = CACHE_KEY.with(|k| k.borrow().clone())?;
-    let bytes = unhex(stored.get("sealed")?.as_str()?)?;
-    let (iv, cipher) = bytes.split_at_checked(12)?;
-    let plain = call(subtle()?.decrypt_with_object_and_u8_array(&gcm(iv), &key, cipher))
-        .await
-        .ok()?;
-    serde_json::from_slice(&Uint8Array::new(&plain).to_vec()).ok()
+    let plain = keys::decrypt(&key, stored.get("sealed")?.as_str()?).await?;
+    serde_json::from_slice(&plain).ok()
+}
+
+/// Whether a stored value is sealed (as opposed to a record kept in clear).
+pub fn is_sealed(value: &serde_json::Value) -> bool {
+    value
+        .get("sealed")
+        .is_some_and(serde_json::Value::is_string)
 }

@@ -205,7 +205,7 @@ fn valid_id(id: &str) -> bool {
 /// the account and to the browser (session device) that first used it: another browser's
 /// session, even of the same account, cannot push or take a key share as it, and revoking
 /// the browser revokes it.
-async fn claim_device(
+pub(super) async fn claim_device(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     device_id: &str,

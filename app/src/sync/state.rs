@@ -22,6 +22,18 @@ pub enum SyncFailure {
     Storage(String),
 }
 
+/// Where this device's encrypted persons cache stands in this tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonsCache {
+    /// No PIN entered in this tab yet.
+    Locked,
+    Open,
+    /// No signal, and no offline copy of the key here (never unlocked online).
+    NeedsConnection,
+    /// No signal and the offline window has passed: the password (or a connection) opens it.
+    NeedsPassword,
+}
+
 #[derive(Clone, Copy)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct SyncState {
@@ -40,6 +52,7 @@ pub struct SyncState {
     pub storage_refused: RwSignal<bool>,
     /// Goes up whenever the local copy changes, so lists read it again.
     pub revision: RwSignal<u64>,
+    pub persons: RwSignal<PersonsCache>,
     /// A sync was asked for while one was running: run again after it.
     again: RwSignal<bool>,
     failures_in_a_row: RwSignal<u32>,
@@ -57,6 +70,7 @@ impl SyncState {
             failure: RwSignal::new(None),
             storage_refused: RwSignal::new(false),
             revision: RwSignal::new(0),
+            persons: RwSignal::new(PersonsCache::Locked),
             again: RwSignal::new(false),
             failures_in_a_row: RwSignal::new(0),
         }
@@ -152,6 +166,7 @@ mod runner {
         state.running.set(true);
         loop {
             state.again.set(false);
+            crate::sync::retry_unlock(state).await;
             let result = engine::sync(state).await;
             refresh_counts(state).await;
             state.revision.update(|r| *r += 1);
