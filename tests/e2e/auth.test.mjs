@@ -79,6 +79,8 @@ describe("signing in on a phone", () => {
     await waitForActiveServiceWorker(page);
     await page.goto(`${server.url}/persons`);
     await waitForHydration(page);
+    // Built on the device from the encrypted cache, once the sync has brought it.
+    await until(async () => (await page.locator("#persons strong").count()) >= 3, "the persons show", 60_000);
     const names = await page.locator("#persons strong").allTextContents();
     assert.ok(names.length >= 3, `the inspector sees persons: ${names}`);
     await page.goto(`${server.url}/account`);
