@@ -3,8 +3,8 @@
 // the encrypted cache offline), reads their history, records a visit with them picked, and
 // every read made on the device reaches the audit trail; no person sits in clear anywhere on
 // the device, outbox included. Past the offline window the password opens the cache; a revoked
-// device wipes it at its next contact; an elder's shared person leaves his device when the task
-// closes; a council chair is offered no person to link.
+// device wipes it at its next contact; an elder's shared person leaves his device and his map
+// when the task closes; a council chair is offered no person to link.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { newContext, PHONE, signInWithPin, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
@@ -252,11 +252,18 @@ describe("persons shared with a council", () => {
     const inspector = await signIn(server.url, "demo.inspector");
     const shuiskoe = (await reference(server.url, inspector)).villages.find((v) => v.name.ru === "Шуйское").id;
     const elderMember = sqlite(server.database, "SELECT member_id FROM accounts WHERE login = 'demo.elder'")[0][0];
+    // A household the village map has a point for, where no other person lives: the shared
+    // person is then marked on the elder's map.
+    const [[address]] = sqlite(
+      server.database,
+      `SELECT name FROM map_features WHERE village_id = '${shuiskoe}' AND layer = 'households' AND name IS NOT NULL ` +
+        "AND name NOT IN (SELECT household FROM persons WHERE household IS NOT NULL) LIMIT 1",
+    );
     const phone = device();
     const personId = newId();
     const taskId = newId();
     const shared = await push(server.url, inspector, phone.id, [
-      phone.mutation("person", "create", personId, person(shuiskoe, "Демо Арман Көпірбаев")),
+      phone.mutation("person", "create", personId, { ...person(shuiskoe, "Демо Арман Көпірбаев"), household: address }),
       phone.mutation("task", "create", taskId, { ...task(shuiskoe, 1, [elderMember]), person_id: personId }),
     ]);
     assert.deepEqual(shared.body.answers.map((a) => a.status), ["applied", "applied"]);
@@ -268,6 +275,10 @@ describe("persons shared with a council", () => {
     await tablet.waitForSelector("#person-name", { timeout: 60_000 });
     assert.match(await tablet.textContent("#person-name"), /Арман Көпірбаев/);
     assert.ok((await storedKeys(tablet)).records.includes(`person:${personId}`));
+    await open(tablet, server.url, `/villages/${shuiskoe}/map`);
+    const markers = () => tablet.locator("path.marker-person").count();
+    await until(async () => (await markers()) > 0, "the shared person's household is marked", 60_000);
+    const marked = await markers();
 
     const closed = await push(server.url, inspector, phone.id, [
       phone.mutation("task", "update", taskId, { status: "cancelled", note: null }, 1),
@@ -275,7 +286,10 @@ describe("persons shared with a council", () => {
     assert.equal(closed.body.answers[0].status, "applied");
     await tablet.click("#sync-now");
     await until(async () => !(await storedKeys(tablet)).records.includes(`person:${personId}`), "the tombstone removed the person", 60_000);
-    await tablet.waitForSelector("#person-name", { state: "detached" });
+    await until(async () => (await markers()) === marked - 1, "the person's marker left the map");
+    await open(tablet, server.url, `/persons/${personId}`);
+    await tablet.waitForSelector("main .error, main [role=alert]", { timeout: 30_000 });
+    assert.equal(await tablet.locator("#person-name").count(), 0, "the person's page no longer opens");
     await context.close();
 
     const chairContext = await newContext(browser, { viewport: TABLET });

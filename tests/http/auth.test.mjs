@@ -318,8 +318,11 @@ describe("persons of attention", () => {
     assert.equal((await get(outside.id, await signIn(server.url, "demo.supervisor"))).status, 404, "another district");
     assert.equal((await get(outside.id, await signIn(server.url, "demo.inspector"))).status, 404, "another village");
     assert.equal((await get(outside.id, await signIn(server.url, "demo.coordinator"))).status, 200, "region-wide");
+    // The page is built in the browser (issue 14): the server answers the same for any id and
+    // reads nobody, so the page tells nothing and audits nothing.
     const page = await fetch(`${server.url}/persons/${hidden.id}`, { headers: { cookie: elder } });
-    assert.equal(page.status, 404);
+    const missingPage = await fetch(`${server.url}/persons/00000000-0000-7000-8000-000000000000`, { headers: { cookie: elder } });
+    assert.equal(page.status, missingPage.status);
     assert.doesNotMatch(await page.text(), /Ибраев/);
 
     const trail = sqlite(
@@ -327,10 +330,7 @@ describe("persons of attention", () => {
       `SELECT a.login, e.action, e.outcome, e.device_id IS NOT NULL FROM audit_events e JOIN accounts a ON a.id = e.account_id
        WHERE e.entity = 'person' AND e.record_id = '${hidden.id}'`,
     );
-    assert.deepEqual(trail, [
-      ["demo.elder", "read", "denied", 1],
-      ["demo.elder", "read", "denied", 1],
-    ]);
+    assert.deepEqual(trail, [["demo.elder", "read", "denied", 1]]);
   });
 
   test("every allowed read is audited with who, what, when and the device", async () => {

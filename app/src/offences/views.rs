@@ -166,7 +166,7 @@ pub fn OffencePage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let (offence, loaded) = use_local_record::<Offence>(Entity::Offence, id);
     let all = use_local_records::<Offence>(Entity::Offence);
-    let persons = use_person_choices();
+    let persons = use_person_choices(|| true);
     let reference = use_reference();
     let role = use_role();
     let may_edit = move || role_may(role, RecordKind::Offence, crate::access::Action::Update);
@@ -234,7 +234,7 @@ fn OffenceForm(existing: Option<Offence>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reference = use_reference();
-    let persons = use_person_choices();
+    let persons = use_person_choices(|| true);
     let navigate = use_navigate();
     let fix = use_fix();
     let start = existing.as_ref().map(NewOffence::from).unwrap_or_default();

@@ -546,10 +546,14 @@ fn History(history: PersonHistory) -> impl IntoView {
 }
 
 /// The persons a form may link to (offences, visits, tasks), as the persons list reads them
-/// (`source::list`). Read once when the form opens.
-pub fn use_person_choices() -> RwSignal<Vec<Person>> {
+/// (`source::list`, a read that is audited). Read once the form opens and `offered` holds:
+/// a form that offers no picker to this role reads nobody.
+pub fn use_person_choices(offered: impl Fn() -> bool + 'static) -> RwSignal<Vec<Person>> {
     let choices = RwSignal::new(Vec::new());
     Effect::new(move |_| {
+        if !offered() {
+            return;
+        }
         leptos::task::spawn_local(async move {
             choices.set(source::list(None).await.unwrap_or_default());
         });

@@ -199,10 +199,10 @@ pub fn NewTaskPage() -> impl IntoView {
     let person_id = RwSignal::new(String::new());
     let proposal_id = RwSignal::new(String::new());
     let household = RwSignal::new(String::new());
-    let persons = use_person_choices();
     // The chair (who may be shared a person) does not link persons: only the inspector does.
     let role = use_role();
     let may_link = move || role.get().is_some_and(crate::access::may_link_person);
+    let persons = use_person_choices(may_link);
     let proposals = use_local_records::<Proposal>(Entity::Proposal);
     let restored = use_draft(
         "task:new".into(),

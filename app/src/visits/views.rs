@@ -31,7 +31,7 @@ pub fn kind_label(i18n: I18nContext, code: &str) -> String {
 pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
     let items = use_local_records::<Visit>(Entity::Visit);
-    let persons = use_person_choices();
+    let persons = use_person_choices(|| true);
     let reference = use_reference();
     let role = use_role();
     let filter = ListFilter::new();
@@ -145,7 +145,7 @@ fn VisitForm(existing: Option<Visit>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reference = use_reference();
-    let persons = use_person_choices();
+    let persons = use_person_choices(|| true);
     let navigate = use_navigate();
     let fix = use_fix();
     let start = existing.as_ref().map(NewVisit::from).unwrap_or_default();
