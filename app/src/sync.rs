@@ -37,6 +37,7 @@ pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
         }
         sync.persons.set(match outcome {
             Ok(_) => PersonsCache::Open,
+            Err(sealed::SealError::Locked) => PersonsCache::Locked,
             Err(sealed::SealError::WindowPassed) if sealed::has_password_wrap().await => {
                 PersonsCache::NeedsPassword
             }
@@ -69,23 +70,58 @@ pub(crate) async fn retry_unlock(sync: state::SyncState) {
     }
 }
 
-/// Opens the encrypted cache with the account password (no signal, window passed); `false`
-/// if the password does not open it.
-pub async fn unlock_cache_with_password(sync: state::SyncState, password: String) -> bool {
+/// What typing the account password on a persons page did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordUnlock {
+    Opened,
+    /// The password does not open the cache (counts as a wrong secret).
+    Wrong,
+    /// Something else failed (storage, crypto, a lock meanwhile): not the password's fault.
+    Failed,
+}
+
+/// Opens the encrypted cache with the account password (no signal, window passed).
+pub async fn unlock_cache_with_password(
+    sync: state::SyncState,
+    password: String,
+) -> PasswordUnlock {
     #[cfg(feature = "hydrate")]
     {
         use leptos::prelude::Set;
-        if sealed::unlock_with_password(&password).await.is_ok() {
-            sync.persons.set(state::PersonsCache::Open);
-            sync.changed();
-            return true;
+        match sealed::unlock_with_password(&password).await {
+            Ok(()) => {
+                sync.persons.set(state::PersonsCache::Open);
+                sync.changed();
+                PasswordUnlock::Opened
+            }
+            Err(sealed::SealError::WrongPassword) => PasswordUnlock::Wrong,
+            Err(_) => PasswordUnlock::Failed,
         }
-        false
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (sync, password);
-        false
+        PasswordUnlock::Failed
+    }
+}
+
+/// Whether a new PIN may be set now without losing the persons cache (`sealed::pin_may_change`).
+pub async fn pin_may_change() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        sealed::pin_may_change().await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
+/// The lock: the cache key leaves memory and this tab, and so does a PIN waiting for the
+/// signal to come back.
+pub fn lock_cache() {
+    #[cfg(feature = "hydrate")]
+    {
+        sealed::forget();
+        WAITING_PIN.with(|waiting| waiting.borrow_mut().take());
     }
 }
 

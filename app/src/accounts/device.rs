@@ -18,8 +18,8 @@ const KEY_PREFIX: &str = "zq.";
 
 /// After this long without a touch or a key, the PIN is asked again.
 pub const LOCK_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
-/// Wrong PINs in a row that wipe the device's data.
-pub const MAX_PIN_FAILURES: u32 = 5;
+/// Wrong PINs or passwords in a row that wipe the device's data.
+pub const MAX_WRONG_SECRETS: u32 = 5;
 
 /// A PIN is 4 to 8 digits: typed on a phone's number pad.
 pub fn valid_pin(pin: &str) -> bool {
@@ -31,7 +31,8 @@ struct StoredPin {
     account_id: String,
     salt: String,
     /// Compared with the PIN's key material (`keys::Derived::check_value`): testing a guess
-    /// needs this device's non-extractable key, so it cannot be tried anywhere else.
+    /// needs this device's key, which the browser never hands out (only a copy of a decrypted
+    /// disk has its bytes; `docs/offline-unlock.md`).
     check: String,
     failures: u32,
 }
@@ -134,17 +135,25 @@ pub async fn check_pin(pin: &str) -> PinCheck {
     wrong_secret()
 }
 
+/// A right password on this device: the wrong secrets typed before no longer count.
+pub fn secret_accepted() {
+    if let Some(mut stored) = stored_pin() {
+        stored.failures = 0;
+        store_pin(&stored);
+    }
+}
+
 /// Counts a wrong PIN or password typed on this device; the last allowed one wipes it.
 pub fn wrong_secret() -> PinCheck {
     let Some(mut stored) = stored_pin() else {
         return PinCheck::Wiped;
     };
     stored.failures += 1;
-    if stored.failures >= MAX_PIN_FAILURES {
+    if stored.failures >= MAX_WRONG_SECRETS {
         wipe_storage();
         return PinCheck::Wiped;
     }
-    let attempts_left = MAX_PIN_FAILURES - stored.failures;
+    let attempts_left = MAX_WRONG_SECRETS - stored.failures;
     store_pin(&stored);
     PinCheck::Wrong { attempts_left }
 }
@@ -159,11 +168,15 @@ pub fn mark_active() {
     }
 }
 
+/// Time since the last touch; a clock set back before it counts as too long (it would
+/// otherwise keep the app unlocked).
 fn idle_ms() -> f64 {
     local()
         .and_then(|storage| storage.get_item(LAST_ACTIVE_KEY).ok().flatten())
         .and_then(|value| value.parse::<f64>().ok())
-        .map_or(f64::INFINITY, |last| now_ms() - last)
+        .map(|last| now_ms() - last)
+        .filter(|idle| *idle >= 0.0)
+        .unwrap_or(f64::INFINITY)
 }
 
 fn mark_unlocked() {
@@ -194,8 +207,7 @@ pub fn lock() {
     if let Some(storage) = session() {
         let _ = storage.remove_item(UNLOCKED_KEY);
     }
-    #[cfg(feature = "hydrate")]
-    crate::sync::sealed::forget();
+    crate::sync::lock_cache();
 }
 
 fn wipe_storage() {

@@ -176,6 +176,12 @@ pub fn SetPinPage() -> impl IntoView {
             let navigate = navigate.clone();
             saving.set(true);
             leptos::task::spawn_local(async move {
+                // A new PIN must be able to take the persons cache over.
+                if device::has_pin(&profile.account_id) && !crate::sync::pin_may_change().await {
+                    saving.set(false);
+                    problem.set(Some(t_string!(i18n, pin.change_locked)));
+                    return;
+                }
                 match device::set_pin(&profile.account_id, &pin).await {
                     // The cache key is made now, while the PIN is at hand (the page load drops
                     // it from memory; the next PIN entry opens it again).

@@ -143,12 +143,21 @@ fn SealedNotice() -> impl IntoView {
         opening.set(true);
         let typed = password.get_untracked();
         leptos::task::spawn_local(async move {
-            let opened = crate::sync::unlock_cache_with_password(sync, typed).await;
+            use crate::sync::PasswordUnlock;
+            let outcome = crate::sync::unlock_cache_with_password(sync, typed).await;
             opening.set(false);
             password.set(String::new());
-            if opened {
-                problem.set(None);
-                return;
+            match outcome {
+                PasswordUnlock::Opened => {
+                    crate::accounts::device::secret_accepted();
+                    problem.set(None);
+                    return;
+                }
+                PasswordUnlock::Failed => {
+                    problem.set(Some(t_string!(i18n, person.needs_connection).to_owned()));
+                    return;
+                }
+                PasswordUnlock::Wrong => {}
             }
             match crate::accounts::device::wrong_secret() {
                 crate::accounts::device::PinCheck::Wrong { attempts_left } => problem.set(Some(

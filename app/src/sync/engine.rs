@@ -14,7 +14,16 @@ const BATCH_BYTES: usize = 192 * 1024;
 
 pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
     push_all().await?;
-    super::reads::send().await?;
+    // The audit of reads made here is not worth holding the pull back for, unless the server
+    // refused the session or the device outright.
+    if let Err(failure) = super::reads::send().await {
+        if matches!(
+            failure,
+            SyncFailure::SignInNeeded | SyncFailure::DeviceRefused | SyncFailure::DeviceRevoked
+        ) {
+            return Err(failure);
+        }
+    }
     pull(state, Stream::Records).await?;
     if super::sealed::ready() {
         pull(state, Stream::Sensitive).await?;
@@ -59,13 +68,17 @@ async fn push_all() -> Result<(), SyncFailure> {
         }
         let mut batch = Vec::new();
         let mut bytes = 0;
+        let mut unopenable = None;
         for mut entry in pending.into_iter().take(BATCH_ENTRIES) {
             // A person's entry waits encrypted: opened only to be sent. While the cache is
             // locked it cannot go, and the entries after it wait behind it, in order.
             if super::sealed::is_sealed(&entry.mutation.payload) {
                 match super::sealed::open(&entry.mutation.payload).await {
                     Some(payload) => entry.mutation.payload = payload,
-                    None => break,
+                    None => {
+                        unopenable = Some(entry.mutation.seq);
+                        break;
+                    }
                 }
             }
             let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
@@ -76,7 +89,17 @@ async fn push_all() -> Result<(), SyncFailure> {
             batch.push(entry.mutation);
         }
         if batch.is_empty() {
-            return Ok(());
+            match unopenable {
+                // Sealed under a key this device no longer has (dropped when the server
+                // replaced it): it can never be opened, so it goes as a skip and stops holding
+                // the rest back.
+                Some(seq) if super::sealed::ready() => {
+                    local::discard(seq).await.map_err(storage)?;
+                    continue;
+                }
+                Some(_) => return Err(SyncFailure::PersonsLocked),
+                None => return Ok(()),
+            }
         }
         let request = PushRequest {
             device_id: device_id.clone(),
@@ -85,8 +108,9 @@ async fn push_all() -> Result<(), SyncFailure> {
         let body = serde_json::to_string(&request).unwrap_or_default();
         let (status, text) = fetch_gzipped("POST", "/api/v1/sync/push", body).await?;
         check(status)?;
-        let response: PushResponse =
+        let mut response: PushResponse =
             serde_json::from_str(&text).map_err(|_| SyncFailure::Server(status))?;
+        seal_sensitive_answers(&mut response, &request.mutations).await;
         let settled = response
             .answers
             .iter()
@@ -97,6 +121,19 @@ async fn push_all() -> Result<(), SyncFailure> {
             // The server wants a seq this device no longer has: nothing more can go until
             // someone looks (shown as a server problem, the entries stay).
             return Err(SyncFailure::Server(409));
+        }
+    }
+}
+
+/// A conflict over a person comes back with the server's copy of them: it is kept (in the
+/// outbox, and in the cache if the entry is discarded) only sealed, or not at all.
+async fn seal_sensitive_answers(response: &mut PushResponse, sent: &[super::contract::Mutation]) {
+    for answer in &mut response.answers {
+        let sensitive = sent
+            .iter()
+            .any(|m| m.seq == answer.seq && m.entity.sensitive());
+        if let (true, Some(record)) = (sensitive, answer.server_record.take()) {
+            answer.server_record = super::sealed::seal(&record).await;
         }
     }
 }
@@ -134,7 +171,14 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
         let mut changes = Vec::with_capacity(page.changes.len());
         for change in page.changes {
             let stored = match change.record.clone() {
-                Some(record) if change.entity.sensitive() => super::sealed::seal(&record).await,
+                Some(record) if change.entity.sensitive() => {
+                    match super::sealed::seal(&record).await {
+                        Some(sealed) => Some(sealed),
+                        // The cache was locked mid-pull: applying the page would drop the
+                        // record and move the cursor past it. The next unlock pulls it again.
+                        None => return Ok(()),
+                    }
+                }
                 other => other,
             };
             changes.push((change, stored));

@@ -141,9 +141,9 @@ pub fn default_to_today(field: RwSignal<String>) {
 }
 
 /// A payload's fields as the texts a form shows.
-/// An outbox entry's payload in clear: a person's is opened with the cache key (`None` while
-/// the cache is locked).
-async fn opened_payload(payload: serde_json::Value) -> Option<serde_json::Value> {
+/// An outbox entry's payload (or the server's copy it conflicted with) in clear: a person's is
+/// opened with the cache key (`None` while the cache is locked).
+pub(crate) async fn opened_payload(payload: serde_json::Value) -> Option<serde_json::Value> {
     #[cfg(feature = "hydrate")]
     if super::sealed::is_sealed(&payload) {
         return super::sealed::open(&payload).await;

@@ -128,7 +128,8 @@ async fn device_key(create: bool) -> Result<CryptoKey, KeyError> {
     Ok(key)
 }
 
-/// argon2id as the PIN check used before the device key: 19 MiB, two passes.
+/// argon2id, 19 MiB and two passes: the memory-hard half of `derive`, which is what a guess
+/// costs someone who has copied the device key's bytes off a decrypted disk.
 fn argon2id(secret: &str, salt: &[u8]) -> Result<Vec<u8>, KeyError> {
     use argon2::{Algorithm, Argon2, Params, Version};
     let params = Params::new(19 * 1024, 2, 1, Some(32)).map_err(|_| KeyError::Crypto)?;
@@ -218,8 +219,9 @@ fn hkdf(salt: &[u8], info: &[u8]) -> Object {
     ])
 }
 
-/// A key for wrapping the cache key across the page loads of one tab, from the device key and
-/// the tab's random `salt`: opens only on this device, and only while the tab keeps the salt.
+/// A key for what one tab keeps across its page loads (the cache key, the password's key
+/// material until it is used), from the device key and the tab's random `salt`: it opens them
+/// only with the device key, and only while the tab keeps the salt.
 pub async fn tab_key(salt: &[u8]) -> Result<CryptoKey, KeyError> {
     let device = device_key(false).await?;
     let pbkdf2 = object(&[
@@ -234,7 +236,7 @@ pub async fn tab_key(salt: &[u8]) -> Result<CryptoKey, KeyError> {
         &js_sys::Object::from(bits),
         &aes256(),
         false,
-        &usages(&["wrapKey", "unwrapKey"]),
+        &usages(&["wrapKey", "unwrapKey", "encrypt", "decrypt"]),
     ))
     .await?
     .unchecked_into())

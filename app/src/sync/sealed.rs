@@ -2,13 +2,14 @@
 //! the design and its limits: `docs/offline-unlock.md`).
 //!
 //! Each record, and each person's entry waiting in the outbox, is AES-GCM ciphertext under a
-//! random cache key `K`. `K` is kept only wrapped, three ways:
+//! random cache key `K`. `K` is kept only wrapped, four ways:
 //! - online: by the PIN's key material and the server's share for this device (fetched at each
 //!   PIN entry made with a connection, never stored); a revoked device gets no share and its
 //!   cache is dropped;
 //! - offline: by the PIN's key material alone, with the end of the offline window bound in, so
 //!   a PIN opens the cache with no signal until then (renewed at each online unlock);
-//! - by the password's key material, written at sign-in, for after the window.
+//! - by the password's key material, written at sign-in, for after the window;
+//! - for the page loads of a tab that is unlocked (`keep_for_tab`), until the lock.
 //!
 //! The PIN's and password's key material come from `keys::derive`: argon2id, then PBKDF2 keyed
 //! by this device's non-extractable key, so each guess must run on this phone.
@@ -30,12 +31,22 @@ const TAB_WRAP: &str = "zq.cache_tab";
 
 thread_local! {
     static CACHE_KEY: RefCell<Option<CryptoKey>> = const { RefCell::new(None) };
+    /// Goes up at every lock: an unlock that started before a lock must not open the cache
+    /// once its awaits are over.
+    static LOCKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn locks() -> u64 {
+    LOCKS.with(std::cell::Cell::get)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SealError {
-    /// No connection, and no offline copy of the key on this device.
+    /// The wrap needed is not on this device: no connection and no offline wrap, or no
+    /// password wrap.
     Offline,
+    /// The app was locked while the unlock was under way.
+    Locked,
     /// No connection, and the offline window has passed: the password opens the cache.
     WindowPassed,
     /// The server refused this device its share (revoked): the cache was dropped.
@@ -110,8 +121,14 @@ async fn store<T: Serialize>(key: &str, value: &T) -> Result<(), SealError> {
         .map_err(|_| SealError::Storage)
 }
 
-fn open_now(key: CryptoKey) {
+/// Opens the cache, unless the app was locked since `started` (the value of `locks()` when
+/// the unlock began).
+fn open_now(key: CryptoKey, started: u64) -> Result<(), SealError> {
+    if locks() != started {
+        return Err(SealError::Locked);
+    }
     CACHE_KEY.with(|k| *k.borrow_mut() = Some(key));
+    Ok(())
 }
 
 /// A page load drops the key from memory, and asking the PIN at every load would make the app
@@ -138,6 +155,7 @@ pub async fn reopen_for_tab() -> bool {
         forget();
         return false;
     }
+    let started = locks();
     let Some(kept) = session()
         .and_then(|storage| storage.get_item(TAB_WRAP).ok().flatten())
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
@@ -161,17 +179,14 @@ pub async fn reopen_for_tab() -> bool {
         return false;
     };
     match keys::unwrap(&wrapped, &kek, b"tab").await {
-        Ok(key) => {
-            open_now(key);
-            true
-        }
+        Ok(key) => open_now(key, started).is_ok(),
         Err(_) => false,
     }
 }
 
 /// Drops every wrap and the sealed records: what was sealed can no longer be opened.
 async fn drop_cache() {
-    forget();
+    clear_key();
     let _ = local::reset(Stream::Sensitive).await;
     for wrap in [ONLINE_WRAP, OFFLINE_WRAP, PASSWORD_WRAP] {
         let _ = local::set_meta(wrap, &serde_json::Value::Null).await;
@@ -182,6 +197,7 @@ async fn drop_cache() {
 /// cache key the first time, renewing the offline window), otherwise from the offline wrap
 /// while the window lasts. A revoked device's cache is dropped.
 pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
+    let started = locks();
     let device_id = local::ensure_device_id()
         .await
         .map_err(|_| SealError::Storage)?;
@@ -216,39 +232,71 @@ pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
             )
             .await?;
             keep_for_tab(&key).await;
-            open_now(key);
+            open_now(key, started)?;
             write_pending_password().await;
             Ok(Opened::Online)
         }
         _ => {
             let wrap: OfflineWrap = stored(OFFLINE_WRAP).await.ok_or(SealError::Offline)?;
             if now_ms() > wrap.until_ms {
+                // Seen to have passed, the wrap goes: setting the clock back afterwards opens
+                // nothing (before, it would; see docs/offline-unlock.md).
+                let _ = local::set_meta(OFFLINE_WRAP, &serde_json::Value::Null).await;
                 return Err(SealError::WindowPassed);
             }
             let kek = pin.wrapping_key("offline", &[], &[]).await?;
-            let key = keys::unwrap(&wrap.key, &kek, &window_aad(wrap.until_ms)).await?;
+            let aad = window_aad(wrap.until_ms);
+            let key = match keys::unwrap(&wrap.key, &kek, &aad).await {
+                Ok(key) => key,
+                // The PIN was changed with no signal in a tab that holds the key: the offline
+                // wrap follows it (same window).
+                Err(error) => {
+                    let key = CACHE_KEY.with(|k| k.borrow().clone()).ok_or(error)?;
+                    let rewrapped = keys::wrap(&key, &kek, &aad).await?;
+                    store(
+                        OFFLINE_WRAP,
+                        &OfflineWrap {
+                            until_ms: wrap.until_ms,
+                            key: rewrapped,
+                        },
+                    )
+                    .await?;
+                    key
+                }
+            };
             keep_for_tab(&key).await;
-            open_now(key);
+            open_now(key, started)?;
             write_pending_password().await;
             Ok(Opened::Offline)
         }
     }
 }
 
-/// The cache key from the online wrap, or a new one (first unlock, or the PIN or share changed
-/// so the old wrap no longer opens: what it sealed is dropped).
+/// The cache key from the online wrap. When that no longer opens because the PIN changed, the
+/// same key is taken from memory (changed in an unlocked tab) or from the offline wrap (changed
+/// with no signal) and wrapped again, so nothing sealed under it, outbox included, is lost. Only
+/// when none opens (first unlock, or the share was replaced) is a new key made, and what the
+/// old one sealed is dropped.
 async fn open_online(pin: &Derived, share: &[u8]) -> Result<CryptoKey, SealError> {
-    if let Some(wrap) = stored::<OnlineWrap>(ONLINE_WRAP).await {
+    let online = stored::<OnlineWrap>(ONLINE_WRAP).await;
+    if let Some(wrap) = &online {
         let salt = keys::unhex(&wrap.salt).ok_or(SealError::Crypto)?;
         let kek = pin.wrapping_key("online", share, &salt).await?;
         if let Ok(key) = keys::unwrap(&wrap.key, &kek, b"").await {
             return Ok(key);
         }
-        drop_cache().await;
     }
+    let key = match kept_key(pin).await {
+        Some(key) => key,
+        None => {
+            if online.is_some() {
+                drop_cache().await;
+            }
+            keys::new_cache_key().await?
+        }
+    };
     let salt = random_bytes(16).ok_or(SealError::Crypto)?;
     let kek = pin.wrapping_key("online", share, &salt).await?;
-    let key = keys::new_cache_key().await?;
     let wrapped = keys::wrap(&key, &kek, b"").await?;
     store(
         ONLINE_WRAP,
@@ -261,8 +309,22 @@ async fn open_online(pin: &Derived, share: &[u8]) -> Result<CryptoKey, SealError
     Ok(key)
 }
 
+/// The cache key as this tab holds it, or from the offline wrap with this PIN (the window is
+/// not asked here: the server has just vouched for the device with its share).
+async fn kept_key(pin: &Derived) -> Option<CryptoKey> {
+    if let Some(key) = CACHE_KEY.with(|k| k.borrow().clone()) {
+        return Some(key);
+    }
+    let wrap: OfflineWrap = stored(OFFLINE_WRAP).await?;
+    let kek = pin.wrapping_key("offline", &[], &[]).await.ok()?;
+    keys::unwrap(&wrap.key, &kek, &window_aad(wrap.until_ms))
+        .await
+        .ok()
+}
+
 /// Opens the cache with the account password (after the offline window, with no signal).
 pub async fn unlock_with_password(password: &str) -> Result<(), SealError> {
+    let started = locks();
     let wrap: PasswordWrap = stored(PASSWORD_WRAP).await.ok_or(SealError::Offline)?;
     let salt = keys::unhex(&wrap.salt).ok_or(SealError::Crypto)?;
     let material = keys::derive(password, &salt, false).await?;
@@ -271,8 +333,15 @@ pub async fn unlock_with_password(password: &str) -> Result<(), SealError> {
         .await
         .map_err(|_| SealError::WrongPassword)?;
     keep_for_tab(&key).await;
-    open_now(key);
-    Ok(())
+    open_now(key, started)
+}
+
+/// Whether a new PIN can take over the cache: it can while the cache is open in this tab
+/// (the key is wrapped again under it), or when there is no cache yet. Otherwise the new PIN
+/// would open nothing, and the next online unlock would make a new key and lose what the old
+/// one sealed, persons waiting in the outbox included.
+pub async fn pin_may_change() -> bool {
+    ready() || stored::<OnlineWrap>(ONLINE_WRAP).await.is_none()
 }
 
 /// Whether a password wrap is kept here (so the password can open the cache offline).
@@ -306,9 +375,20 @@ pub async fn remember_password(password: &str) {
         }
         return;
     }
-    // Only as long as this tab lives; the material opens nothing without this device's key.
-    if let Some(storage) = session() {
-        let pending = serde_json::json!({ "salt": hex(&salt), "material": material.to_hex() });
+    // Kept for this tab only, and sealed like the tab's cache key: with the password wrap it
+    // would open the cache without a guess.
+    let (Some(storage), Some(tab_salt)) = (session(), random_bytes(16)) else {
+        return;
+    };
+    let Ok(tab) = keys::tab_key(&tab_salt).await else {
+        return;
+    };
+    if let Some(sealed) = keys::encrypt(&tab, material.to_hex().as_bytes()).await {
+        let pending = serde_json::json!({
+            "salt": hex(&salt),
+            "tab_salt": hex(&tab_salt),
+            "material": sealed,
+        });
         let _ = storage.set_item(PENDING_PASSWORD, &pending.to_string());
     }
 }
@@ -326,10 +406,17 @@ async fn write_pending_password() {
         return;
     };
     let _ = storage.remove_item(PENDING_PASSWORD);
-    let salt = pending.get("salt").and_then(|s| s.as_str()).unwrap_or("");
-    let Some(material) = pending
-        .get("material")
-        .and_then(|m| Derived::from_hex(m.as_str()?))
+    let text = |name: &str| pending.get(name).and_then(|v| v.as_str()).unwrap_or("");
+    let salt = text("salt");
+    let Some(tab_salt) = keys::unhex(text("tab_salt")) else {
+        return;
+    };
+    let Ok(tab) = keys::tab_key(&tab_salt).await else {
+        return;
+    };
+    let Some(material) = keys::decrypt(&tab, text("material"))
+        .await
+        .and_then(|plain| Derived::from_hex(std::str::from_utf8(&plain).ok()?))
     else {
         return;
     };
@@ -351,8 +438,14 @@ async fn write_pending_password() {
     }
 }
 
-/// Drops the key from memory and from this tab (the cache stays sealed on the device).
+/// Drops the key from memory and from this tab (the cache stays sealed on the device): the
+/// lock. An unlock under way when it happens opens nothing.
 pub fn forget() {
+    LOCKS.with(|locks| locks.set(locks.get() + 1));
+    clear_key();
+}
+
+fn clear_key() {
     CACHE_KEY.with(|k| *k.borrow_mut() = None);
     if let Some(storage) = session() {
         let _ = storage.remove_item(TAB_WRAP);

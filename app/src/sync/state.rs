@@ -14,6 +14,9 @@ pub enum SyncFailure {
     DeviceRefused,
     /// An administrator revoked this device: its data is wiped and the person signs in again.
     DeviceRevoked,
+    /// A person's entry waits encrypted and the persons cache is not open: it, and what
+    /// follows it in the outbox, goes once the PIN (or password) opens the cache.
+    PersonsLocked,
     /// The server asked to wait this many seconds (too many requests, or busy).
     Busy(u32),
     /// The server answered with an error status.

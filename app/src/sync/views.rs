@@ -189,6 +189,9 @@ pub fn SyncStatusBar() -> impl IntoView {
             SyncFailure::SignInNeeded => td_string!(locale, sync.failure_sign_in).to_string(),
             SyncFailure::DeviceRefused => td_string!(locale, sync.failure_device).to_string(),
             SyncFailure::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
+            SyncFailure::PersonsLocked => {
+                td_string!(locale, sync.failure_persons_locked).to_string()
+            }
             SyncFailure::Busy(seconds) => {
                 td_string!(locale, errors.busy, seconds = seconds).to_string()
             }
@@ -334,8 +337,11 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
     let retry = move |_| {
         let entry = retry_entry.clone();
         leptos::task::spawn_local(async move {
-            let base = entry
-                .server_record
+            let server = match entry.server_record.clone() {
+                Some(record) => super::form::opened_payload(record).await,
+                None => None,
+            };
+            let base = server
                 .as_ref()
                 .and_then(|r| r.get("version"))
                 .and_then(|v| v.as_i64())
