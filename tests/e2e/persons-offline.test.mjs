@@ -184,6 +184,62 @@ describe("persons with no signal, inside the offline window", () => {
     await context.close();
   });
 
+  test("a PIN changed with no signal keeps the cache and the person waiting in the outbox", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.inspector", PIN);
+    await waitForActiveServiceWorker(page);
+    await open(page, server.url, "/persons/new");
+    await open(page, server.url, "/pin?next=%2F");
+    await open(page, server.url, "/");
+    await until(() => settled(page), "the first sync finished", 60_000);
+
+    const ermek = one("SELECT id FROM persons WHERE full_name = 'Демо Ермек Сапаров'");
+    const sealedErmek = (p) =>
+      p.evaluate(async (key) => {
+        const db = await new Promise((resolve) => {
+          const request = indexedDB.open("zq");
+          request.onsuccess = () => resolve(request.result);
+        });
+        return new Promise((resolve) => {
+          const request = db.transaction(["records"]).objectStore("records").get(key);
+          request.onsuccess = () => resolve(request.result);
+        });
+      }, `person:${ermek}`);
+    await until(async () => Boolean(await sealedErmek(page)), "the person is in the sealed cache");
+    const before = await sealedErmek(page);
+
+    await context.setOffline(true);
+    await goInApp(page, "/persons/new");
+    await chooseVillage(page, "Сепе");
+    await page.fill("#full_name", "Демо Дәурен Пинов");
+    await page.click("#person-form button[type=submit]");
+    await page.waitForURL(/\/persons\?saved=1/);
+    await goInApp(page, "/pin?next=%2Fpersons");
+    await page.fill("#pin", "13579");
+    await page.fill("#pin-confirm", "13579");
+    await page.click("#pin-form button[type=submit]");
+    await page.waitForURL(/\/persons$/);
+    await page.waitForSelector("#persons strong");
+
+    await context.setOffline(false);
+    await until(() => settled(page), "the person reached the server", 60_000);
+    assert.equal(Number(one("SELECT COUNT(*) FROM persons WHERE full_name = 'Демо Дәурен Пинов'")), 1);
+    // Opened anew with the new PIN, online: the same cache key opens (a new one would have
+    // dropped the sealed records and sealed them again, with new ciphertext).
+    const reopened = await context.newPage();
+    await reopened.goto(`${server.url}/`);
+    await waitForHydration(reopened);
+    await reopened.fill("#unlock-pin", "13579");
+    await reopened.click("#unlock-form button[type=submit]");
+    await reopened.waitForSelector("#unlock-form", { state: "detached", timeout: 30_000 });
+    await goInApp(reopened, "/persons");
+    await until(async () => /Дәурен Пинов/.test(await reopened.textContent("main")), "the list names the person");
+    assert.equal(await sealedErmek(reopened), before, "the sealed record was not dropped and pulled again");
+    await context.close();
+  });
+
   test("the supervisors' audit view shows a read made on the device as such", async () => {
     const { server, browser } = env;
     const context = await newContext(browser, { viewport: TABLET, signInAs: { url: server.url, login: "demo.supervisor" } });
@@ -252,21 +308,23 @@ describe("persons shared with a council", () => {
     const inspector = await signIn(server.url, "demo.inspector");
     const shuiskoe = (await reference(server.url, inspector)).villages.find((v) => v.name.ru === "Шуйское").id;
     const elderMember = sqlite(server.database, "SELECT member_id FROM accounts WHERE login = 'demo.elder'")[0][0];
-    // A household the village map has a point for, where no other person lives: the shared
-    // person is then marked on the elder's map.
-    const [[address]] = sqlite(
-      server.database,
-      `SELECT name FROM map_features WHERE village_id = '${shuiskoe}' AND layer = 'households' AND name IS NOT NULL ` +
-        "AND name NOT IN (SELECT household FROM persons WHERE household IS NOT NULL) LIMIT 1",
-    );
+    // A household the village map has a point for: the shared person living there is then
+    // marked on the elder's map.
+    const address = "ул. Озёрная, 17";
     const phone = device();
     const personId = newId();
     const taskId = newId();
     const shared = await push(server.url, inspector, phone.id, [
+      phone.mutation("feature", "create", newId(), {
+        village_id: shuiskoe,
+        layer: "households",
+        name: address,
+        geometry: { type: "Point", coordinates: [68.3127, 52.0954] },
+      }),
       phone.mutation("person", "create", personId, { ...person(shuiskoe, "Демо Арман Көпірбаев"), household: address }),
       phone.mutation("task", "create", taskId, { ...task(shuiskoe, 1, [elderMember]), person_id: personId }),
     ]);
-    assert.deepEqual(shared.body.answers.map((a) => a.status), ["applied", "applied"]);
+    assert.deepEqual(shared.body.answers.map((a) => a.status), ["applied", "applied", "applied"], JSON.stringify(shared.body));
 
     const context = await newContext(browser, { viewport: TABLET });
     const tablet = await context.newPage();

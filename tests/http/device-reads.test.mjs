@@ -1,11 +1,12 @@
 // Reads of persons made on a device from its encrypted cache reach the audit trail (issue 14,
 // item 6): `POST /api/v1/sync/reads` records each as a `read_on_device` event in the person's
-// village, only for the caller's own device, refuses a malformed batch whole (nothing written),
-// and holds for fifty devices reporting at once.
+// village, only for the caller's own device, and as refused for a person never handed to the
+// account; it refuses a malformed batch whole (nothing written), and holds for fifty devices
+// reporting at once.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { signIn, sqlite } from "../support/server.mjs";
-import { device, inspectorServer } from "../support/sync.mjs";
+import { device, inspectorServer, pullAll } from "../support/sync.mjs";
 
 async function report(url, cookie, deviceId, reads) {
   const res = await fetch(`${url}/api/v1/sync/reads`, {
@@ -23,6 +24,8 @@ describe("reads made on the device", () => {
   const ermek = () => one("SELECT id FROM persons WHERE full_name = 'Демо Ермек Сапаров'");
 
   test("each read becomes an audit event with the account, the person, the village and the device's time", async () => {
+    // As on a device: the persons were handed out by a pull before they could be read.
+    await pullAll(env.server.url, env.inspector, { stream: "sensitive" });
     const phone = device();
     const at = "2026-11-30T08:15:00.000Z";
     const res = await report(env.server.url, env.inspector, phone.id, [
@@ -45,6 +48,21 @@ describe("reads made on the device", () => {
     ]);
   });
 
+  test("a read of a person never handed to the account is recorded as refused", async () => {
+    const chair = await signIn(env.server.url, "demo.chair");
+    await pullAll(env.server.url, chair, { stream: "sensitive" });
+    const tablet = device();
+    const res = await report(env.server.url, chair, tablet.id, [{ kind: "person", record_id: ermek(), at: "2026-11-30T08:16:00Z" }]);
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      sqlite(
+        env.server.database,
+        `SELECT e.outcome FROM audit_events e JOIN accounts a ON a.id = e.account_id WHERE a.login = 'demo.chair' AND e.action = 'read_on_device'`,
+      ),
+      [["denied"]],
+    );
+  });
+
   test("a malformed batch is refused whole, with a 422, and writes nothing", async () => {
     const phone = device();
     const before = onDevice();
@@ -54,6 +72,7 @@ describe("reads made on the device", () => {
       [good, { kind: "person", record_id: "", at: good.at }],
       [good, { kind: "person", record_id: "x'; DROP TABLE audit_events; --", at: good.at }],
       [good, { kind: "person", record_id: ermek(), at: "soon" }],
+      [good, { kind: "person", record_id: ermek(), at: "2026-11-30T08:15:00+05:00" }],
       [good, { kind: "stare", record_id: ermek(), at: good.at }],
       Array.from({ length: 201 }, () => good),
     ]) {
@@ -61,6 +80,7 @@ describe("reads made on the device", () => {
       assert.equal(res.status, 422, JSON.stringify(reads).slice(0, 200));
       assert.ok(res.body.message, "a translated message");
     }
+    assert.equal((await report(env.server.url, env.inspector, "x", [good])).status, 422, "a device id of no shape");
     assert.equal(onDevice(), before);
   });
 

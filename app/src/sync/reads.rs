@@ -123,9 +123,35 @@ pub async fn send() -> Result<(), super::state::SyncFailure> {
     }
 }
 
+/// `2026-11-30T08:15:00Z` or with milliseconds, in UTC, as the browser's `toISOString` writes
+/// it: a device's clock time, taken as text but only in this one shape.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn is_utc_time(text: &str) -> bool {
+    let digits = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .is_some_and(|part| part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let at = |i: usize, c: u8| text.as_bytes().get(i) == Some(&c);
+    let base = digits(0..4)
+        && at(4, b'-')
+        && digits(5..7)
+        && at(7, b'-')
+        && digits(8..10)
+        && at(10, b'T')
+        && digits(11..13)
+        && at(13, b':')
+        && digits(14..16)
+        && at(16, b':')
+        && digits(17..19);
+    base && (text.len() == 20 && at(19, b'Z')
+        || text.len() == 24 && at(19, b'.') && digits(20..23) && at(23, b'Z'))
+}
+
 /// Records the reads a device reports as audit events (server only). The device must be the
 /// caller's (as for a push); each read is checked for shape, and the person's village is
-/// looked up so the event shows in the audit view of whoever oversees that village.
+/// looked up so the event shows in the audit view of whoever oversees that village. A batch
+/// sent again after a lost answer is recorded again: the events say "at" the device's time,
+/// so a doubled read is visible as such.
 #[cfg(feature = "ssr")]
 pub async fn record(
     pool: &sqlx::SqlitePool,
@@ -141,36 +167,65 @@ pub async fn record(
     }
     let well_formed = |read: &DeviceRead| {
         (read.kind == ReadKind::List) == read.record_id.is_empty()
-            && read.record_id.len() <= 64
-            && read
-                .record_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && (10..=40).contains(&read.at.len())
-            && read.at.bytes().all(|b| b.is_ascii_graphic())
+            && (read.record_id.is_empty() || super::server::valid_id(&read.record_id))
+            && is_utc_time(&read.at)
     };
-    if !request.reads.iter().all(well_formed) {
+    if !super::server::valid_id(&request.device_id) || !request.reads.iter().all(well_formed) {
         return Err(PushError::Malformed("reads"));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     super::server::claim_device(&mut tx, who, &request.device_id, now).await?;
     for read in &request.reads {
-        let village: Option<String> = if read.record_id.is_empty() {
-            None
-        } else {
-            sqlx::query_scalar("SELECT village_id FROM persons WHERE id = $1")
-                .bind(&read.record_id)
-                .fetch_optional(&mut *tx)
-                .await?
-        };
-        let mut entry = Entry::by(who, AuditAction::ReadOnDevice, "person")
-            .village(village.as_deref())
-            .detail(format!("{} at {}", read.kind.as_str(), read.at));
+        let mut entry = Entry::by(who, AuditAction::ReadOnDevice, "person").detail(format!(
+            "{} at {}",
+            read.kind.as_str(),
+            read.at
+        ));
+        let village: Option<String>;
         if !read.record_id.is_empty() {
+            // Only a person this account was handed can have been read on its device: a read
+            // of anyone else is recorded as refused (a forged report shows as what it is).
+            let (found, handed): (Option<String>, bool) = sqlx::query_as(
+                "SELECT (SELECT village_id FROM persons WHERE id = $1), \
+                 EXISTS (SELECT 1 FROM person_handouts WHERE account_id = $2 AND person_id = $1)",
+            )
+            .bind(&read.record_id)
+            .bind(&who.principal.account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            village = found;
             entry = entry.record(&read.record_id);
+            if !handed {
+                entry = entry.denied();
+            }
+        } else {
+            village = None;
         }
-        audit::record(&mut *tx, entry).await?;
+        audit::record(&mut *tx, entry.village(village.as_deref())).await?;
     }
     tx.commit().await?;
     Ok(request.reads.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_utc_time;
+
+    #[test]
+    fn a_device_time_is_utc_in_the_browsers_iso_shape() {
+        assert!(is_utc_time("2026-11-30T08:15:00Z"));
+        assert!(is_utc_time("2026-11-30T08:15:00.123Z"));
+        for bad in [
+            "",
+            "soon",
+            "2026-11-30",
+            "2026-11-30T08:15:00",
+            "2026-11-30T08:15:00+05:00",
+            "2026-11-30T08:15:00.12Z",
+            "2026-11-30 08:15:00Z",
+            "２026-11-30T08:15:00Z",
+        ] {
+            assert!(!is_utc_time(bad), "{bad}");
+        }
+    }
 }

@@ -197,7 +197,7 @@ async fn apply_guarded(
 }
 
 /// Ids are UUIDs: short, printable, no room for anything else.
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
