@@ -300,6 +300,56 @@ describe("past the offline window, and a revoked device", () => {
   });
 });
 
+describe("the password wrap follows a password change", () => {
+  const env = withServerAndBrowser({ args: ["--offline-window-secs", "3"] });
+
+  test("changed on this device, past the window the new password opens the cache and the old one does not", async () => {
+    const { server, browser } = env;
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    await signInWithPin(page, server.url, "demo.coordinator", PIN);
+    await waitForActiveServiceWorker(page);
+    await open(page, server.url, "/");
+    await until(() => settled(page), "the first sync finished", 60_000);
+    const passwordWrap = () =>
+      page.evaluate(async () => {
+        const db = await new Promise((resolve) => {
+          const request = indexedDB.open("zq");
+          request.onsuccess = () => resolve(request.result);
+        });
+        return new Promise((resolve) => {
+          const request = db.transaction(["meta"]).objectStore("meta").get("cache_key_password");
+          request.onsuccess = () => resolve(request.result ?? null);
+        });
+      });
+    await until(async () => (await passwordWrap()) !== null, "the sign-in wrote the password wrap");
+    const before = await passwordWrap();
+
+    const renewed = "Новый-пароль-2027";
+    await goInApp(page, "/account");
+    await page.fill("#current", PASSWORD);
+    await page.fill("#new_password", renewed);
+    await page.fill("#confirm", renewed);
+    await page.click("#password-form button[type=submit]");
+    await until(async () => /Пароль изменён/.test(await page.textContent("main")), "the password was changed");
+    await until(async () => (await passwordWrap()) !== before, "the wrap was written again");
+    await page.close();
+
+    await context.setOffline(true);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const phone = await reopenWithPin(context, server.url);
+    await goInApp(phone, "/persons");
+    await phone.waitForSelector("#persons-password-form");
+    await phone.fill("#persons-password", PASSWORD);
+    await phone.click("#persons-password-form button[type=submit]");
+    await phone.waitForSelector('#persons-password-form [role="alert"]', { timeout: 30_000 });
+    await phone.fill("#persons-password", renewed);
+    await phone.click("#persons-password-form button[type=submit]");
+    await phone.waitForSelector("#persons strong", { timeout: 30_000 });
+    await context.close();
+  });
+});
+
 describe("persons shared with a council", () => {
   const env = withServerAndBrowser();
 

@@ -183,10 +183,8 @@ pub fn SetPinPage() -> impl IntoView {
                     return;
                 }
                 match device::set_pin(&profile.account_id, &pin).await {
-                    // The cache key is made now, while the PIN is at hand (the page load drops
-                    // it from memory; the next PIN entry opens it again).
-                    // On to the page without a page load, which would drop the opened cache
-                    // key from memory (the session is already this page's).
+                    // The cache is opened (or made) now, while the PIN is at hand; then on to
+                    // the page without a page load (the session is already this page's).
                     Some(material) => {
                         crate::sync::unlock_cache(sync, material).await;
                         navigate(&next, Default::default());

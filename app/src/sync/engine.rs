@@ -132,7 +132,10 @@ async fn seal_sensitive_answers(response: &mut PushResponse, sent: &[super::cont
         let sensitive = sent
             .iter()
             .any(|m| m.seq == answer.seq && m.entity.sensitive());
-        if let (true, Some(record)) = (sensitive, answer.server_record.take()) {
+        if !sensitive {
+            continue;
+        }
+        if let Some(record) = answer.server_record.take() {
             answer.server_record = super::sealed::seal(&record).await;
         }
     }
