@@ -76,6 +76,37 @@ function everythingStored(page) {
   });
 }
 
+/**
+ * A new phone signed in with the PIN, the service worker active, `paths` opened once online
+ * (so the worker keeps them) and home last, after the first sync: `{ context, page }`.
+ */
+async function readyPhone(browser, url, login, paths = []) {
+  const context = await newContext(browser, { viewport: PHONE });
+  const page = await context.newPage();
+  await signInWithPin(page, url, login, PIN);
+  await waitForActiveServiceWorker(page);
+  for (const path of [...paths, "/"]) await open(page, url, path);
+  await until(() => settled(page), "the first sync finished", 60_000);
+  return { context, page };
+}
+
+/** One value of the app's IndexedDB (`null` when there is none). */
+function storedValue(page, store, key) {
+  return page.evaluate(
+    async ([store, key]) => {
+      const db = await new Promise((resolve) => {
+        const request = indexedDB.open("zq");
+        request.onsuccess = () => resolve(request.result);
+      });
+      return new Promise((resolve) => {
+        const request = db.transaction([store]).objectStore(store).get(key);
+        request.onsuccess = () => resolve(request.result ?? null);
+      });
+    },
+    [store, key],
+  );
+}
+
 /** The keys of the app's IndexedDB `records` and `meta` stores. */
 function storedKeys(page) {
   return page.evaluate(async () => {
@@ -101,13 +132,7 @@ describe("persons with no signal, inside the offline window", () => {
     const ermek = one("SELECT id FROM persons WHERE full_name = 'Демо Ермек Сапаров'");
     const offences = Number(one(`SELECT COUNT(*) FROM offence_persons WHERE person_id = '${ermek}'`));
     assert.ok(offences > 0, "the demo person has offences to show");
-    const context = await newContext(browser, { viewport: PHONE });
-    const first = await context.newPage();
-    await signInWithPin(first, server.url, "demo.inspector", PIN);
-    await waitForActiveServiceWorker(first);
-    await open(first, server.url, "/visits/new");
-    await open(first, server.url, "/");
-    await until(() => settled(first), "the first sync finished", 60_000);
+    const { context, page: first } = await readyPhone(browser, server.url, "demo.inspector", ["/visits/new"]);
     // The page's HTML never carries a person: the server renders the page without them.
     const html = await first.goto(`${server.url}/persons/${ermek}`).then((r) => r.text());
     assert.ok(!html.includes("Сапаров"), "the person's page HTML names nobody");
@@ -186,27 +211,9 @@ describe("persons with no signal, inside the offline window", () => {
 
   test("a PIN changed with no signal keeps the cache and the person waiting in the outbox", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
-    const page = await context.newPage();
-    await signInWithPin(page, server.url, "demo.inspector", PIN);
-    await waitForActiveServiceWorker(page);
-    await open(page, server.url, "/persons/new");
-    await open(page, server.url, "/pin?next=%2F");
-    await open(page, server.url, "/");
-    await until(() => settled(page), "the first sync finished", 60_000);
-
+    const { context, page } = await readyPhone(browser, server.url, "demo.inspector", ["/persons/new", "/pin?next=%2F"]);
     const ermek = one("SELECT id FROM persons WHERE full_name = 'Демо Ермек Сапаров'");
-    const sealedErmek = (p) =>
-      p.evaluate(async (key) => {
-        const db = await new Promise((resolve) => {
-          const request = indexedDB.open("zq");
-          request.onsuccess = () => resolve(request.result);
-        });
-        return new Promise((resolve) => {
-          const request = db.transaction(["records"]).objectStore("records").get(key);
-          request.onsuccess = () => resolve(request.result);
-        });
-      }, `person:${ermek}`);
+    const sealedErmek = (p) => storedValue(p, "records", `person:${ermek}`);
     await until(async () => Boolean(await sealedErmek(page)), "the person is in the sealed cache");
     const before = await sealedErmek(page);
 
@@ -257,12 +264,7 @@ describe("past the offline window, and a revoked device", () => {
 
   test("the PIN no longer opens the cache offline; the password does; revocation wipes it at the next contact", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
-    const first = await context.newPage();
-    await signInWithPin(first, server.url, "demo.inspector", PIN);
-    await waitForActiveServiceWorker(first);
-    await open(first, server.url, "/");
-    await until(() => settled(first), "the first sync finished", 60_000);
+    const { context, page: first } = await readyPhone(browser, server.url, "demo.inspector");
     const [browserDevice] = (await context.cookies()).find((c) => c.name === "zq_device").value.split(".");
     await first.close();
 
@@ -305,23 +307,8 @@ describe("the password wrap follows a password change", () => {
 
   test("changed on this device, past the window the new password opens the cache and the old one does not", async () => {
     const { server, browser } = env;
-    const context = await newContext(browser, { viewport: PHONE });
-    const page = await context.newPage();
-    await signInWithPin(page, server.url, "demo.coordinator", PIN);
-    await waitForActiveServiceWorker(page);
-    await open(page, server.url, "/");
-    await until(() => settled(page), "the first sync finished", 60_000);
-    const passwordWrap = () =>
-      page.evaluate(async () => {
-        const db = await new Promise((resolve) => {
-          const request = indexedDB.open("zq");
-          request.onsuccess = () => resolve(request.result);
-        });
-        return new Promise((resolve) => {
-          const request = db.transaction(["meta"]).objectStore("meta").get("cache_key_password");
-          request.onsuccess = () => resolve(request.result ?? null);
-        });
-      });
+    const { context, page } = await readyPhone(browser, server.url, "demo.coordinator");
+    const passwordWrap = () => storedValue(page, "meta", "cache_key_password");
     await until(async () => (await passwordWrap()) !== null, "the sign-in wrote the password wrap");
     const before = await passwordWrap();
 
