@@ -1,7 +1,6 @@
 //! The main areas of the app as the navigation lists them. Each area grows into its own
 //! folder (tasks, persons, offences, …) as its issue is built; until then its page says so.
 use crate::i18n::*;
-use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,29 +72,5 @@ impl Area {
             Self::Council => t_string!(i18n, nav.council),
             Self::Reports => t_string!(i18n, nav.reports),
         }
-    }
-
-    fn description(self, i18n: I18nContext<Locale>) -> &'static str {
-        match self {
-            Self::Tasks => t_string!(i18n, area.tasks),
-            Self::Map => t_string!(i18n, area.map),
-            Self::Persons => t_string!(i18n, area.persons),
-            Self::Offences => t_string!(i18n, area.offences),
-            Self::Visits => t_string!(i18n, visit.list_title),
-            Self::Proposals => t_string!(i18n, area.proposals),
-            Self::Events => t_string!(i18n, area.events),
-            Self::Council => t_string!(i18n, area.council),
-            Self::Reports => t_string!(i18n, area.reports),
-        }
-    }
-}
-
-#[component]
-pub fn AreaPage(area: Area) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <h1>{move || area.title(i18n)}</h1>
-        <p class="lead">{move || area.description(i18n)}</p>
-        <p class="notice">{t!(i18n, area.in_progress)}</p>
     }
 }

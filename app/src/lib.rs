@@ -26,6 +26,7 @@ pub mod persons;
 pub mod places;
 pub mod proposals;
 pub mod refusals;
+pub mod reports;
 pub mod shell;
 pub mod stored;
 pub mod sync;

@@ -8,4 +8,6 @@ mod types;
 mod views;
 
 pub use types::*;
-pub use views::{category_label, EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
+pub use views::{
+    category_code_label, category_label, EditOffencePage, NewOffencePage, OffencePage, OffencesPage,
+};

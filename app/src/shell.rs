@@ -108,6 +108,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/events/:id/edit") view={Lazy::<pages::EditEvent>::new()} />
                         <Route path=path!("/council") view={Lazy::<pages::Meetings>::new()} />
                         <Route path=path!("/reports") view={Lazy::<pages::Reports>::new()} />
+                        <Route path=path!("/reports/villages/:id") view={Lazy::<pages::Trend>::new()} />
+                        <Route path=path!("/reports/program") view={Lazy::<pages::Membership>::new()} />
+                        <Route path=path!("/reports/months") view={Lazy::<pages::Closing>::new()} />
                     </Routes>
                 </layout::AppLayout>
             </Router>

@@ -17,6 +17,8 @@ pub enum AuditAction {
     AccountDisabled,
     AccountEnabled,
     DeviceRevoked,
+    /// A report table downloaded (CSV, XLSX).
+    Export,
 }
 
 impl AuditAction {
@@ -34,6 +36,7 @@ impl AuditAction {
         Self::AccountDisabled,
         Self::AccountEnabled,
         Self::DeviceRevoked,
+        Self::Export,
     ];
 }
 
@@ -56,6 +59,7 @@ impl crate::stored::StoredEnum for AuditAction {
             Self::AccountDisabled => "account_disabled",
             Self::AccountEnabled => "account_enabled",
             Self::DeviceRevoked => "device_revoked",
+            Self::Export => "export",
         }
     }
 }

@@ -29,6 +29,7 @@ fn action_label(i18n: I18nContext<Locale>, code: &str) -> String {
         AuditAction::AccountDisabled => t_string!(i18n, audit_actions.account_disabled),
         AuditAction::AccountEnabled => t_string!(i18n, audit_actions.account_enabled),
         AuditAction::DeviceRevoked => t_string!(i18n, audit_actions.device_revoked),
+        AuditAction::Export => t_string!(i18n, audit_actions.export),
     }
     .to_owned()
 }

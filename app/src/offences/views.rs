@@ -21,16 +21,21 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::HashSet;
 
 pub fn category_label(i18n: I18nContext, code: &str) -> String {
+    category_code_label(i18n.get_locale(), code)
+}
+
+/// A category's name in `locale`, where no reactive context is at hand (exports).
+pub fn category_code_label(locale: Locale, code: &str) -> String {
     let text = match code {
-        "domestic" => t_string!(i18n, offence.category_domestic),
-        "public_order" => t_string!(i18n, offence.category_public_order),
-        "theft" => t_string!(i18n, offence.category_theft),
-        "cattle_theft" => t_string!(i18n, offence.category_cattle_theft),
-        "internet_fraud" => t_string!(i18n, offence.category_internet_fraud),
-        "alcohol" => t_string!(i18n, offence.category_alcohol),
-        "grazing" => t_string!(i18n, offence.category_grazing),
-        "traffic" => t_string!(i18n, offence.category_traffic),
-        "other" => t_string!(i18n, offence.category_other),
+        "domestic" => td_string!(locale, offence.category_domestic),
+        "public_order" => td_string!(locale, offence.category_public_order),
+        "theft" => td_string!(locale, offence.category_theft),
+        "cattle_theft" => td_string!(locale, offence.category_cattle_theft),
+        "internet_fraud" => td_string!(locale, offence.category_internet_fraud),
+        "alcohol" => td_string!(locale, offence.category_alcohol),
+        "grazing" => td_string!(locale, offence.category_grazing),
+        "traffic" => td_string!(locale, offence.category_traffic),
+        "other" => td_string!(locale, offence.category_other),
         other => return other.to_owned(),
     };
     text.to_owned()

@@ -7,7 +7,6 @@
 //! chunk here is declared `fallible`, and a failed load shows a translated notice with a way to
 //! load the page again; nothing typed is lost, as drafts and the outbox live in IndexedDB.
 use crate::accounts::{AccountPage, AdminAccountsPage, SetPinPage, SignInPage};
-use crate::areas::{Area, AreaPage};
 use crate::audit::AuditPage;
 use crate::councils::{CouncilPage, EditMemberPage, ImportMembersPage, NewMemberPage};
 use crate::events::{EditEventPage, EventsPage, NewEventPage};
@@ -21,6 +20,7 @@ use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage
 use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
 use crate::places::{HomePage, PlacesAdminPage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
+use crate::reports::{ClosingPage, MembershipPage, ReportsPage, TrendPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
 use crate::visits::{EditVisitPage, NewVisitPage, VisitsPage};
@@ -135,7 +135,10 @@ lazy_pages! {
     Events(events_page) in council_pages => view! { <EventsPage /> };
     NewEvent(new_event_page) in council_pages => view! { <NewEventPage /> };
     EditEvent(edit_event_page) in council_pages => view! { <EditEventPage /> };
-    Reports(reports_page) in home_pages => view! { <AreaPage area=Area::Reports /> };
+    Reports(reports_page) in report_pages => view! { <ReportsPage /> };
+    Trend(trend_page) in report_pages => view! { <TrendPage /> };
+    Membership(membership_page) in report_pages => view! { <MembershipPage /> };
+    Closing(closing_page) in report_pages => view! { <ClosingPage /> };
 }
 
 /// Shown in place of a page whose chunk did not arrive. The link reloads the whole page, which

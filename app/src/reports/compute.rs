@@ -1,0 +1,366 @@
+//! The reports made from what `store` read (server only): pure functions, so the tests run
+//! them on hand-made villages and counts. The statistics themselves are in `stats`.
+use super::months::Month;
+use super::stats::{
+    c_chart, change_percent, difference_in_differences, funnel_limits, rate_per_1000, BeforeAfter,
+    Completeness,
+};
+use super::store::{Counts, ReportVillage};
+use super::types::{
+    Baseline, EffectReport, Funnel, FunnelPoint, Overview, OverviewRow, ThemeRow, Trend, TrendMonth,
+};
+use crate::dates::day_number;
+use crate::places::ProgramStatus;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Months a report counts: the overview's 12 and the trend's 24 end with the last complete
+/// month.
+pub const OVERVIEW_MONTHS: i32 = 12;
+pub const TREND_MONTHS: i32 = 24;
+/// The effect compares at most this many months on each side of joining.
+const EFFECT_MONTHS: i32 = 12;
+/// A control chart's baseline needs this many months before joining to be drawn from them.
+const MIN_BASELINE_MONTHS: usize = 6;
+/// Points along each funnel limit.
+const FUNNEL_STEPS: usize = 40;
+
+/// What the reports are computed from.
+pub struct Facts<'a> {
+    pub villages: &'a [ReportVillage],
+    pub counts: &'a Counts,
+    pub closings: &'a HashSet<(String, Month)>,
+    pub last_offences: &'a HashMap<String, String>,
+    /// YYYY-MM-DD.
+    pub today: &'a str,
+    pub computed_at: String,
+    /// Offences by village and month, all categories together.
+    by_month: HashMap<(&'a str, Month), u64>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(
+        villages: &'a [ReportVillage],
+        counts: &'a Counts,
+        closings: &'a HashSet<(String, Month)>,
+        last_offences: &'a HashMap<String, String>,
+        today: &'a str,
+        computed_at: String,
+    ) -> Self {
+        let mut by_month = HashMap::new();
+        for count in &counts.offences {
+            *by_month
+                .entry((count.village_id.as_str(), count.month))
+                .or_default() += count.offences;
+        }
+        Self {
+            villages,
+            counts,
+            closings,
+            last_offences,
+            today,
+            computed_at,
+            by_month,
+        }
+    }
+
+    /// The last complete month.
+    pub fn last_month(&self) -> Month {
+        Month::of(self.today)
+            .unwrap_or(Month {
+                year: 1970,
+                month: 1,
+            })
+            .plus(-1)
+    }
+
+    fn offences_in(&self, village: &str, months: impl Iterator<Item = Month>) -> u64 {
+        months
+            .map(|month| self.by_month.get(&(village, month)).copied().unwrap_or(0))
+            .sum()
+    }
+
+    fn repeats_in(&self, village: &str, months: impl Iterator<Item = Month>) -> u64 {
+        months
+            .map(|month| {
+                self.counts
+                    .repeats
+                    .get(&(village.to_owned(), month))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+}
+
+/// The month a village joined, when it is in the program with a known date.
+pub fn joined_month(village: &ReportVillage) -> Option<Month> {
+    if village.status == ProgramStatus::NotJoined {
+        return None;
+    }
+    village.joined_on.as_deref().and_then(Month::of)
+}
+
+/// The same calendar months as `first..=last`, in the latest year that ended before the
+/// village's joining month (seasons matter: grazing in summer, alcohol at the holidays).
+pub fn before_joining(joined: Month, first: Month, last: Month) -> (Month, Month) {
+    let years = (1..)
+        .find(|years| last.plus(-12 * years) < joined)
+        .unwrap_or(1);
+    (first.plus(-12 * years), last.plus(-12 * years))
+}
+
+/// The first month any report of these villages reads: the trend's year before, the
+/// overview's comparison before joining and the effect's months before joining.
+pub fn earliest_month(villages: &[ReportVillage], last: Month) -> Month {
+    let first = last.plus(-(OVERVIEW_MONTHS - 1));
+    let mut earliest = last.plus(-(TREND_MONTHS + 11));
+    for joined in villages.iter().filter_map(joined_month) {
+        earliest = earliest
+            .min(before_joining(joined, first, last).0)
+            .min(joined.plus(-EFFECT_MONTHS));
+    }
+    earliest
+}
+
+fn inclusive(first: Month, last: Month) -> impl Iterator<Item = Month> {
+    first.run(first.until(last) + 1)
+}
+
+pub fn overview(
+    facts: &Facts,
+    shown: &dyn Fn(&ReportVillage) -> bool,
+    district: Option<String>,
+    districts: Vec<(String, crate::places::LocalizedName)>,
+) -> Overview {
+    let last = facts.last_month();
+    let first = last.plus(-(OVERVIEW_MONTHS - 1));
+    let window = || inclusive(first, last);
+    let today = day_number(facts.today);
+    let rows: Vec<OverviewRow> = facts
+        .villages
+        .iter()
+        .filter(|village| shown(village))
+        .map(|village| {
+            let offences = facts.offences_in(&village.id, window());
+            let before = joined_month(village).map(|joined| {
+                let (start, end) = before_joining(joined, first, last);
+                facts.offences_in(&village.id, inclusive(start, end))
+            });
+            let reported = window()
+                .filter(|month| facts.closings.contains(&(village.id.clone(), *month)))
+                .count() as u32;
+            OverviewRow {
+                village_id: village.id.clone(),
+                village: village.name.clone(),
+                district: village.district.clone(),
+                district_id: village.district_id.clone(),
+                status: village.status,
+                joined_on: village.joined_on.clone(),
+                population: village.population,
+                offences,
+                repeats: facts.repeats_in(&village.id, window()),
+                rate: village
+                    .population
+                    .and_then(|population| rate_per_1000(offences, population)),
+                before,
+                change: before.and_then(|before| change_percent(before, offences)),
+                days_since_last: facts
+                    .last_offences
+                    .get(&village.id)
+                    .and_then(|day| day_number(day))
+                    .zip(today)
+                    .map(|(last, today)| today - last),
+                completeness: Completeness {
+                    reported,
+                    expected: OVERVIEW_MONTHS as u32,
+                },
+            }
+        })
+        .collect();
+    let shown_ids: HashSet<&str> = rows.iter().map(|row| row.village_id.as_str()).collect();
+    let mut repeat_persons: HashSet<&String> = HashSet::new();
+    for ((village, month), persons) in &facts.counts.repeat_persons {
+        if shown_ids.contains(village.as_str()) && first <= *month && *month <= last {
+            repeat_persons.extend(persons);
+        }
+    }
+    Overview {
+        computed_at: facts.computed_at.clone(),
+        first_month: first.to_string(),
+        last_month: last.to_string(),
+        district,
+        districts,
+        funnel: funnel(&rows),
+        effect: effect(facts, shown, last),
+        themes: themes(facts, &shown_ids, first, last),
+        repeat_persons: repeat_persons.len() as u64,
+        rows,
+    }
+}
+
+fn funnel(rows: &[OverviewRow]) -> Funnel {
+    let points: Vec<FunnelPoint> = rows
+        .iter()
+        .filter_map(|row| {
+            Some(FunnelPoint {
+                village: row.village.clone(),
+                population: row.population.filter(|p| *p > 0)?,
+                per_1000: row.rate?.per_1000,
+            })
+        })
+        .collect();
+    let residents: i64 = points.iter().map(|point| point.population).sum();
+    let offences: f64 = points
+        .iter()
+        .map(|point| point.per_1000 * point.population as f64 / 1000.0)
+        .sum();
+    let target_per_1000 = if residents > 0 {
+        offences / residents as f64 * 1000.0
+    } else {
+        0.0
+    };
+    let smallest = points.iter().map(|p| p.population).min().unwrap_or(0);
+    let largest = points.iter().map(|p| p.population).max().unwrap_or(0);
+    let limits = if smallest > 0 {
+        // Evenly spaced on a log scale, a little beyond the villages at each end.
+        let (low, high) = ((smallest as f64 * 0.8).ln(), (largest as f64 * 1.25).ln());
+        (0..=FUNNEL_STEPS)
+            .map(|step| {
+                let population = (low + (high - low) * step as f64 / FUNNEL_STEPS as f64).exp();
+                funnel_limits(target_per_1000, population.round().max(1.0) as i64)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Funnel {
+        target_per_1000,
+        points,
+        limits,
+    }
+}
+
+/// Joined villages over up to 12 months on each side of their joining month (the joining
+/// month itself is left out), against the comparison villages of their district (of the
+/// region when the district has none) over the same months.
+fn effect(facts: &Facts, shown: &dyn Fn(&ReportVillage) -> bool, last: Month) -> EffectReport {
+    let comparisons: Vec<&ReportVillage> = facts
+        .villages
+        .iter()
+        .filter(|village| village.status == ProgramStatus::NotJoined)
+        .collect();
+    let mut counts = BeforeAfter::default();
+    let mut villages = 0;
+    let mut used: HashSet<&str> = HashSet::new();
+    for village in facts.villages.iter().filter(|village| shown(village)) {
+        let Some(joined) = joined_month(village) else {
+            continue;
+        };
+        let months = joined
+            .plus(1)
+            .until(last)
+            .saturating_add(1)
+            .min(EFFECT_MONTHS);
+        if months <= 0 {
+            continue;
+        }
+        villages += 1;
+        let before = || joined.plus(-months).run(months);
+        let after = || joined.plus(1).run(months);
+        counts.program_before += facts.offences_in(&village.id, before());
+        counts.program_after += facts.offences_in(&village.id, after());
+        let same_district: Vec<&&ReportVillage> = comparisons
+            .iter()
+            .filter(|c| c.district_id == village.district_id)
+            .collect();
+        let pool: Vec<&&ReportVillage> = if same_district.is_empty() {
+            comparisons.iter().collect()
+        } else {
+            same_district
+        };
+        for comparison in pool {
+            used.insert(&comparison.id);
+            counts.comparison_before += facts.offences_in(&comparison.id, before());
+            counts.comparison_after += facts.offences_in(&comparison.id, after());
+        }
+    }
+    EffectReport {
+        counts,
+        estimate: difference_in_differences(counts),
+        villages,
+        comparison_villages: used.len() as u32,
+    }
+}
+
+fn themes(facts: &Facts, shown: &HashSet<&str>, first: Month, last: Month) -> Vec<ThemeRow> {
+    let mut by_category: BTreeMap<&str, ThemeRow> = BTreeMap::new();
+    for count in &facts.counts.offences {
+        if !shown.contains(count.village_id.as_str()) || count.month < first || count.month > last {
+            continue;
+        }
+        let row = by_category
+            .entry(&count.category)
+            .or_insert_with(|| ThemeRow {
+                category: count.category.clone(),
+                administrative: 0,
+                criminal: 0,
+            });
+        if count.kind == "criminal" {
+            row.criminal += count.offences;
+        } else {
+            row.administrative += count.offences;
+        }
+    }
+    let mut rows: Vec<ThemeRow> = by_category.into_values().collect();
+    rows.sort_by_key(|row| std::cmp::Reverse(row.administrative + row.criminal));
+    rows
+}
+
+/// A village's last 24 months with the year before each, and its control chart.
+pub fn trend(facts: &Facts, village: &ReportVillage) -> Trend {
+    let last = facts.last_month();
+    let first = last.plus(-(TREND_MONTHS - 1));
+    let one = |month: Month| facts.offences_in(&village.id, std::iter::once(month));
+    let months: Vec<TrendMonth> = inclusive(first, last)
+        .map(|month| TrendMonth {
+            month: month.to_string(),
+            offences: one(month),
+            repeats: facts.repeats_in(&village.id, std::iter::once(month)),
+            year_before: one(month.plus(-12)),
+            reported: facts.closings.contains(&(village.id.clone(), month)),
+        })
+        .collect();
+    let joined = joined_month(village);
+    let before: Vec<u64> = joined
+        .map(|joined| {
+            let start = joined
+                .plus(-TREND_MONTHS)
+                .max(last.plus(-(TREND_MONTHS + 11)));
+            inclusive(start, joined.plus(-1)).map(one).collect()
+        })
+        .unwrap_or_default();
+    let (baseline, counts) = if before.len() >= MIN_BASELINE_MONTHS {
+        (Baseline::BeforeJoining, before)
+    } else {
+        (
+            Baseline::AllShown,
+            months.iter().map(|month| month.offences).collect(),
+        )
+    };
+    Trend {
+        computed_at: facts.computed_at.clone(),
+        village_id: village.id.clone(),
+        village: village.name.clone(),
+        district: village.district.clone(),
+        status: village.status,
+        joined_month: joined
+            .filter(|joined| first <= *joined && *joined <= last)
+            .map(|joined| joined.to_string()),
+        limits: c_chart(&counts),
+        baseline,
+        months,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,119 @@
+//! What the reports carry from the server to the page: counts and the statistics made of
+//! them, never a person's name or id.
+use super::stats::{BeforeAfter, Completeness, ControlLimits, Effect, FunnelLimits, Rate};
+use crate::places::{LocalizedName, ProgramStatus};
+use serde::{Deserialize, Serialize};
+
+/// One village in the overview: the last 12 complete months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    pub village_id: String,
+    pub village: LocalizedName,
+    pub district: LocalizedName,
+    pub district_id: String,
+    pub status: ProgramStatus,
+    pub joined_on: Option<String>,
+    pub population: Option<i64>,
+    pub offences: u64,
+    pub repeats: u64,
+    /// Offences per 1,000 residents over the 12 months; `None` without a population.
+    pub rate: Option<Rate>,
+    /// Offences in the same 12 calendar months before the village joined.
+    pub before: Option<u64>,
+    /// Per cent change from `before`; `None` when there is nothing to compare with.
+    pub change: Option<f64>,
+    pub days_since_last: Option<i64>,
+    pub completeness: Completeness,
+}
+
+/// The village's point on the funnel plot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FunnelPoint {
+    pub village: LocalizedName,
+    pub population: i64,
+    pub per_1000: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// The rate of all the villages shown with a population, per 1,000 residents.
+    pub target_per_1000: f64,
+    pub points: Vec<FunnelPoint>,
+    /// The limits from the smallest population shown to the largest.
+    pub limits: Vec<FunnelLimits>,
+}
+
+/// The program's effect: joined villages before and after, comparison villages over the
+/// same months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EffectReport {
+    pub counts: BeforeAfter,
+    pub estimate: Option<Effect>,
+    /// Joined villages with a joining date and at least one month since.
+    pub villages: u32,
+    pub comparison_villages: u32,
+}
+
+/// Offences by category and kind over the 12 months, and how many persons offended again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThemeRow {
+    /// The offence category's stored code (`offences::category_label` names it).
+    pub category: String,
+    pub administrative: u64,
+    pub criminal: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// RFC 3339: when the figures were computed (shown when read offline later).
+    pub computed_at: String,
+    /// The 12 complete months counted, as YYYY-MM.
+    pub first_month: String,
+    pub last_month: String,
+    /// The district the rows are filtered to, when one is.
+    pub district: Option<String>,
+    /// The districts the reader may filter by.
+    pub districts: Vec<(String, LocalizedName)>,
+    pub rows: Vec<OverviewRow>,
+    pub funnel: Funnel,
+    pub effect: EffectReport,
+    pub themes: Vec<ThemeRow>,
+    /// Persons with a repeat offence in the 12 months: a count, never a list.
+    pub repeat_persons: u64,
+}
+
+/// One month of a village's trend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendMonth {
+    /// YYYY-MM.
+    pub month: String,
+    pub offences: u64,
+    pub repeats: u64,
+    /// The same month a year earlier.
+    pub year_before: u64,
+    /// The inspector closed the month: its count is a report, a zero included.
+    pub reported: bool,
+}
+
+/// Where the control chart's centre line and limits come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Baseline {
+    /// The months before the village joined.
+    BeforeJoining,
+    /// Every month shown: the village has not joined, or too little is known from before.
+    AllShown,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub computed_at: String,
+    pub village_id: String,
+    pub village: LocalizedName,
+    pub district: LocalizedName,
+    pub status: ProgramStatus,
+    /// YYYY-MM of joining, when it falls in the months shown.
+    pub joined_month: Option<String>,
+    pub months: Vec<TrendMonth>,
+    pub limits: Option<ControlLimits>,
+    pub baseline: Baseline,
+}

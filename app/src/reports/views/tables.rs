@@ -1,0 +1,255 @@
+//! The reports' tables: every chart's data is one of these, beside it.
+use super::super::months::Month;
+use super::super::stats::Effect;
+use super::super::types::{EffectReport, OverviewRow, ThemeRow, TrendMonth};
+use super::name;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+/// "11.2026": a month as the tables show it, the same in every language.
+pub fn month_label(month: &str) -> String {
+    Month::of(month)
+        .map(|m| format!("{:02}.{}", m.month, m.year))
+        .unwrap_or_else(|| month.to_owned())
+}
+
+/// "30.11.2026 14:05 UTC": when a report was computed.
+pub fn moment_label(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(day), Some(time)) => {
+            let mut parts = day.split('-');
+            let (y, m, d) = (parts.next(), parts.next(), parts.next());
+            format!(
+                "{}.{}.{} {time} UTC",
+                d.unwrap_or(""),
+                m.unwrap_or(""),
+                y.unwrap_or("")
+            )
+        }
+        _ => at.to_owned(),
+    }
+}
+
+/// A figure with one decimal.
+pub fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A change in per cent with its sign: "−25 %", "+50 %".
+pub fn signed_percent(value: f64) -> String {
+    if value > 0.0 {
+        format!("+{value:.0} %")
+    } else if value < 0.0 {
+        format!("−{:.0} %", -value)
+    } else {
+        "0 %".to_owned()
+    }
+}
+
+#[component]
+pub fn OverviewTable(rows: Vec<OverviewRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="overview-heading">
+            <table id="overview-table" class="report">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, reports.col_village)}</th>
+                        <th scope="col">{t!(i18n, reports.col_district)}</th>
+                        <th scope="col">{t!(i18n, reports.col_population)}</th>
+                        <th scope="col">{t!(i18n, reports.col_offences)}</th>
+                        <th scope="col">{t!(i18n, reports.col_repeats)}</th>
+                        <th scope="col">{t!(i18n, reports.col_rate)}</th>
+                        <th scope="col">{t!(i18n, reports.col_before)}</th>
+                        <th scope="col">{t!(i18n, reports.col_change)}</th>
+                        <th scope="col">{t!(i18n, reports.col_days_since)}</th>
+                        <th scope="col">{t!(i18n, reports.col_completeness)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! { <OverviewLine row /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn OverviewLine(row: OverviewRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/reports/villages/{}", row.village_id);
+    let village = row.village.clone();
+    let district = row.district.clone();
+    let rate = row.rate.map(|rate| {
+        format!(
+            "{} ({}–{})",
+            one_decimal(rate.per_1000),
+            one_decimal(rate.lower),
+            one_decimal(rate.upper)
+        )
+    });
+    let completeness = row.completeness;
+    let status = row.status;
+    let joined_on = row.joined_on.clone();
+    view! {
+        <tr data-village=row.village_id.clone()>
+            <th scope="row">
+                <a href=href>{move || name(i18n, &village)}</a>
+                <br />
+                <small>{move || crate::places::status_label(i18n, status, joined_on.as_deref())}</small>
+            </th>
+            <td>{move || name(i18n, &district)}</td>
+            <td data-cell="population">{row.population.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td data-cell="offences">{row.offences}</td>
+            <td data-cell="repeats">{row.repeats}</td>
+            <td data-cell="rate">{rate.unwrap_or_else(|| "—".into())}</td>
+            <td data-cell="before">{row.before.map(|b| b.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td data-cell="change">{row.change.map(signed_percent).unwrap_or_else(|| "—".into())}</td>
+            <td data-cell="days-since">{row.days_since_last.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td data-cell="completeness">
+                {format!("{}/{}", completeness.reported, completeness.expected)}
+            </td>
+        </tr>
+    }
+}
+
+/// The estimate in words: "−40 % (95 % interval −70 % … +10 %)", provisional or not.
+fn effect_words(i18n: I18nContext<Locale>, effect: Effect) -> String {
+    let percent = |ratio: f64| signed_percent((ratio - 1.0) * 100.0);
+    let words = format!(
+        "{} ({} {} … {})",
+        percent(effect.ratio),
+        t_string!(i18n, reports.interval_95),
+        percent(effect.lower),
+        percent(effect.upper)
+    );
+    if effect.provisional {
+        format!("{words}. {}", t_string!(i18n, reports.provisional))
+    } else {
+        words
+    }
+}
+
+#[component]
+pub fn EffectView(effect: EffectReport) -> impl IntoView {
+    let i18n = use_i18n();
+    let counts = effect.counts;
+    let estimate = effect.estimate;
+    view! {
+        <p class="hint">{t!(i18n, reports.effect_hint)}</p>
+        <super::charts::EffectChart counts />
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="effect-heading">
+        <table id="effect-table" class="report">
+            <thead>
+                <tr>
+                    <td></td>
+                    <th scope="col">{t!(i18n, reports.before_joining)}</th>
+                    <th scope="col">{t!(i18n, reports.after_joining)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                <tr>
+                    <th scope="row">
+                        {t!(i18n, reports.program_villages)} " (" {effect.villages} ")"
+                    </th>
+                    <td data-cell="program-before">{counts.program_before}</td>
+                    <td data-cell="program-after">{counts.program_after}</td>
+                </tr>
+                <tr>
+                    <th scope="row">
+                        {t!(i18n, reports.comparison_villages)} " (" {effect.comparison_villages} ")"
+                    </th>
+                    <td data-cell="comparison-before">{counts.comparison_before}</td>
+                    <td data-cell="comparison-after">{counts.comparison_after}</td>
+                </tr>
+            </tbody>
+        </table>
+        </div>
+        <p id="effect-estimate" data-provisional=estimate.map(|e| e.provisional.to_string())>
+            <strong>{t!(i18n, reports.effect_estimate)} ": "</strong>
+            {move || match estimate {
+                Some(effect) => effect_words(i18n, effect),
+                None => t_string!(i18n, reports.no_estimate).to_owned(),
+            }}
+        </p>
+    }
+}
+
+#[component]
+pub fn ThemesTable(themes: Vec<ThemeRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="themes-heading">
+        <table id="themes-table" class="report">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, reports.col_category)}</th>
+                    <th scope="col">{t!(i18n, reports.col_administrative)}</th>
+                    <th scope="col">{t!(i18n, reports.col_criminal)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {themes
+                    .into_iter()
+                    .map(|row| {
+                        let category = row.category.clone();
+                        view! {
+                            <tr data-category=row.category.clone()>
+                                <th scope="row">{move || crate::offences::category_label(i18n, &category)}</th>
+                                <td>{row.administrative}</td>
+                                <td>{row.criminal}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn TrendTable(months: Vec<TrendMonth>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="trend-title">
+            <table id="trend-table" class="report">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, reports.col_month)}</th>
+                        <th scope="col">{t!(i18n, reports.col_offences)}</th>
+                        <th scope="col">{t!(i18n, reports.col_repeats)}</th>
+                        <th scope="col">{t!(i18n, reports.col_year_before)}</th>
+                        <th scope="col">{t!(i18n, reports.col_reported)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {months
+                        .into_iter()
+                        .map(|month| {
+                            let reported = month.reported;
+                            view! {
+                                <tr data-month=month.month.clone() data-reported=reported.to_string()>
+                                    <th scope="row">{month_label(&month.month)}</th>
+                                    <td>{month.offences}</td>
+                                    <td>{month.repeats}</td>
+                                    <td>{month.year_before}</td>
+                                    <td>
+                                        {move || {
+                                            if reported {
+                                                t_string!(i18n, reports.reported)
+                                            } else {
+                                                t_string!(i18n, reports.not_reported)
+                                            }
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
