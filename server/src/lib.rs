@@ -6,6 +6,7 @@ pub mod db;
 pub mod limits;
 pub mod map;
 pub mod pwa;
+pub mod reports;
 pub mod retention;
 pub mod security;
 pub mod seed;

@@ -180,7 +180,7 @@ pub fn preferred_locale(headers: &HeaderMap) -> Locale {
     from_cookie.or_else(from_header).unwrap_or(Locale::ru)
 }
 
-fn locale_from_tag(tag: &str) -> Option<Locale> {
+pub(crate) fn locale_from_tag(tag: &str) -> Option<Locale> {
     match tag.split('-').next()?.to_ascii_lowercase().as_str() {
         "ru" => Some(Locale::ru),
         "kk" => Some(Locale::kk),

@@ -272,6 +272,7 @@ fn router(
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(sync::routes(pool.clone(), sync_settings))
         .merge(crate::map::routes(tiles))
+        .merge(crate::reports::routes(pool.clone()))
         // The build's files are served here, not by Leptos's file fallback: that fallback runs
         // the page context in a reactive owner of its own, and an icon or stylesheet fetched
         // while a page rendered made that page lose its CSP (seen as a page that never

@@ -1,0 +1,210 @@
+//! Report downloads under `/api/v1/reports/` (docs/program-results.md): the tables of the
+//! reports page as CSV or XLSX, with the page's filter, headers and file name in the reader's
+//! language. Thin wrappers: `app::reports` holds the figures and the files' making. Every
+//! download is audited.
+use crate::security::{locale_from_tag, preferred_locale};
+use crate::sync::{database_failure, refuse, signed_in};
+use app::audit::store::{record, Entry};
+use app::audit::AuditAction;
+use app::errors::AppError;
+use app::reports::export::{
+    file_name, overview_table, themes_table, to_csv, to_xlsx, trend_table, Table,
+};
+use axum::extract::{Path, Query, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    district: Option<String>,
+    lang: Option<String>,
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
+    let trend_pool = pool.clone();
+    Router::new()
+        .route(
+            "/api/v1/reports/{file}",
+            get(
+                move |Path(file): Path<String>,
+                      Query(query): Query<ExportQuery>,
+                      request: Request| {
+                    overview_file(pool.clone(), file, query, request)
+                },
+            ),
+        )
+        .route(
+            "/api/v1/reports/villages/{id}/{file}",
+            get(
+                move |Path((id, file)): Path<(String, String)>,
+                      Query(query): Query<ExportQuery>,
+                      request: Request| {
+                    trend_file(trend_pool.clone(), id, file, query, request)
+                },
+            ),
+        )
+}
+
+/// "overview.csv" → ("overview", Csv).
+fn split(file: &str) -> Option<(&str, Format)> {
+    let (name, extension) = file.rsplit_once('.')?;
+    let format = match extension {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        _ => return None,
+    };
+    Some((name, format))
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+async fn overview_file(
+    pool: SqlitePool,
+    file: String,
+    query: ExportQuery,
+    request: Request,
+) -> Response {
+    let headers = request.headers();
+    let Some(who) = signed_in(&request) else {
+        return refuse(headers, AppError::SignInRequired);
+    };
+    let Some((name, format)) =
+        split(&file).filter(|(name, _)| matches!(*name, "overview" | "themes"))
+    else {
+        return refuse(headers, AppError::NotFound);
+    };
+    let locale = reader_locale(&query, headers);
+    let overview = match app::reports::server::overview(&pool, &who, query.district.clone()).await {
+        Ok(overview) => overview,
+        Err(error) => return refuse(headers, error),
+    };
+    let table = if name == "overview" {
+        overview_table(&overview, locale)
+    } else {
+        themes_table(&overview, locale)
+    };
+    let detail = format!("district={}", overview.district.as_deref().unwrap_or("all"));
+    deliver(
+        &pool,
+        &who,
+        headers,
+        &file,
+        None,
+        detail,
+        &table,
+        format,
+        &overview.computed_at,
+    )
+    .await
+}
+
+async fn trend_file(
+    pool: SqlitePool,
+    id: String,
+    file: String,
+    query: ExportQuery,
+    request: Request,
+) -> Response {
+    let headers = request.headers();
+    let Some(who) = signed_in(&request) else {
+        return refuse(headers, AppError::SignInRequired);
+    };
+    let Some((_, format)) = split(&file).filter(|(name, _)| *name == "trend") else {
+        return refuse(headers, AppError::NotFound);
+    };
+    let locale = reader_locale(&query, headers);
+    let trend = match app::reports::server::trend(&pool, &who, &id).await {
+        Ok(Some(trend)) => trend,
+        Ok(None) => return refuse(headers, AppError::NotFound),
+        Err(error) => return refuse(headers, error),
+    };
+    let table = trend_table(&trend, locale);
+    deliver(
+        &pool,
+        &who,
+        headers,
+        &file,
+        Some(&id),
+        String::new(),
+        &table,
+        format,
+        &trend.computed_at,
+    )
+    .await
+}
+
+fn reader_locale(query: &ExportQuery, headers: &axum::http::HeaderMap) -> app::i18n::Locale {
+    query
+        .lang
+        .as_deref()
+        .and_then(locale_from_tag)
+        .unwrap_or_else(|| preferred_locale(headers))
+}
+
+/// Writes the file, audits the download, and answers with the file as an attachment named in
+/// the reader's language (RFC 6266's `filename*`, with a plain fallback name).
+#[allow(clippy::too_many_arguments)]
+async fn deliver(
+    pool: &SqlitePool,
+    who: &app::accounts::session::SignedIn,
+    headers: &axum::http::HeaderMap,
+    file: &str,
+    village: Option<&str>,
+    detail: String,
+    table: &Table,
+    format: Format,
+    computed_at: &str,
+) -> Response {
+    let today = computed_at.get(..10).unwrap_or("");
+    let (bytes, content_type, extension) = match format {
+        Format::Csv => (to_csv(table).ok(), "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (
+            to_xlsx(table).ok(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let Some(bytes) = bytes else {
+        tracing::error!(file, "a report file could not be written");
+        return refuse(headers, AppError::Internal);
+    };
+    let entry = Entry::by(who, AuditAction::Export, "report")
+        .record(file)
+        .village(village)
+        .detail(detail);
+    if let Err(error) = record(pool, entry).await {
+        return database_failure(headers, error, "report export audit");
+    }
+    let name = file_name(table, today, extension);
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition =
+        format!("attachment; filename=\"report-{today}.{extension}\"; filename*=UTF-8''{encoded}");
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let response_headers = response.headers_mut();
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response_headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
