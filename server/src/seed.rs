@@ -4,6 +4,7 @@
 //! `purge` takes the demo out again.
 mod demo;
 mod demo_map;
+mod demo_results;
 mod places;
 pub mod purge;
 
@@ -28,6 +29,7 @@ pub async fn load(pool: &SqlitePool, with_demo: bool) -> Result<(), SeedError> {
         let accounts = demo::hash_demo_passwords()?;
         run_once(pool, "demo", move |tx| Box::pin(demo::load(tx, accounts))).await?;
         run_once(pool, "demo-map", |tx| Box::pin(demo_map::load(tx))).await?;
+        run_once(pool, "demo-results", |tx| Box::pin(demo_results::load(tx))).await?;
     }
     Ok(())
 }

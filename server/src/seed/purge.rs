@@ -12,6 +12,10 @@
 //!   password, mostly reads of made-up persons, and a line kept without its account would
 //!   read as an access by nobody. Copy the database file first if that trail matters.
 //!
+//! The demo's membership figures in the program's villages (`membership_demo`: joining dates,
+//! residents, households) are cleared; a demo comparison village goes with its closings unless
+//! a real row points at it, and then stays without its demo mark.
+//!
 //! Rows not marked demo are real and stay, whoever made them. Where one points at a demo row,
 //! the pointer is cleared: the author (creator, recorder, visitor, responsible inspector) becomes
 //! unknown, and a link to a demo person, proposal, meeting or council member is dropped. A
@@ -267,6 +271,34 @@ const DELETED: &[(&str, &str)] = &[
         "DELETE FROM council_members WHERE demo = 1",
     ),
     ("councils", "DELETE FROM councils WHERE demo = 1"),
+    (
+        "month_closings",
+        "DELETE FROM month_closings WHERE demo = 1",
+    ),
+    // A demo comparison village goes unless a real row still points at it.
+    (
+        "villages",
+        "DELETE FROM villages WHERE demo = 1 AND id NOT IN ( \
+         SELECT village_id FROM councils UNION ALL SELECT village_id FROM account_villages \
+         UNION ALL SELECT village_id FROM persons UNION ALL SELECT village_id FROM offences \
+         UNION ALL SELECT village_id FROM visits UNION ALL SELECT village_id FROM proposals \
+         UNION ALL SELECT village_id FROM tasks UNION ALL SELECT village_id FROM events \
+         UNION ALL SELECT village_id FROM decisions UNION ALL SELECT village_id FROM map_features \
+         UNION ALL SELECT village_id FROM month_closings \
+         UNION ALL SELECT village_id FROM audit_events WHERE village_id IS NOT NULL)",
+    ),
+];
+
+/// What the demo wrote into rows that stay: made-up membership figures of the program's
+/// villages, and the demo mark of a comparison village that real records went on using.
+const UNMARKED: &[(&str, &str)] = &[
+    (
+        "villages",
+        "UPDATE villages SET joined_on = NULL, population = NULL, households = NULL, \
+         population_source = NULL, population_year = NULL, membership_demo = 0 \
+         WHERE membership_demo = 1",
+    ),
+    ("villages", "UPDATE villages SET demo = 0 WHERE demo = 1"),
 ];
 
 /// Removes every demo row and what depends on it (see the module comment).
@@ -284,6 +316,9 @@ pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     }
     for &(table, sql) in DELETED {
         report.removed.add(table, execute(&mut tx, sql).await?);
+    }
+    for &(table, sql) in UNMARKED {
+        report.unlinked.add(table, execute(&mut tx, sql).await?);
     }
     report.tombstones = tombstones(&mut tx).await?.saturating_sub(tombstones_before);
     tx.commit().await?;
