@@ -72,8 +72,14 @@ describe("program workflows", () => {
     for (const period of after.figures.periods) {
       assert.ok(period.before, `${period.period} has a period before joining`);
       assert.ok(period.before[0].end < today);
-      assert.equal(period.before[1].offences, 1, `${period.period}: the offence of a year ago`);
-      assert.equal(period.before[1].repeats, 0);
+      // The offence of a year ago beside the demo's made-up history of the same days.
+      const [{ start, end }, tally] = period.before;
+      const counted = Number(
+        one(server.database, `SELECT COUNT(*) FROM offences WHERE village_id = '${sepe}' AND substr(occurred_at, 1, 10) BETWEEN '${start}' AND '${end}'`),
+      );
+      assert.ok(counted >= 1);
+      assert.equal(tally.offences, counted, `${period.period}: the offences of a year ago`);
+      assert.equal(tally.repeats, 0);
     }
     // An offence by nobody on record is never a repeat.
     const [plain] = await send(inspector, phone, phone.mutation("offence", "create", newId(), offence(sepe)));
