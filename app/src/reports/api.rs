@@ -32,12 +32,18 @@ pub async fn get_trend(village_id: String) -> Result<Trend, AppError> {
 #[cfg(feature = "ssr")]
 pub mod server {
     use super::super::compute::{self, earliest_month, Facts};
-    use super::super::store::{self, ReportVillage};
+    use super::super::months::Month;
+    use super::super::store::{self, ReportVillage, Villages};
     use super::super::types::{Overview, Trend};
-    use crate::access::{Place, Role};
+    use super::super::work;
+    use crate::access::{Place, Role, Scope};
     use crate::accounts::session::SignedIn;
     use crate::errors::AppError;
     use sqlx::SqlitePool;
+    use std::collections::{HashMap, HashSet};
+
+    /// The fewest comparison villages whose sums a reader of a few villages is shown.
+    const MIN_COMPARISON_VILLAGES: u32 = 3;
 
     /// Roles that read reports: every role but a council member, who sees his tasks.
     pub fn may_read(who: &SignedIn) -> Result<(), AppError> {
@@ -54,29 +60,49 @@ pub mod server {
         })
     }
 
-    async fn facts_from(
-        pool: &SqlitePool,
-    ) -> Result<
-        (
-            Vec<ReportVillage>,
-            store::Counts,
-            std::collections::HashSet<(String, super::super::months::Month)>,
-            std::collections::HashMap<String, String>,
-            String,
-        ),
-        AppError,
-    > {
+    /// What the reports read, as of now.
+    struct Loaded {
+        villages: Vec<ReportVillage>,
+        counts: store::Counts,
+        closings: HashSet<(String, Month)>,
+        last_offences: HashMap<String, String>,
+        data_start: Option<Month>,
+        now: String,
+    }
+
+    impl Loaded {
+        fn facts(&self) -> Facts<'_> {
+            Facts::new(
+                &self.villages,
+                &self.counts,
+                &self.closings,
+                &self.last_offences,
+                &self.now[..10],
+                self.now.clone(),
+                self.data_start,
+            )
+        }
+    }
+
+    async fn load(pool: &SqlitePool, villages: Villages<'_>) -> Result<Loaded, AppError> {
         let now = crate::db::now_rfc3339();
-        let villages = store::villages(pool).await?;
+        let list = store::villages(pool).await?;
         let today = &now[..10];
-        let last = super::super::months::Month::of(today)
-            .ok_or(AppError::Internal)?
-            .plus(-1);
-        let from = earliest_month(&villages, last);
-        let counts = store::counts(pool, from).await?;
-        let closings = store::closings(pool, from).await?;
+        let last = Month::of(today).ok_or(AppError::Internal)?.plus(-1);
+        let repeats_from = last.plus(-(compute::TREND_MONTHS - 1));
+        let from = earliest_month(&list, last);
+        let counts = store::counts(pool, from, repeats_from, villages).await?;
+        let closings = store::closings(pool, from, villages).await?;
         let last_offences = store::last_offences(pool, today).await?;
-        Ok((villages, counts, closings, last_offences, now))
+        let data_start = store::data_start(pool).await?;
+        Ok(Loaded {
+            villages: list,
+            counts,
+            closings,
+            last_offences,
+            data_start,
+            now,
+        })
     }
 
     pub async fn overview(
@@ -85,17 +111,13 @@ pub mod server {
         district: Option<String>,
     ) -> Result<Overview, AppError> {
         may_read(who)?;
-        let (villages, counts, closings, last_offences, now) = facts_from(pool).await?;
-        let facts = Facts::new(
-            &villages,
-            &counts,
-            &closings,
-            &last_offences,
-            &now[..10],
-            now.clone(),
-        );
+        let loaded = load(pool, Villages::All).await?;
         let mut districts: Vec<(String, crate::places::LocalizedName)> = Vec::new();
-        for village in villages.iter().filter(|village| covers(who, village)) {
+        for village in loaded
+            .villages
+            .iter()
+            .filter(|village| covers(who, village))
+        {
             if !districts.iter().any(|(id, _)| *id == village.district_id) {
                 districts.push((village.district_id.clone(), village.district.clone()));
             }
@@ -109,12 +131,30 @@ pub mod server {
                     .as_deref()
                     .is_none_or(|id| village.district_id == id)
         };
-        Ok(compute::overview(
-            &facts,
-            &shown,
-            district.clone(),
-            districts,
-        ))
+        let facts = loaded.facts();
+        let last = facts.last_month();
+        let first = last.plus(-(compute::OVERVIEW_MONTHS - 1));
+        let everything = district.is_none() && who.principal.scope == Scope::Region;
+        let ids: Vec<String> = loaded
+            .villages
+            .iter()
+            .filter(|village| shown(village))
+            .map(|village| village.id.clone())
+            .collect();
+        let themes = store::themes(pool, first, last, (!everything).then_some(&ids[..])).await?;
+        let mut overview = compute::overview(&facts, &shown, district.clone(), districts, &themes);
+        // A reader of a few villages sees the comparison villages' sums only when enough of
+        // them stand behind it that no single village's counts can be read off.
+        if matches!(who.principal.scope, Scope::Villages(_))
+            && overview.effect.comparison_villages < MIN_COMPARISON_VILLAGES
+        {
+            let effect = &mut overview.effect;
+            effect.counts.comparison_before = 0;
+            effect.counts.comparison_after = 0;
+            effect.estimate = None;
+            effect.withheld = true;
+        }
+        Ok(overview)
     }
 
     pub async fn trend(
@@ -123,21 +163,24 @@ pub mod server {
         village_id: &str,
     ) -> Result<Option<Trend>, AppError> {
         may_read(who)?;
-        let (villages, counts, closings, last_offences, now) = facts_from(pool).await?;
-        let Some(village) = villages
+        let loaded = load(pool, Villages::One(village_id)).await?;
+        let Some(village) = loaded
+            .villages
             .iter()
             .find(|village| village.id == village_id && covers(who, village))
         else {
             return Ok(None);
         };
-        let facts = Facts::new(
-            &villages,
-            &counts,
-            &closings,
-            &last_offences,
-            &now[..10],
-            now.clone(),
-        );
-        Ok(Some(compute::trend(&facts, village)))
+        let facts = loaded.facts();
+        let mut trend = compute::trend(&facts, village);
+        trend.council = work::council_work(
+            pool,
+            village_id,
+            facts.last_month(),
+            compute::OVERVIEW_MONTHS,
+            facts.today,
+        )
+        .await?;
+        Ok(Some(trend))
     }
 }

@@ -85,10 +85,9 @@ mod server {
         .await?;
         let first = current_month()?.plus(-OPEN_MONTHS);
         let counts: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT village_id, substr(occurred_at, 1, 7), COUNT(*) FROM offences \
-             WHERE occurred_at >= $1 GROUP BY 1, 2",
+            "SELECT village_id, month, offences FROM offence_months WHERE month >= $1",
         )
-        .bind(first.first_day())
+        .bind(first.to_string())
         .fetch_all(pool)
         .await?;
         let counts: HashMap<(String, String), u64> = counts

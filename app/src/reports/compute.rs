@@ -3,7 +3,7 @@
 use super::months::Month;
 use super::stats::{
     c_chart, change_percent, difference_in_differences, funnel_limits, rate_per_1000, BeforeAfter,
-    Completeness,
+    Completeness, Effect, SMALL_COUNT,
 };
 use super::store::{Counts, ReportVillage};
 use super::types::{
@@ -33,6 +33,9 @@ pub struct Facts<'a> {
     /// YYYY-MM-DD.
     pub today: &'a str,
     pub computed_at: String,
+    /// The first month with an offence on record anywhere: before it nothing is known, and a
+    /// month without offences there is not a zero.
+    pub data_start: Option<Month>,
     /// Offences by village and month, all categories together.
     by_month: HashMap<(&'a str, Month), u64>,
 }
@@ -45,6 +48,7 @@ impl<'a> Facts<'a> {
         last_offences: &'a HashMap<String, String>,
         today: &'a str,
         computed_at: String,
+        data_start: Option<Month>,
     ) -> Self {
         let mut by_month = HashMap::new();
         for count in &counts.offences {
@@ -59,8 +63,14 @@ impl<'a> Facts<'a> {
             last_offences,
             today,
             computed_at,
+            data_start,
             by_month,
         }
+    }
+
+    /// Whether offences were on record in `month` (so a month without any is a zero).
+    pub fn known(&self, month: Month) -> bool {
+        self.data_start.is_some_and(|start| month >= start)
     }
 
     /// The last complete month.
@@ -100,6 +110,21 @@ pub fn joined_month(village: &ReportVillage) -> Option<Month> {
     village.joined_on.as_deref().and_then(Month::of)
 }
 
+/// A village outside the program that never joined: one that left is neither.
+pub fn is_comparison(village: &ReportVillage) -> bool {
+    village.status == ProgramStatus::NotJoined && village.joined_on.is_none()
+}
+
+/// The months of `first..=last` a village was due to close: those since it joined; none
+/// outside the program.
+fn due_months(village: &ReportVillage, first: Month, last: Month) -> Vec<Month> {
+    match (village.status, joined_month(village)) {
+        (ProgramStatus::NotJoined, _) => Vec::new(),
+        (_, Some(joined)) => inclusive(first.max(joined), last).collect(),
+        (_, None) => inclusive(first, last).collect(),
+    }
+}
+
 /// The same calendar months as `first..=last`, in the latest year that ended before the
 /// village's joining month (seasons matter: grazing in summer, alcohol at the holidays).
 pub fn before_joining(joined: Month, first: Month, last: Month) -> (Month, Month) {
@@ -131,6 +156,7 @@ pub fn overview(
     shown: &dyn Fn(&ReportVillage) -> bool,
     district: Option<String>,
     districts: Vec<(String, crate::places::LocalizedName)>,
+    theme_counts: &[(String, String, u64)],
 ) -> Overview {
     let last = facts.last_month();
     let first = last.plus(-(OVERVIEW_MONTHS - 1));
@@ -142,12 +168,16 @@ pub fn overview(
         .filter(|village| shown(village))
         .map(|village| {
             let offences = facts.offences_in(&village.id, window());
-            let before = joined_month(village).map(|joined| {
+            let before = joined_month(village).and_then(|joined| {
                 let (start, end) = before_joining(joined, first, last);
-                facts.offences_in(&village.id, inclusive(start, end))
+                facts
+                    .known(start)
+                    .then(|| facts.offences_in(&village.id, inclusive(start, end)))
             });
-            let reported = window()
-                .filter(|month| facts.closings.contains(&(village.id.clone(), *month)))
+            let due = due_months(village, first, last);
+            let reported = due
+                .iter()
+                .filter(|month| facts.closings.contains(&(village.id.clone(), **month)))
                 .count() as u32;
             OverviewRow {
                 village_id: village.id.clone(),
@@ -172,7 +202,7 @@ pub fn overview(
                     .map(|(last, today)| today - last),
                 completeness: Completeness {
                     reported,
-                    expected: OVERVIEW_MONTHS as u32,
+                    expected: due.len() as u32,
                 },
             }
         })
@@ -192,7 +222,7 @@ pub fn overview(
         districts,
         funnel: funnel(&rows),
         effect: effect(facts, shown, last),
-        themes: themes(facts, &shown_ids, first, last),
+        themes: themes(theme_counts),
         repeat_persons: repeat_persons.len() as u64,
         rows,
     }
@@ -244,14 +274,31 @@ fn funnel(rows: &[OverviewRow]) -> Funnel {
 /// month itself is left out), against the comparison villages of their district (of the
 /// region when the district has none) over the same months.
 fn effect(facts: &Facts, shown: &dyn Fn(&ReportVillage) -> bool, last: Month) -> EffectReport {
-    let comparisons: Vec<&ReportVillage> = facts
-        .villages
-        .iter()
-        .filter(|village| village.status == ProgramStatus::NotJoined)
-        .collect();
+    // The comparison villages' offences by district and month, and for the whole region, so
+    // each joined village costs a few lookups whatever the number of villages.
+    let mut villages_of: HashMap<&str, u32> = HashMap::new();
+    let mut district_of: HashMap<&str, &str> = HashMap::new();
+    for village in facts.villages {
+        if is_comparison(village) {
+            *villages_of.entry(village.district_id.as_str()).or_default() += 1;
+            district_of.insert(village.id.as_str(), village.district_id.as_str());
+        }
+    }
+    let mut by_district: HashMap<(&str, Month), u64> = HashMap::new();
+    let mut in_region: HashMap<Month, u64> = HashMap::new();
+    for ((village, month), offences) in &facts.by_month {
+        if let Some(district) = district_of.get(village) {
+            *by_district.entry((district, *month)).or_default() += offences;
+            *in_region.entry(*month).or_default() += offences;
+        }
+    }
     let mut counts = BeforeAfter::default();
     let mut villages = 0;
-    let mut used: HashSet<&str> = HashSet::new();
+    let mut used_districts: HashSet<&str> = HashSet::new();
+    let mut used_region = false;
+    // Each comparison cell once: a comparison village serves every joined village of its
+    // district, and counted that often it would look like more evidence than there is.
+    let mut distinct: HashMap<(Option<&str>, Month, bool), u64> = HashMap::new();
     for village in facts.villages.iter().filter(|village| shown(village)) {
         let Some(joined) = joined_month(village) else {
             continue;
@@ -261,7 +308,8 @@ fn effect(facts: &Facts, shown: &dyn Fn(&ReportVillage) -> bool, last: Month) ->
             .until(last)
             .saturating_add(1)
             .min(EFFECT_MONTHS);
-        if months <= 0 {
+        // Both sides must be months with offences on record.
+        if months <= 0 || !facts.known(joined.plus(-months)) {
             continue;
         }
         villages += 1;
@@ -269,46 +317,69 @@ fn effect(facts: &Facts, shown: &dyn Fn(&ReportVillage) -> bool, last: Month) ->
         let after = || joined.plus(1).run(months);
         counts.program_before += facts.offences_in(&village.id, before());
         counts.program_after += facts.offences_in(&village.id, after());
-        let same_district: Vec<&&ReportVillage> = comparisons
-            .iter()
-            .filter(|c| c.district_id == village.district_id)
-            .collect();
-        let pool: Vec<&&ReportVillage> = if same_district.is_empty() {
-            comparisons.iter().collect()
-        } else {
-            same_district
+        let district = village.district_id.as_str();
+        let own_district = villages_of.contains_key(district);
+        let cell = |month: Month| {
+            let found = if own_district {
+                by_district.get(&(district, month))
+            } else {
+                in_region.get(&month)
+            };
+            found.copied().unwrap_or(0)
         };
-        for comparison in pool {
-            used.insert(&comparison.id);
-            counts.comparison_before += facts.offences_in(&comparison.id, before());
-            counts.comparison_after += facts.offences_in(&comparison.id, after());
+        let pool = own_district.then_some(district);
+        for month in before() {
+            counts.comparison_before += cell(month);
+            distinct.insert((pool, month, false), cell(month));
+        }
+        for month in after() {
+            counts.comparison_after += cell(month);
+            distinct.insert((pool, month, true), cell(month));
+        }
+        if own_district {
+            used_districts.insert(district);
+        } else {
+            used_region = true;
         }
     }
+    let comparison_villages = if used_region {
+        district_of.len() as u32
+    } else {
+        used_districts.iter().map(|d| villages_of[d]).sum()
+    };
+    let seen = |after: bool| -> u64 {
+        distinct
+            .iter()
+            .filter(|((_, _, side), _)| *side == after)
+            .map(|(_, offences)| offences)
+            .sum()
+    };
+    let few = seen(false) < SMALL_COUNT || seen(true) < SMALL_COUNT;
     EffectReport {
         counts,
-        estimate: difference_in_differences(counts),
+        estimate: difference_in_differences(counts).map(|effect| Effect {
+            provisional: effect.provisional || few,
+            ..effect
+        }),
         villages,
-        comparison_villages: used.len() as u32,
+        comparison_villages,
+        withheld: false,
     }
 }
 
-fn themes(facts: &Facts, shown: &HashSet<&str>, first: Month, last: Month) -> Vec<ThemeRow> {
+/// Offences by category, administrative and criminal apart, most frequent first.
+pub fn themes(counts: &[(String, String, u64)]) -> Vec<ThemeRow> {
     let mut by_category: BTreeMap<&str, ThemeRow> = BTreeMap::new();
-    for count in &facts.counts.offences {
-        if !shown.contains(count.village_id.as_str()) || count.month < first || count.month > last {
-            continue;
-        }
-        let row = by_category
-            .entry(&count.category)
-            .or_insert_with(|| ThemeRow {
-                category: count.category.clone(),
-                administrative: 0,
-                criminal: 0,
-            });
-        if count.kind == "criminal" {
-            row.criminal += count.offences;
+    for (category, kind, offences) in counts {
+        let row = by_category.entry(category).or_insert_with(|| ThemeRow {
+            category: category.clone(),
+            administrative: 0,
+            criminal: 0,
+        });
+        if kind == "criminal" {
+            row.criminal += offences;
         } else {
-            row.administrative += count.offences;
+            row.administrative += offences;
         }
     }
     let mut rows: Vec<ThemeRow> = by_category.into_values().collect();
@@ -326,7 +397,7 @@ pub fn trend(facts: &Facts, village: &ReportVillage) -> Trend {
             month: month.to_string(),
             offences: one(month),
             repeats: facts.repeats_in(&village.id, std::iter::once(month)),
-            year_before: one(month.plus(-12)),
+            year_before: facts.known(month.plus(-12)).then(|| one(month.plus(-12))),
             reported: facts.closings.contains(&(village.id.clone(), month)),
         })
         .collect();
@@ -336,7 +407,10 @@ pub fn trend(facts: &Facts, village: &ReportVillage) -> Trend {
             let start = joined
                 .plus(-TREND_MONTHS)
                 .max(last.plus(-(TREND_MONTHS + 11)));
-            inclusive(start, joined.plus(-1)).map(one).collect()
+            inclusive(start, joined.plus(-1))
+                .filter(|month| facts.known(*month))
+                .map(one)
+                .collect()
         })
         .unwrap_or_default();
     let (baseline, counts) = if before.len() >= MIN_BASELINE_MONTHS {
@@ -344,7 +418,11 @@ pub fn trend(facts: &Facts, village: &ReportVillage) -> Trend {
     } else {
         (
             Baseline::AllShown,
-            months.iter().map(|month| month.offences).collect(),
+            inclusive(first, last)
+                .zip(&months)
+                .filter(|(month, _)| facts.known(*month))
+                .map(|(_, shown)| shown.offences)
+                .collect(),
         )
     };
     Trend {
@@ -358,6 +436,7 @@ pub fn trend(facts: &Facts, village: &ReportVillage) -> Trend {
             .map(|joined| joined.to_string()),
         limits: c_chart(&counts),
         baseline,
+        council: Vec::new(),
         months,
     }
 }

@@ -67,13 +67,11 @@ pub async fn villages(pool: &SqlitePool) -> Result<Vec<ReportVillage>, sqlx::Err
         .collect())
 }
 
-/// Offences of one village, month, category and kind.
+/// Offences of one village in one month.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Count {
     pub village_id: String,
     pub month: Month,
-    pub category: String,
-    pub kind: String,
     pub offences: u64,
 }
 
@@ -87,98 +85,179 @@ pub struct Counts {
     pub repeat_persons: HashMap<(String, Month), HashSet<String>>,
 }
 
-pub async fn counts(pool: &SqlitePool, from: Month) -> Result<Counts, sqlx::Error> {
-    let since = from.first_day();
-    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT village_id, substr(occurred_at, 1, 7), category, kind, COUNT(*) FROM offences \
-         WHERE occurred_at >= $1 GROUP BY 1, 2, 3, 4",
+/// Limits a reading to one village (a trend) or reads them all (the overview).
+#[derive(Clone, Copy, Debug)]
+pub enum Villages<'a> {
+    All,
+    One(&'a str),
+}
+
+impl Villages<'_> {
+    fn id(self) -> Option<String> {
+        match self {
+            Villages::All => None,
+            Villages::One(id) => Some(id.to_owned()),
+        }
+    }
+}
+
+/// Offences by village and month from the tallies the write paths keep (migration 0013), and
+/// the repeats among them from `repeats_from` on.
+pub async fn counts(
+    pool: &SqlitePool,
+    from: Month,
+    repeats_from: Month,
+    villages: Villages<'_>,
+) -> Result<Counts, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT village_id, month, offences FROM offence_months \
+         WHERE month >= $1 AND offences > 0 AND ($2 IS NULL OR village_id = $2)",
     )
-    .bind(&since)
+    .bind(from.to_string())
+    .bind(villages.id())
     .fetch_all(pool)
     .await?;
     let offences = rows
         .into_iter()
-        .filter_map(|(village_id, month, category, kind, offences)| {
+        .filter_map(|(village_id, month, offences)| {
             Some(Count {
                 village_id,
                 month: Month::of(&month)?,
-                category,
-                kind,
                 offences: offences.max(0) as u64,
             })
         })
         .collect();
-    // The repeat rule looks a year back, so every offence of a person seen since `from` is
-    // read, wherever and whenever it happened.
-    let linked: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT o.id, o.occurred_at, o.village_id, group_concat(op.person_id) \
-         FROM offences o JOIN offence_persons op ON op.offence_id = o.id \
-         WHERE op.person_id IN (SELECT p.person_id FROM offence_persons p \
-             JOIN offences r ON r.id = p.offence_id WHERE r.occurred_at >= $1) \
-         GROUP BY o.id",
-    )
-    .bind(&since)
-    .fetch_all(pool)
-    .await?;
-    let persons: Vec<Vec<String>> = linked
-        .iter()
-        .map(|(_, _, _, list)| list.split(',').map(str::to_owned).collect())
-        .collect();
-    let repeat_set = repeat_ids(
-        linked
-            .iter()
-            .zip(&persons)
-            .map(|((id, date, _, _), persons)| OffenceDates { id, date, persons }),
-    );
     let mut counts = Counts {
         offences,
         ..Counts::default()
     };
-    for ((id, date, village_id, _), persons) in linked.iter().zip(&persons) {
-        let Some(month) = Month::of(date).filter(|month| *month >= from) else {
+    // The repeat rule looks a year back: the offences of the 12 months before `repeats_from`
+    // are read too, wherever they happened, and no earlier one can make a repeat.
+    let lookback = repeats_from.plus(-12).first_day();
+    // The links carry their offence's day and village (migration 0013): a range scan.
+    let links: Vec<(String, String, String, String)> = match villages {
+        Villages::All => {
+            sqlx::query_as(
+                "SELECT offence_id, occurred_at, village_id, person_id FROM offence_persons \
+                 WHERE occurred_at >= $1",
+            )
+            .bind(&lookback)
+            .fetch_all(pool)
+            .await?
+        }
+        Villages::One(village) => {
+            sqlx::query_as(
+                "SELECT op.offence_id, op.occurred_at, op.village_id, op.person_id \
+                 FROM offence_persons op WHERE op.occurred_at >= $1 AND op.person_id IN ( \
+                 SELECT person_id FROM offence_persons WHERE village_id = $2 AND occurred_at >= $1)",
+            )
+            .bind(&lookback)
+            .bind(village)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let mut persons: HashMap<&str, (&str, &str, Vec<String>)> = HashMap::new();
+    for (id, date, village, person) in &links {
+        persons
+            .entry(id)
+            .or_insert_with(|| (date, village, Vec::new()))
+            .2
+            .push(person.clone());
+    }
+    let repeat_set = repeat_ids(persons.iter().map(|(id, (date, _, persons))| OffenceDates {
+        id,
+        date,
+        persons,
+    }));
+    for (id, (date, village, offenders)) in &persons {
+        let Some(month) = Month::of(date).filter(|month| *month >= repeats_from) else {
             continue;
         };
-        if !repeat_set.contains(id) {
+        if !repeat_set.contains(*id) {
             continue;
         }
-        let key = (village_id.clone(), month);
+        let key = ((*village).to_owned(), month);
         *counts.repeats.entry(key.clone()).or_default() += 1;
         counts
             .repeat_persons
             .entry(key)
             .or_default()
-            .extend(persons.iter().cloned());
+            .extend(offenders.iter().cloned());
     }
     Ok(counts)
+}
+
+/// Offences by category and kind from `first` to `last` (whole months) in `villages` (all of
+/// them when `None`), from the index that holds both.
+pub async fn themes(
+    pool: &SqlitePool,
+    first: Month,
+    last: Month,
+    villages: Option<&[String]>,
+) -> Result<Vec<(String, String, u64)>, sqlx::Error> {
+    let list = villages.map(|ids| serde_json::to_string(ids).unwrap_or_default());
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT category, kind, COUNT(*) FROM offences \
+         WHERE occurred_at >= $1 AND occurred_at < $2 \
+         AND ($3 IS NULL OR village_id IN (SELECT value FROM json_each($3))) GROUP BY 1, 2",
+    )
+    .bind(first.first_day())
+    .bind(last.plus(1).first_day())
+    .bind(list)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(category, kind, n)| (category, kind, n.max(0) as u64))
+        .collect())
 }
 
 /// The months closed since `from`, by village.
 pub async fn closings(
     pool: &SqlitePool,
     from: Month,
+    villages: Villages<'_>,
 ) -> Result<HashSet<(String, Month)>, sqlx::Error> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT village_id, month FROM month_closings WHERE month >= $1")
-            .bind(from.to_string())
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT village_id, month FROM month_closings \
+         WHERE month >= $1 AND ($2 IS NULL OR village_id = $2)",
+    )
+    .bind(from.to_string())
+    .bind(villages.id())
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(village, month)| Some((village, Month::of(&month)?)))
         .collect())
 }
 
-/// Each village's latest offence day up to `today`.
+/// Each village's latest offence day up to `today`: one index seek per village.
 pub async fn last_offences(
     pool: &SqlitePool,
     today: &str,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT village_id, substr(MAX(occurred_at), 1, 10) FROM offences \
-         WHERE substr(occurred_at, 1, 10) <= $1 GROUP BY village_id",
+    // Every time of `today` sorts before "…T99", and the next day after it.
+    let end_of_today = format!("{today}T99");
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT v.id, (SELECT substr(MAX(o.occurred_at), 1, 10) FROM offences o \
+         WHERE o.village_id = v.id AND o.occurred_at <= $1) FROM villages v",
     )
-    .bind(today)
+    .bind(end_of_today)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(village, day)| Some((village, day?)))
+        .collect())
+}
+
+/// The first month with an offence on record anywhere (see `Facts::data_start`).
+pub async fn data_start(pool: &SqlitePool) -> Result<Option<Month>, sqlx::Error> {
+    let first: Option<String> =
+        sqlx::query_scalar("SELECT MIN(month) FROM offence_months WHERE offences > 0")
+            .fetch_one(pool)
+            .await?;
+    Ok(first.as_deref().and_then(Month::of))
 }

@@ -29,8 +29,6 @@ fn count(village: &str, at: &str, offences: u64) -> Count {
     Count {
         village_id: village.into(),
         month: month(at),
-        category: "theft".into(),
-        kind: "administrative".into(),
         offences,
     }
 }
@@ -77,8 +75,9 @@ fn the_overview_counts_the_last_12_complete_months_beside_before_joining() {
         &last,
         "2026-11-30",
         "now".into(),
+        Some(month("2020-01")),
     );
-    let overview = overview(&facts, &|_| true, None, Vec::new());
+    let overview = overview(&facts, &|_| true, None, Vec::new(), &[]);
     let row = &overview.rows[0];
     assert_eq!(
         (overview.first_month.as_str(), overview.last_month.as_str()),
@@ -96,7 +95,18 @@ fn the_overview_counts_the_last_12_complete_months_beside_before_joining() {
             expected: 12
         }
     );
-    assert_eq!(overview.themes[0].administrative, 3);
+}
+
+#[test]
+fn themes_put_administrative_and_criminal_apart_most_frequent_first() {
+    let counts = [
+        ("theft".to_owned(), "criminal".to_owned(), 2),
+        ("grazing".to_owned(), "administrative".to_owned(), 5),
+        ("theft".to_owned(), "administrative".to_owned(), 1),
+    ];
+    let rows = themes(&counts);
+    assert_eq!(rows[0].category, "grazing");
+    assert_eq!((rows[1].administrative, rows[1].criminal), (1, 2));
 }
 
 #[test]
@@ -121,8 +131,16 @@ fn the_effect_sets_joined_villages_against_the_comparison_villages_of_their_dist
     };
     let none = HashSet::new();
     let last = HashMap::new();
-    let facts = Facts::new(&villages, &counts, &none, &last, "2026-11-02", "now".into());
-    let report = overview(&facts, &|_| true, None, Vec::new()).effect;
+    let facts = Facts::new(
+        &villages,
+        &counts,
+        &none,
+        &last,
+        "2026-11-02",
+        "now".into(),
+        Some(month("2020-01")),
+    );
+    let report = overview(&facts, &|_| true, None, Vec::new(), &[]).effect;
     assert_eq!(
         report.counts,
         BeforeAfter {
@@ -157,6 +175,7 @@ fn the_trend_draws_its_limits_from_the_months_before_joining() {
         &last,
         "2026-11-30",
         "now".into(),
+        Some(month("2020-01")),
     );
     let trend = trend(&facts, &villages[0]);
     assert_eq!(trend.months.len(), 24);
@@ -167,7 +186,7 @@ fn the_trend_draws_its_limits_from_the_months_before_joining() {
     assert!((limits.centre - 2.0).abs() < 1e-12, "{limits:?}");
     assert_eq!(trend.joined_month.as_deref(), Some("2026-01"));
     let february = trend.months.iter().find(|m| m.month == "2026-02").unwrap();
-    assert_eq!((february.offences, february.year_before), (1, 4));
+    assert_eq!((february.offences, february.year_before), (1, Some(4)));
     assert!(
         trend
             .months
@@ -175,5 +194,48 @@ fn the_trend_draws_its_limits_from_the_months_before_joining() {
             .find(|m| m.month == "2026-03")
             .unwrap()
             .reported
+    );
+}
+
+#[test]
+fn months_before_any_offence_on_record_are_unknown_not_zero() {
+    let villages = [village("a", "d", ProgramStatus::Joined, Some("2026-01-05"))];
+    let counts = Counts {
+        offences: vec![count("a", "2025-12", 2), count("a", "2026-03", 1)],
+        ..Counts::default()
+    };
+    let none = HashSet::new();
+    let last = HashMap::new();
+    // Offences were first recorded in December 2025, a month before the village joined.
+    let facts = Facts::new(
+        &villages,
+        &counts,
+        &none,
+        &last,
+        "2026-11-30",
+        "now".into(),
+        Some(month("2025-12")),
+    );
+    let row = &overview(&facts, &|_| true, None, Vec::new(), &[]).rows[0];
+    assert_eq!(
+        row.before, None,
+        "nothing to compare with, not a fall from zero"
+    );
+    // Completeness counts the months since joining only.
+    assert_eq!(row.completeness.expected, 10);
+    let trend = trend(&facts, &villages[0]);
+    assert_eq!(
+        trend.baseline,
+        Baseline::AllShown,
+        "one month before joining is too few"
+    );
+    assert_eq!(
+        trend
+            .months
+            .iter()
+            .find(|m| m.month == "2026-03")
+            .unwrap()
+            .year_before,
+        None
     );
 }
