@@ -8,6 +8,7 @@ pub mod closing;
 pub mod compute;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod kept;
 pub mod membership;
 pub mod months;
 pub mod stats;
@@ -15,6 +16,8 @@ pub mod stats;
 pub mod store;
 mod types;
 mod views;
+#[cfg(feature = "ssr")]
+pub mod work;
 
 #[cfg(feature = "ssr")]
 pub use api::server;

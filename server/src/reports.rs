@@ -8,7 +8,7 @@ use app::audit::store::{record, Entry};
 use app::audit::AuditAction;
 use app::errors::AppError;
 use app::reports::export::{
-    file_name, overview_table, themes_table, to_csv, to_xlsx, trend_table, Table,
+    council_table, file_name, overview_table, themes_table, to_csv, to_xlsx, trend_table, Table,
 };
 use axum::extract::{Path, Query, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -117,7 +117,9 @@ async fn trend_file(
     let Some(who) = signed_in(&request) else {
         return refuse(headers, AppError::SignInRequired);
     };
-    let Some((_, format)) = split(&file).filter(|(name, _)| *name == "trend") else {
+    let Some((name, format)) =
+        split(&file).filter(|(name, _)| matches!(*name, "trend" | "council"))
+    else {
         return refuse(headers, AppError::NotFound);
     };
     let locale = reader_locale(&query, headers);
@@ -126,7 +128,11 @@ async fn trend_file(
         Ok(None) => return refuse(headers, AppError::NotFound),
         Err(error) => return refuse(headers, error),
     };
-    let table = trend_table(&trend, locale);
+    let table = if name == "trend" {
+        trend_table(&trend, locale)
+    } else {
+        council_table(&trend, locale)
+    };
     deliver(
         &pool,
         &who,

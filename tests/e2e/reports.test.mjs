@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { controls, newContext, PHONE, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { controls, newContext, openUnderWorker, PHONE, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 import { sqlite } from "../support/server.mjs";
 import { readXlsx } from "../support/tables.mjs";
 
@@ -128,5 +128,46 @@ test("the inspector closes an ended month with one button", async () => {
   const { small, overflow } = await fit(page);
   assert.deepEqual(small, [], "touch targets of 44 px");
   assert.ok(overflow <= 1);
+  await context.close();
+});
+
+test("the reports a supervisor opened online are readable offline, with the time they were computed", async () => {
+  const { server, browser } = env;
+  const context = await newContext(browser, {
+    viewport: PHONE,
+    bypassCSP: true,
+    signInAs: { url: server.url, login: "demo.supervisor" },
+  });
+  const page = await context.newPage();
+  await openUnderWorker(page, `${server.url}/reports`);
+  // The page the service worker keeps was computed now; the copy the app keeps is the last
+  // one it read, after the trend below.
+  const computedPage = await page.locator("#report-computed time").getAttribute("datetime");
+  const rows = await page.locator("#overview-table tbody tr").count();
+  await page.click('#overview-table a:text-is("Сепе")');
+  await page.waitForSelector("#trend-chart");
+  await page.click('a[href="/reports"]:text-is("Все результаты")');
+  await page.waitForSelector("#overview-table");
+  await page.waitForFunction((before) => document.querySelector("#report-computed time")?.getAttribute("datetime") !== before, computedPage);
+  const computed = await page.locator("#report-computed time").getAttribute("datetime");
+
+  await context.setOffline(true);
+  // Within the app: the copies kept on the device, said to be so, with their time.
+  await page.click('#overview-table a:text-is("Сепе")');
+  await page.waitForSelector("#trend-chart");
+  assert.equal(await page.locator("#trend-table tbody tr").count(), 24);
+  await page.waitForSelector("#report-offline");
+  await page.click('a[href="/reports"]:text-is("Все результаты")');
+  await page.waitForSelector("#overview-table");
+  assert.equal(await page.locator("#overview-table tbody tr").count(), rows);
+  assert.equal(await page.locator("#report-computed time").getAttribute("datetime"), computed);
+  assert.match(await page.locator("#report-offline").textContent(), /устройстве/);
+  // A reload without signal: the page the service worker kept.
+  await page.reload();
+  await waitForHydration(page);
+  assert.equal(await page.locator("#overview-table tbody tr").count(), rows);
+  assert.equal(await page.locator("#report-computed time").getAttribute("datetime"), computedPage);
+  assert.deepEqual(await violations(page), [], "the overview offline");
+  await context.setOffline(false);
   await context.close();
 });

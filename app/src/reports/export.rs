@@ -129,8 +129,47 @@ pub fn trend_table(trend: &Trend, locale: Locale) -> Table {
                     Cell::Text(month.month.clone()),
                     Cell::count(month.offences),
                     Cell::count(month.repeats),
-                    Cell::count(month.year_before),
+                    Cell::maybe(month.year_before.map(|n| n as f64)),
                     Cell::Text(if month.reported { yes } else { no }.to_owned()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn council_table(trend: &Trend, locale: Locale) -> Table {
+    Table {
+        name: format!(
+            "{}-{}",
+            td_string!(locale, reports.file_council),
+            trend.village.pick(locale)
+        ),
+        headers: [
+            td_string!(locale, reports.col_month),
+            td_string!(locale, reports.col_tasks_done),
+            td_string!(locale, reports.col_tasks_overdue),
+            td_string!(locale, reports.col_proposals),
+            td_string!(locale, reports.col_proposals_taken_up),
+            td_string!(locale, reports.col_events),
+            td_string!(locale, reports.col_attendance),
+            td_string!(locale, reports.col_visits),
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: trend
+            .council
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(m.month.clone()),
+                    Cell::count(m.tasks_done),
+                    Cell::count(m.tasks_overdue),
+                    Cell::count(m.proposals),
+                    Cell::count(m.proposals_taken_up),
+                    Cell::count(m.events),
+                    Cell::count(m.attendance),
+                    Cell::count(m.visits),
                 ]
             })
             .collect(),

@@ -74,7 +74,9 @@ impl MembershipForm {
         if status == ProgramStatus::NotJoined && joined_on.is_some() && left_on.is_none() {
             return Err(invalid("joined_on"));
         }
-        if left_on.is_some() && joined_on.is_none() {
+        // A village that left is outside the program now: it keeps both dates, and a village
+        // in the program has no leaving date.
+        if left_on.is_some() && (joined_on.is_none() || status != ProgramStatus::NotJoined) {
             return Err(invalid("left_on"));
         }
         if let (Some(joined), Some(left)) = (&joined_on, &left_on) {
@@ -146,7 +148,7 @@ pub async fn save_membership(form: MembershipForm) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{Membership, MembershipForm};
-    use crate::access::Role;
+    use crate::access::{Role, Scope};
     use crate::accounts::session::SignedIn;
     use crate::audit::store::Entry;
     use crate::audit::AuditAction;
@@ -155,10 +157,13 @@ mod server {
     use crate::stored::StoredEnum;
     use sqlx::SqlitePool;
 
+    /// The admin and the region coordinator, working for the whole region.
     pub fn may_keep(who: &SignedIn) -> Result<(), AppError> {
-        match who.principal.role {
-            Role::Admin | Role::RegionCoordinator => Ok(()),
-            _ => Err(AppError::Forbidden.respond()),
+        let role = matches!(who.principal.role, Role::Admin | Role::RegionCoordinator);
+        if role && who.principal.scope == Scope::Region {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden.respond())
         }
     }
 
@@ -292,9 +297,18 @@ mod tests {
             }),
             "joined_on"
         );
+        // Leaving before joining; leaving while still in the program.
         assert_eq!(
             refused(MembershipForm {
+                status: "not_joined".into(),
                 left_on: "2025-02-01".into(),
+                ..form()
+            }),
+            "left_on"
+        );
+        assert_eq!(
+            refused(MembershipForm {
+                left_on: "2026-02-01".into(),
                 ..form()
             }),
             "left_on"

@@ -52,6 +52,9 @@ pub struct EffectReport {
     /// Joined villages with a joining date and at least one month since.
     pub villages: u32,
     pub comparison_villages: u32,
+    /// Left out for a reader of a few villages when so few comparison villages stand behind
+    /// it that their counts would read as one village's.
+    pub withheld: bool,
 }
 
 /// Offences by category and kind over the 12 months, and how many persons offended again.
@@ -89,10 +92,26 @@ pub struct TrendMonth {
     pub month: String,
     pub offences: u64,
     pub repeats: u64,
-    /// The same month a year earlier.
-    pub year_before: u64,
+    /// The same month a year earlier; `None` before any offence was on record.
+    pub year_before: Option<u64>,
     /// The inspector closed the month: its count is a report, a zero included.
     pub reported: bool,
+}
+
+/// The council's work in a village in one month.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilMonth {
+    /// YYYY-MM.
+    pub month: String,
+    pub tasks_done: u64,
+    /// Still open after their due day, counted in the month they were due.
+    pub tasks_overdue: u64,
+    pub proposals: u64,
+    /// Accepted or implemented.
+    pub proposals_taken_up: u64,
+    pub events: u64,
+    pub attendance: u64,
+    pub visits: u64,
 }
 
 /// Where the control chart's centre line and limits come from.
@@ -116,4 +135,6 @@ pub struct Trend {
     pub months: Vec<TrendMonth>,
     pub limits: Option<ControlLimits>,
     pub baseline: Baseline,
+    /// The last 12 months of the council's work, filled in by the server after `compute`.
+    pub council: Vec<CouncilMonth>,
 }

@@ -107,8 +107,10 @@ pub fn ReportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let district = move || query.read().get("district").unwrap_or_default();
-    let overview = Resource::new(district, |district| {
-        get_overview((!district.is_empty()).then_some(district))
+    let overview = Resource::new(district, |district| async move {
+        let key = format!("overview:{district}");
+        let fetched = get_overview((!district.is_empty()).then_some(district)).await;
+        super::kept::or_kept(&key, fetched).map(|shown| (key, shown))
     });
     view! {
         <h1 id="reports-title">{t!(i18n, reports.title)}</h1>
@@ -117,7 +119,12 @@ pub fn ReportsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(overview) => view! { <OverviewView overview /> }.into_any(),
+                    Ok((key, shown)) => {
+                        view! {
+                            <OverviewView overview=shown.report from_device=shown.from_device key />
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -151,9 +158,22 @@ fn ReportLinks() -> impl IntoView {
     }
 }
 
+/// Said above a report read from this device's copy.
 #[component]
-fn OverviewView(overview: Overview) -> impl IntoView {
+fn FromDevice(from_device: bool) -> impl IntoView {
     let i18n = use_i18n();
+    from_device.then(|| {
+        view! { <p class="notice" id="report-offline" role="status">{t!(i18n, reports.offline_copy)}</p> }
+    })
+}
+
+#[component]
+fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if !from_device {
+        let kept = overview.clone();
+        Effect::new(move |_| super::kept::keep(&key, &kept));
+    }
     let query = use_query_map();
     let sort = SortBy::parse(&query.read_untracked().get("sort").unwrap_or_default());
     let district = overview.district.clone().unwrap_or_default();
@@ -210,6 +230,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
             </select>
             <button type="submit">{t!(i18n, reports.show)}</button>
         </form>
+        <FromDevice from_device />
         <p class="hint" id="report-computed">
             {t!(i18n, reports.period)} ": " {period.clone()} ". " {t!(i18n, reports.computed_at)} ": "
             <time datetime=computed_at.clone()>{tables::moment_label(&computed_at)}</time>
@@ -262,13 +283,19 @@ pub fn TrendPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let trend = Resource::new(id, get_trend);
+    let trend = Resource::new(id, |id| async move {
+        let key = format!("trend:{id}");
+        super::kept::or_kept(&key, get_trend(id).await).map(|shown| (key, shown))
+    });
     view! {
         <p><A href="/reports">{t!(i18n, reports.back)}</A></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match trend.await {
-                    Ok(trend) => view! { <TrendView trend /> }.into_any(),
+                    Ok((key, shown)) => {
+                        view! { <TrendView trend=shown.report from_device=shown.from_device key /> }
+                            .into_any()
+                    }
                     Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -277,20 +304,34 @@ pub fn TrendPage() -> impl IntoView {
 }
 
 #[component]
-fn TrendView(trend: Trend) -> impl IntoView {
+fn TrendView(trend: Trend, from_device: bool, key: String) -> impl IntoView {
     let i18n = use_i18n();
+    if !from_device {
+        let kept = trend.clone();
+        Effect::new(move |_| super::kept::keep(&key, &kept));
+    }
     let village = trend.village.clone();
     let id = trend.village_id.clone();
     let computed_at = trend.computed_at.clone();
+    let table = |name: &str| format!("villages/{id}/{name}");
+    let (trend_table, council_table) = (table("trend"), table("council"));
     let exports = move || {
         let locale = i18n.get_locale();
         (
-            export_href(&format!("villages/{id}/trend"), "csv", "", locale),
-            export_href(&format!("villages/{id}/trend"), "xlsx", "", locale),
+            export_href(&trend_table, "csv", "", locale),
+            export_href(&trend_table, "xlsx", "", locale),
+        )
+    };
+    let council_exports = move || {
+        let locale = i18n.get_locale();
+        (
+            export_href(&council_table, "csv", "", locale),
+            export_href(&council_table, "xlsx", "", locale),
         )
     };
     view! {
         <h1 id="trend-title">{move || name(i18n, &village)}</h1>
+        <FromDevice from_device />
         <p class="hint" id="report-computed">
             {t!(i18n, reports.computed_at)} ": "
             <time datetime=computed_at.clone()>{tables::moment_label(&computed_at)}</time>
@@ -307,5 +348,19 @@ fn TrendView(trend: Trend) -> impl IntoView {
             }}
         </p>
         <tables::TrendTable months=trend.months.clone() />
+        <section aria-labelledby="council-work-heading">
+            <h2 id="council-work-heading">{t!(i18n, reports.council_title)}</h2>
+            <p class="exports">
+                {move || {
+                    let (csv, xlsx) = council_exports();
+                    view! {
+                        <a class="button" id="council-csv" href=csv download="">{t!(i18n, reports.download_csv)}</a>
+                        " "
+                        <a class="button" id="council-xlsx" href=xlsx download="">{t!(i18n, reports.download_xlsx)}</a>
+                    }
+                }}
+            </p>
+            <tables::CouncilTable months=trend.council.clone() />
+        </section>
     }
 }

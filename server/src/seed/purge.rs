@@ -158,6 +158,11 @@ const REVISED: &[(&str, &str)] = &[
 /// cleared without a new version.
 const CLEARED: &[(&str, &str)] = &[
     (
+        "month_closings",
+        "UPDATE month_closings SET closed_by = NULL \
+         WHERE demo = 0 AND closed_by IN (SELECT id FROM accounts WHERE demo = 1)",
+    ),
+    (
         "tasks",
         "UPDATE tasks SET creator_id = NULL \
          WHERE demo = 0 AND creator_id IN (SELECT id FROM accounts WHERE demo = 1)",
@@ -431,6 +436,14 @@ mod tests {
             &[&new_id(), &now, &inspector],
         )
         .await;
+        // A month closed by the demo inspector is a real report of a real village.
+        write(
+            pool,
+            "INSERT INTO month_closings (village_id, month, offences, closed_by, closed_at) \
+             VALUES ((SELECT id FROM villages WHERE name_ru = 'Сепе'), '2020-01', 0, $1, $2)",
+            &[&inspector, &now],
+        )
+        .await;
         device
     }
 
@@ -448,6 +461,13 @@ mod tests {
 
         let report = purge_demo(&pool).await.unwrap();
 
+        let closing = "SELECT COUNT(*) FROM month_closings WHERE month = '2020-01' \
+                       AND closed_by IS NULL";
+        assert_eq!(
+            count(&pool, closing).await,
+            1,
+            "the real closing stays, its author cleared"
+        );
         for table in demo_tables(&pool).await {
             let left = count(
                 &pool,

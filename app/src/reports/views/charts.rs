@@ -121,7 +121,7 @@ pub fn ControlChart(trend: Trend) -> impl IntoView {
     let limits = trend.limits;
     let highest = months
         .iter()
-        .flat_map(|m| [m.offences, m.year_before])
+        .flat_map(|m| [m.offences, m.year_before.unwrap_or(0)])
         .max()
         .unwrap_or(0) as f64;
     let y_ticks = ticks(highest.max(limits.map(|l| l.upper).unwrap_or(0.0)), 5);
@@ -130,12 +130,13 @@ pub fn ControlChart(trend: Trend) -> impl IntoView {
         domain: (0.0, months.len().saturating_sub(1).max(1) as f64),
         range: (MARGIN.0 + 8.0, WIDTH - MARGIN.1 - 8.0),
     };
-    let series = |pick: fn(&super::super::types::TrendMonth) -> u64| {
+    // A line through the months that have a value (the year before may start later).
+    let series = |pick: fn(&super::super::types::TrendMonth) -> Option<u64>| {
         polyline(
             &months
                 .iter()
                 .enumerate()
-                .map(|(i, m)| (x.at(i as f64), y.at(pick(m) as f64)))
+                .filter_map(|(i, m)| Some((x.at(i as f64), y.at(pick(m)? as f64))))
                 .collect::<Vec<_>>(),
         )
     };
@@ -179,7 +180,7 @@ pub fn ControlChart(trend: Trend) -> impl IntoView {
                         }
                     })}
                 <path class="year-before" d=series(|m| m.year_before) />
-                <path class="series" d=series(|m| m.offences) />
+                <path class="series" d=series(|m| Some(m.offences)) />
                 {months
                     .iter()
                     .enumerate()

@@ -1,7 +1,7 @@
 //! The reports' tables: every chart's data is one of these, beside it.
 use super::super::months::Month;
 use super::super::stats::Effect;
-use super::super::types::{EffectReport, OverviewRow, ThemeRow, TrendMonth};
+use super::super::types::{CouncilMonth, EffectReport, OverviewRow, ThemeRow, TrendMonth};
 use super::name;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -136,6 +136,7 @@ pub fn EffectView(effect: EffectReport) -> impl IntoView {
     let i18n = use_i18n();
     let counts = effect.counts;
     let estimate = effect.estimate;
+    let withheld = effect.withheld;
     view! {
         <p class="hint">{t!(i18n, reports.effect_hint)}</p>
         <super::charts::EffectChart counts />
@@ -170,6 +171,7 @@ pub fn EffectView(effect: EffectReport) -> impl IntoView {
             <strong>{t!(i18n, reports.effect_estimate)} ": "</strong>
             {move || match estimate {
                 Some(effect) => effect_words(i18n, effect),
+                None if withheld => t_string!(i18n, reports.effect_withheld).to_owned(),
                 None => t_string!(i18n, reports.no_estimate).to_owned(),
             }}
         </p>
@@ -234,7 +236,7 @@ pub fn TrendTable(months: Vec<TrendMonth>) -> impl IntoView {
                                     <th scope="row">{month_label(&month.month)}</th>
                                     <td>{month.offences}</td>
                                     <td>{month.repeats}</td>
-                                    <td>{month.year_before}</td>
+                                    <td>{month.year_before.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
                                     <td>
                                         {move || {
                                             if reported {
@@ -244,6 +246,48 @@ pub fn TrendTable(months: Vec<TrendMonth>) -> impl IntoView {
                                             }
                                         }}
                                     </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn CouncilTable(months: Vec<CouncilMonth>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="council-work-heading">
+            <table id="council-table" class="report">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, reports.col_month)}</th>
+                        <th scope="col">{t!(i18n, reports.col_tasks_done)}</th>
+                        <th scope="col">{t!(i18n, reports.col_tasks_overdue)}</th>
+                        <th scope="col">{t!(i18n, reports.col_proposals)}</th>
+                        <th scope="col">{t!(i18n, reports.col_proposals_taken_up)}</th>
+                        <th scope="col">{t!(i18n, reports.col_events)}</th>
+                        <th scope="col">{t!(i18n, reports.col_attendance)}</th>
+                        <th scope="col">{t!(i18n, reports.col_visits)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {months
+                        .into_iter()
+                        .map(|m| {
+                            view! {
+                                <tr data-month=m.month.clone()>
+                                    <th scope="row">{month_label(&m.month)}</th>
+                                    <td>{m.tasks_done}</td>
+                                    <td>{m.tasks_overdue}</td>
+                                    <td>{m.proposals}</td>
+                                    <td>{m.proposals_taken_up}</td>
+                                    <td>{m.events}</td>
+                                    <td>{m.attendance}</td>
+                                    <td>{m.visits}</td>
                                 </tr>
                             }
                         })
