@@ -119,7 +119,7 @@ describe("the app shell in Chromium", () => {
     await page.reload();
     await waitForHydration(page);
     assert.equal(await page.locator("main h1").textContent(), "Сёла программы");
-    assert.equal(await page.locator(".card").count(), 13, "the villages seen online are shown");
+    assert.equal(await page.locator(".card").count(), 17, "the villages seen online are shown (13 and the demo's 4 comparison villages)");
     await page.waitForSelector('.network[data-online="false"]');
     const badge = await page.locator(".network").textContent();
     assert.match(badge, /Нет сети/);

@@ -42,11 +42,12 @@ describe("a server with demo data", () => {
     assert.deepEqual(await res.json(), { status: "ok" });
   });
 
-  test("lists the 13 program villages in 8 districts on the home page", async () => {
+  test("lists the 13 program villages in 8 districts on the home page, with the demo's comparison villages", async () => {
     const res = await get(`${server.url}/`);
     assert.equal(res.status, 200);
     const html = await res.text();
-    assert.equal(villageLinks(html).length, 13);
+    assert.equal(villageLinks(html).length, 13 + 4);
+    assert.equal((html.match(/Не участвует/g) ?? []).length, 4, "the comparison villages are marked");
     assert.equal(html.match(/<section class="district">/g)?.length, 8);
     assert.match(html, /Шуйское/);
     assert.match(html, /Пилотное село/);
@@ -256,7 +257,8 @@ describe("starting and stopping", () => {
     try {
       const after = sqlite(second.database, "SELECT (SELECT COUNT(*) FROM villages), (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM council_members)");
       assert.deepEqual(after, before);
-      assert.deepEqual(before, [[13, 7, 65]]);
+      // The 13 program villages and the demo's 4 comparison villages (which have no council).
+      assert.deepEqual(before, [[17, 7, 65]]);
       assert.equal((await fetch(`${second.url}/healthz`)).status, 200);
     } finally {
       await second.dispose();
