@@ -39,6 +39,7 @@ fn load_page(path: &str) {
 /// the current history entry). Offline the server cannot be told; the session then ends by
 /// its timeouts, and this device forgets everything now either way.
 pub fn sign_out_and_wipe() {
+    crate::sync::local::stop_sync_writes();
     leptos::task::spawn_local(async move {
         let _ = sign_out().await;
         device::wipe().await;

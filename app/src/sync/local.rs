@@ -321,6 +321,9 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
         use idb::*;
         use wasm_bindgen::JsValue;
         let db = open().await?;
+        if writes_stopped() {
+            return Ok(());
+        }
         let tx = tx(&db, &[OUTBOX, RECORDS], Mode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let records = tx.store(RECORDS)?;
@@ -526,6 +529,9 @@ pub async fn apply_pull(
         use idb::*;
         use wasm_bindgen::JsValue;
         let db = open().await?;
+        if writes_stopped() {
+            return Ok(());
+        }
         let tx = tx(&db, &[RECORDS, META], Mode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
         for (change, stored) in changes {
@@ -761,6 +767,23 @@ async fn put<T: Serialize>(store: &str, key: &str, value: &T) -> Result<(), Loca
         let _ = (store, key, value);
         Err(LocalError::NoBrowser)
     }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static WRITES_STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Stops the sync from storing what it pulls or settles on this page: a sign-out's wipe then
+/// cannot be followed by a pull page that was in flight (the page reloads right after).
+pub fn stop_sync_writes() {
+    #[cfg(feature = "hydrate")]
+    WRITES_STOPPED.with(|stopped| stopped.set(true));
+}
+
+#[cfg(feature = "hydrate")]
+fn writes_stopped() -> bool {
+    WRITES_STOPPED.with(std::cell::Cell::get)
 }
 
 /// Empties every store (sign-out, too many wrong PINs). Clearing, not deleting the database:
