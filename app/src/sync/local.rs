@@ -146,6 +146,10 @@ mod idb {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<rexie::Transaction, LocalError> {
+        // After a sign-out began, nothing more is written on this page (see `stop_sync_writes`).
+        if matches!(mode, TransactionMode::ReadWrite) && super::writes_stopped() {
+            return Err(LocalError::Storage("signing out".into()));
+        }
         Ok(db.transaction(stores, mode)?)
     }
 }
@@ -321,9 +325,6 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
         use idb::*;
         use wasm_bindgen::JsValue;
         let db = open().await?;
-        if writes_stopped() {
-            return Ok(());
-        }
         let tx = tx(&db, &[OUTBOX, RECORDS], Mode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let records = tx.store(RECORDS)?;
@@ -529,9 +530,6 @@ pub async fn apply_pull(
         use idb::*;
         use wasm_bindgen::JsValue;
         let db = open().await?;
-        if writes_stopped() {
-            return Ok(());
-        }
         let tx = tx(&db, &[RECORDS, META], Mode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
         for (change, stored) in changes {
@@ -774,8 +772,9 @@ thread_local! {
     static WRITES_STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Stops the sync from storing what it pulls or settles on this page: a sign-out's wipe then
-/// cannot be followed by a pull page that was in flight (the page reloads right after).
+/// Stops every write to the device's stores on this page but the wipe's own: a sign-out's
+/// wipe then cannot be followed by a pull page, a key or a read report that was in flight
+/// (the page loads the sign-in page right after, which starts afresh).
 pub fn stop_sync_writes() {
     #[cfg(feature = "hydrate")]
     WRITES_STOPPED.with(|stopped| stopped.set(true));
@@ -796,7 +795,8 @@ pub async fn wipe() {
         let Ok(db) = open().await else {
             return;
         };
-        let Ok(tx) = tx(&db, &[OUTBOX, RECORDS, META, DRAFTS], Mode::ReadWrite) else {
+        // Not `tx`: the wipe is the one write a sign-out still makes.
+        let Ok(tx) = db.transaction(&[OUTBOX, RECORDS, META, DRAFTS], Mode::ReadWrite) else {
             return;
         };
         for store in [OUTBOX, RECORDS, META, DRAFTS] {
