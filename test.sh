@@ -7,14 +7,14 @@ source "$(dirname "$0")/.ci/lib.sh"
 ensure_rust_tools
 ensure_node_modules
 ensure_chromium
-build_debug
+build_for_tests
 
 step "unit tests (cargo test)"
 # One invocation for both crates: their dependencies build with the same features as the
 # server binary above, so nothing is compiled twice.
 cargo test -p app -p server --features app/ssr
 
-export ZQ_SERVER_BIN="$ROOT/target/debug/server"
+export ZQ_SERVER_BIN="$TESTED_SERVER"
 export ZQ_SITE_ROOT="$ROOT/target/site"
 
 step "integration tests: the real server over HTTP"

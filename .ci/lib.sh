@@ -83,6 +83,22 @@ build_debug() {
   cargo leptos build --split
 }
 
+# What the tests run: the browser side as phones get it (the release build, split and
+# precompressed), served by a debug server, which renders the same HTML and sends files the
+# same way while building in a fraction of a release server's time. The server reads the
+# site's hashes beside its binary (hash.txt), so a copy of it runs from target/release/. One
+# browser build serves the browser tests and the first-load budget, and release wasm loads
+# in Chromium many times faster than debug wasm.
+TESTED_SERVER="$ROOT/target/release/server-under-test"
+build_for_tests() {
+  use_build_flags
+  step "building the server (debug)"
+  cargo leptos build --split --server-only
+  step "building the browser side (release)"
+  cargo leptos build --release --split --precompress --frontend-only
+  cp "$ROOT/target/debug/server" "$TESTED_SERVER"
+}
+
 # Release builds also write each site file precompressed (brotli 11 and gzip) for the server.
 # They erase component types too, like debug builds (issue 16): the wasm of a page is smaller
 # (sign-in first load 526 -> 483 KiB brotli), and server and browser render from the same types.

@@ -15,6 +15,11 @@ function makeBuildB(dir) {
   const hashes = readFileSync(path.join(path.dirname(SERVER_BIN), "hash.txt"), "utf8");
   const site = path.join(dir, "site-b");
   cpSync(SITE_ROOT, site, { recursive: true });
+  // A release site carries brotli and gzip copies of its files; build B's are rewritten below
+  // in plain form only, so its copies go and the server compresses on the fly.
+  for (const file of readdirSync(path.join(site, "pkg")).filter((f) => /\.(br|gz)$/.test(f))) {
+    rmSync(path.join(site, "pkg", file));
+  }
   const renamed = hashes.replace(/^(js|wasm|css|split): (\S+)$/gm, (_, kind, hash) => {
     const fresh = `${hash.slice(0, -4)}bbbb`;
     for (const file of readdirSync(path.join(site, "pkg"))) {
