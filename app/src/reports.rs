@@ -23,4 +23,4 @@ pub mod work;
 pub use api::server;
 pub use api::{get_overview, get_trend};
 pub use types::*;
-pub use views::{ClosingPage, MembershipPage, ReportsPage, TrendPage};
+pub use views::{BulletinPage, ClosingPage, MembershipPage, ReportsPage, TrendPage};

@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reports/villages/:id") view={Lazy::<pages::Trend>::new()} />
                         <Route path=path!("/reports/program") view={Lazy::<pages::Membership>::new()} />
                         <Route path=path!("/reports/months") view={Lazy::<pages::Closing>::new()} />
+                        <Route path=path!("/reports/bulletin") view={Lazy::<pages::Bulletin>::new()} />
                     </Routes>
                 </layout::AppLayout>
             </Router>

@@ -6,9 +6,19 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { controls, newContext, openUnderWorker, PHONE, TABLET, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import {
+  controls,
+  newContext,
+  openUnderWorker,
+  PHONE,
+  signInWithPin,
+  TABLET,
+  waitForHydration,
+  withServerAndBrowser,
+} from "../support/browser.mjs";
 import { sqlite } from "../support/server.mjs";
 import { readXlsx } from "../support/tables.mjs";
+import { newProposal, syncBar, until, waitForVillages } from "../support/outbox.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const env = withServerAndBrowser();
@@ -108,16 +118,57 @@ test("a village's trend shows its control chart and months; the coordinator keep
   await context.close();
 });
 
+test("the monthly bulletin: one page from the overview, printed on A4 without the app's controls", async () => {
+  const { server, browser } = env;
+  const context = await newContext(browser, { viewport: PHONE, bypassCSP: true, signInAs: { url: server.url } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/reports`);
+  await waitForHydration(page);
+  await page.click("#bulletin-link");
+  await page.waitForSelector("#bulletin-figures");
+  const villages = Number(one("SELECT COUNT(*) FROM villages"));
+  assert.equal(await page.locator("#bulletin-table tbody tr").count(), villages);
+  const closed = await page.locator('#bulletin-figures [data-figure="closed"]').textContent();
+  const notClosed = await page.locator("#bulletin-silent li").count();
+  const [reported, due] = closed.split("/").map(Number);
+  assert.equal(due - reported, notClosed, "the villages that did not close the month are listed");
+  assert.deepEqual(await violations(page), [], "bulletin");
+  const { small, overflow } = await fit(page);
+  assert.deepEqual(small, [], "touch targets of 44 px");
+  assert.ok(overflow <= 1);
+  // Printed: the page's own content only, and A4 (595 x 842 points) as its print rules ask.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("#bulletin-print").isVisible(), false);
+  assert.equal(await page.locator("header").first().isVisible(), false);
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString("latin1");
+  const box = pdf.match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/);
+  assert.ok(box, "the PDF has pages");
+  assert.deepEqual([Math.round(Number(box[1])), Math.round(Number(box[2]))], [595, 842]);
+  await context.close();
+});
+
 test("the inspector closes an ended month with one button", async () => {
   const { server, browser } = env;
-  const context = await newContext(browser, {
-    viewport: PHONE,
-    bypassCSP: true,
-    signInAs: { url: server.url, login: "demo.inspector" },
-  });
+  // Signed in with a PIN, as a phone is: its device syncs.
+  const context = await newContext(browser, { viewport: PHONE, bypassCSP: true });
   const page = await context.newPage();
+  await signInWithPin(page, server.url, "demo.inspector");
+  // An entry waiting in the outbox (its push refused by the network) holds the closing back:
+  // the count a closing confirms is the server's.
+  await page.goto(`${server.url}/proposals/new`);
+  await waitForHydration(page);
+  await waitForVillages(page); // the first sync has brought the villages
+  await page.route("**/api/v1/sync/push", (route) => route.abort());
+  await newProposal(page, server.url, { author: "Жители", body: "Освещение у школы" });
+  await until(async () => (await syncBar(page)).pending === 1, "the proposal waits in the outbox");
   await page.goto(`${server.url}/reports/months`);
   await waitForHydration(page);
+  await page.waitForSelector("#closing-waiting");
+  assert.equal(await page.locator("li[data-month] button[type=submit]").first().isDisabled(), true);
+  await page.unroute("**/api/v1/sync/push");
+  await page.click("#sync-now");
+  await page.waitForSelector("#closing-waiting", { state: "detached" });
+  assert.equal(await page.locator("li[data-month] button[type=submit]").first().isDisabled(), false);
   assert.deepEqual(await violations(page), [], "closing page");
   const open = page.locator("li[data-month] button[type=submit]").first();
   const month = await open.locator("xpath=ancestor::li").getAttribute("data-month");

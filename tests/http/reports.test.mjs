@@ -55,6 +55,18 @@ describe("program results", () => {
         ),
       );
       assert.deepEqual(row.completeness, { reported: row.status === "NotJoined" ? 0 : closed, expected: due });
+      // The bulletin's month: the last of the 12, and the same month a year before.
+      const yearBefore = `${Number(body.last_month.slice(0, 4)) - 1}${body.last_month.slice(4)}`;
+      const inMonth = (month) =>
+        Number(one(server.database, `SELECT COUNT(*) FROM offences WHERE village_id = '${row.village_id}' AND substr(occurred_at, 1, 7) = '${month}'`));
+      const lastClosed = Number(
+        one(server.database, `SELECT COUNT(*) FROM month_closings WHERE village_id = '${row.village_id}' AND month = '${body.last_month}'`),
+      );
+      assert.deepEqual(row.last_month, {
+        offences: inMonth(body.last_month),
+        year_before: inMonth(yearBefore),
+        reported: due > 0 ? lastClosed === 1 : null,
+      });
       if (row.population && row.offences > 0) {
         const rate = (row.offences / row.population) * 1000;
         assert.ok(Math.abs(row.rate.per_1000 - rate) < 1e-9);
@@ -95,6 +107,23 @@ describe("program results", () => {
     assert.ok(body.limits.upper >= body.limits.centre);
     const signedOut = await fetch(`${server.url}/api/v1/reports/overview.csv`);
     assert.equal(signedOut.status, 401);
+  });
+
+  test("the monthly bulletin of a district is its villages only, and names no person", async () => {
+    const atbasar = one(server.database, "SELECT id FROM districts WHERE name_ru = 'Атбасарский район'");
+    const res = await fetch(`${server.url}/reports/bulletin`, { headers: { cookie: supervisor } });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    const { body } = await overview(supervisor);
+    const shown = [...html.matchAll(/<tr data-village="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    assert.deepEqual(shown.sort(), body.rows.map((r) => r.village_id).sort());
+    const inDistrict = sqlite(server.database, `SELECT id FROM villages WHERE district_id = '${atbasar}'`).map(([id]) => id);
+    assert.deepEqual(shown.sort(), inDistrict.sort(), "the supervisor's district, every village of it");
+    const month = Number(html.match(/data-figure="month"[^>]*>(\d+)</)[1]);
+    assert.equal(month, body.rows.reduce((sum, r) => sum + r.last_month.offences, 0));
+    for (const [name] of sqlite(server.database, "SELECT full_name FROM persons")) assert.ok(!html.includes(name), `names ${name}`);
+    const elderPage = await fetch(`${server.url}/reports/bulletin`, { headers: { cookie: elder } });
+    assert.ok(!(await elderPage.text()).includes('id="bulletin-figures"'), "a council member gets no bulletin");
   });
 
   test("no report or export names a person", async () => {
@@ -184,7 +213,8 @@ describe("program results", () => {
   });
 
   test("the inspector closes an ended month once, in his villages only", async () => {
-    const now = new Date();
+    // Months are the region's (UTC+5): read the clock there.
+    const now = new Date(Date.now() + 5 * 3_600_000);
     const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
     const current = now.toISOString().slice(0, 7);
     const pokrovka = villageId("Покровка");

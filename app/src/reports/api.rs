@@ -68,6 +68,8 @@ pub mod server {
         last_offences: HashMap<String, String>,
         data_start: Option<Month>,
         now: String,
+        /// The region's date now (`months::region_today`).
+        today: String,
     }
 
     impl Loaded {
@@ -77,30 +79,47 @@ pub mod server {
                 &self.counts,
                 &self.closings,
                 &self.last_offences,
-                &self.now[..10],
+                &self.today,
                 self.now.clone(),
                 self.data_start,
             )
         }
     }
 
-    async fn load(pool: &SqlitePool, villages: Villages<'_>) -> Result<Loaded, AppError> {
+    /// Reads what a report of `villages` needs, with the repeats of its last `repeat_months`
+    /// (the repeat rule reads a year before those, so fewer months read fewer links).
+    async fn load(
+        pool: &SqlitePool,
+        villages: Villages<'_>,
+        repeat_months: i32,
+    ) -> Result<Loaded, AppError> {
         let now = crate::db::now_rfc3339();
         let list = store::villages(pool).await?;
-        let today = &now[..10];
+        let today = super::super::months::region_today();
+        let today = today.as_str();
         let last = Month::of(today).ok_or(AppError::Internal)?.plus(-1);
-        let repeats_from = last.plus(-(compute::TREND_MONTHS - 1));
+        let repeats_from = last.plus(-(repeat_months - 1));
         let from = earliest_month(&list, last);
+        // Each reading's time at debug level, to tell where a slow report spends it.
+        let started = std::time::Instant::now();
         let counts = store::counts(pool, from, repeats_from, villages).await?;
+        let counted = started.elapsed();
         let closings = store::closings(pool, from, villages).await?;
         let last_offences = store::last_offences(pool, today).await?;
         let data_start = store::data_start(pool).await?;
+        tracing::debug!(
+            villages = list.len(),
+            counts_ms = counted.as_millis() as u64,
+            rest_ms = (started.elapsed() - counted).as_millis() as u64,
+            "reports read"
+        );
         Ok(Loaded {
             villages: list,
             counts,
             closings,
             last_offences,
             data_start,
+            today: today.to_owned(),
             now,
         })
     }
@@ -111,7 +130,7 @@ pub mod server {
         district: Option<String>,
     ) -> Result<Overview, AppError> {
         may_read(who)?;
-        let loaded = load(pool, Villages::All).await?;
+        let loaded = load(pool, Villages::All, compute::OVERVIEW_MONTHS).await?;
         let mut districts: Vec<(String, crate::places::LocalizedName)> = Vec::new();
         for village in loaded
             .villages
@@ -141,8 +160,15 @@ pub mod server {
             .filter(|village| shown(village))
             .map(|village| village.id.clone())
             .collect();
+        let started = std::time::Instant::now();
         let themes = store::themes(pool, first, last, (!everything).then_some(&ids[..])).await?;
+        let themed = started.elapsed();
         let mut overview = compute::overview(&facts, &shown, district.clone(), districts, &themes);
+        tracing::debug!(
+            themes_ms = themed.as_millis() as u64,
+            compute_ms = (started.elapsed() - themed).as_millis() as u64,
+            "overview computed"
+        );
         // A reader of a few villages sees the comparison villages' sums only when enough of
         // them stand behind it that no single village's counts can be read off.
         if matches!(who.principal.scope, Scope::Villages(_))
@@ -163,7 +189,7 @@ pub mod server {
         village_id: &str,
     ) -> Result<Option<Trend>, AppError> {
         may_read(who)?;
-        let loaded = load(pool, Villages::One(village_id)).await?;
+        let loaded = load(pool, Villages::One(village_id), compute::TREND_MONTHS).await?;
         let Some(village) = loaded
             .villages
             .iter()

@@ -2,12 +2,13 @@
 //! them on hand-made villages and counts. The statistics themselves are in `stats`.
 use super::months::Month;
 use super::stats::{
-    c_chart, change_percent, difference_in_differences, funnel_limits, rate_per_1000, BeforeAfter,
-    Completeness, Effect, SMALL_COUNT,
+    c_chart, change_percent, difference_in_differences, funnel_limits, BeforeAfter, Completeness,
+    Effect, Rates, SMALL_COUNT,
 };
 use super::store::{Counts, ReportVillage};
 use super::types::{
-    Baseline, EffectReport, Funnel, FunnelPoint, Overview, OverviewRow, ThemeRow, Trend, TrendMonth,
+    Baseline, EffectReport, Funnel, FunnelPoint, MonthFigures, Overview, OverviewRow, ThemeRow,
+    Trend, TrendMonth,
 };
 use crate::dates::day_number;
 use crate::places::ProgramStatus;
@@ -162,6 +163,7 @@ pub fn overview(
     let first = last.plus(-(OVERVIEW_MONTHS - 1));
     let window = || inclusive(first, last);
     let today = day_number(facts.today);
+    let mut rates = Rates::default();
     let rows: Vec<OverviewRow> = facts
         .villages
         .iter()
@@ -175,10 +177,14 @@ pub fn overview(
                     .then(|| facts.offences_in(&village.id, inclusive(start, end)))
             });
             let due = due_months(village, first, last);
-            let reported = due
-                .iter()
-                .filter(|month| facts.closings.contains(&(village.id.clone(), **month)))
-                .count() as u32;
+            let closed = |month: Month| facts.closings.contains(&(village.id.clone(), month));
+            let reported = due.iter().filter(|month| closed(**month)).count() as u32;
+            let one = |month: Month| facts.offences_in(&village.id, std::iter::once(month));
+            let last_month = MonthFigures {
+                offences: one(last),
+                year_before: facts.known(last.plus(-12)).then(|| one(last.plus(-12))),
+                reported: due.contains(&last).then(|| closed(last)),
+            };
             OverviewRow {
                 village_id: village.id.clone(),
                 village: village.name.clone(),
@@ -191,7 +197,7 @@ pub fn overview(
                 repeats: facts.repeats_in(&village.id, window()),
                 rate: village
                     .population
-                    .and_then(|population| rate_per_1000(offences, population)),
+                    .and_then(|population| rates.per_1000(offences, population)),
                 before,
                 change: before.and_then(|before| change_percent(before, offences)),
                 days_since_last: facts
@@ -204,6 +210,7 @@ pub fn overview(
                     reported,
                     expected: due.len() as u32,
                 },
+                last_month,
             }
         })
         .collect();

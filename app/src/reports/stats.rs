@@ -39,16 +39,36 @@ pub struct Rate {
 /// without a population.
 #[cfg(feature = "ssr")]
 pub fn rate_per_1000(count: u64, population: i64) -> Option<Rate> {
-    if population <= 0 {
-        return None;
+    Rates::default().per_1000(count, population)
+}
+
+/// Rates of many villages at once: the interval depends on the count alone and is worked out
+/// once per count, since a gamma quantile costs tens of microseconds and a region of 6,000
+/// villages has only a few dozen distinct counts.
+#[cfg(feature = "ssr")]
+#[derive(Default)]
+pub struct Rates {
+    intervals: std::collections::HashMap<u64, (f64, f64)>,
+}
+
+#[cfg(feature = "ssr")]
+impl Rates {
+    /// The same as `rate_per_1000`.
+    pub fn per_1000(&mut self, count: u64, population: i64) -> Option<Rate> {
+        if population <= 0 {
+            return None;
+        }
+        let scale = 1000.0 / population as f64;
+        let (lower, upper) = *self
+            .intervals
+            .entry(count)
+            .or_insert_with(|| poisson_interval(count, 0.95));
+        Some(Rate {
+            per_1000: count as f64 * scale,
+            lower: lower * scale,
+            upper: upper * scale,
+        })
     }
-    let scale = 1000.0 / population as f64;
-    let (lower, upper) = poisson_interval(count, 0.95);
-    Some(Rate {
-        per_1000: count as f64 * scale,
-        lower: lower * scale,
-        upper: upper * scale,
-    })
 }
 
 /// The change from `before` to `after` in per cent; `None` when nothing happened before.
@@ -235,6 +255,20 @@ mod tests {
         close(rate.lower, 2.3977, 1e-4);
         close(rate.upper, 9.1952, 1e-4);
         assert_eq!(rate_per_1000(3, 0), None);
+    }
+
+    #[test]
+    fn rates_of_many_villages_reuse_each_count_s_interval_scaled_to_each_population() {
+        let mut rates = Rates::default();
+        let small = rates.per_1000(10, 2000).unwrap();
+        let large = rates.per_1000(10, 4000).unwrap();
+        close(small.upper, 9.1952, 1e-4);
+        // Twice the residents, the same count: half the rate and half each limit.
+        close(large.per_1000, 2.5, 1e-12);
+        close(large.lower, 2.3977 / 2.0, 1e-4);
+        close(large.upper, 9.1952 / 2.0, 1e-4);
+        assert_eq!(rates.per_1000(0, 500), rate_per_1000(0, 500));
+        assert_eq!(rates.per_1000(3, -1), None);
     }
 
     #[test]

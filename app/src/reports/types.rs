@@ -24,6 +24,18 @@ pub struct OverviewRow {
     pub change: Option<f64>,
     pub days_since_last: Option<i64>,
     pub completeness: Completeness,
+    /// The last of the 12 months alone, for the monthly bulletin.
+    pub last_month: MonthFigures,
+}
+
+/// One village's figures for one month.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthFigures {
+    pub offences: u64,
+    /// The same month a year before; `None` before any offence was on record.
+    pub year_before: Option<u64>,
+    /// Whether the inspector closed the month; `None` when the village was not due to.
+    pub reported: Option<bool>,
 }
 
 /// The village's point on the funnel plot.

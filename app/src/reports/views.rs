@@ -1,11 +1,13 @@
 //! The reports' pages: the overview of the villages in reach (with the funnel plot, the
 //! program's effect and offences by theme) and one village's trend. Filters and sorting are
 //! query parameters of a plain GET form, so the page works, and prints, before the wasm runs.
+mod bulletin;
 mod charts;
 mod closing;
 mod membership;
 mod tables;
 
+pub use bulletin::BulletinPage;
 pub use closing::ClosingPage;
 pub use membership::MembershipPage;
 
@@ -160,7 +162,7 @@ fn ReportLinks() -> impl IntoView {
 
 /// Said above a report read from this device's copy.
 #[component]
-fn FromDevice(from_device: bool) -> impl IntoView {
+pub(super) fn FromDevice(from_device: bool) -> impl IntoView {
     let i18n = use_i18n();
     from_device.then(|| {
         view! { <p class="notice" id="report-offline" role="status">{t!(i18n, reports.offline_copy)}</p> }
@@ -200,6 +202,11 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
         }
     };
     let exports_themes = exports.clone();
+    let bulletin = if district.is_empty() {
+        "/reports/bulletin".to_owned()
+    } else {
+        format!("/reports/bulletin?district={district}")
+    };
     view! {
         <form class="filters" method="get" action="/reports" id="report-filters">
             <label for="report-district">{t!(i18n, reports.district)}</label>
@@ -244,6 +251,8 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
                         <a class="button" id="overview-csv" href=csv download="">{t!(i18n, reports.download_csv)}</a>
                         " "
                         <a class="button" id="overview-xlsx" href=xlsx download="">{t!(i18n, reports.download_xlsx)}</a>
+                        " "
+                        <a class="button" id="bulletin-link" href=bulletin.clone()>{t!(i18n, bulletin.open)}</a>
                     }
                 }}
             </p>

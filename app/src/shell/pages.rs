@@ -20,7 +20,7 @@ use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage
 use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
 use crate::places::{HomePage, PlacesAdminPage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
-use crate::reports::{ClosingPage, MembershipPage, ReportsPage, TrendPage};
+use crate::reports::{BulletinPage, ClosingPage, MembershipPage, ReportsPage, TrendPage};
 use crate::sync::views::OutboxPage;
 use crate::tasks::{NewTaskPage, TaskPage, TasksPage};
 use crate::visits::{EditVisitPage, NewVisitPage, VisitsPage};
@@ -139,6 +139,7 @@ lazy_pages! {
     Trend(trend_page) in report_pages => view! { <TrendPage /> };
     Membership(membership_page) in report_pages => view! { <MembershipPage /> };
     Closing(closing_page) in report_pages => view! { <ClosingPage /> };
+    Bulletin(bulletin_page) in report_pages => view! { <BulletinPage /> };
 }
 
 /// Shown in place of a page whose chunk did not arrive. The link reloads the whole page, which

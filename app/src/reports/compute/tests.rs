@@ -95,6 +95,43 @@ fn the_overview_counts_the_last_12_complete_months_beside_before_joining() {
             expected: 12
         }
     );
+    // The bulletin's month: October 2026 against October 2025, closed.
+    assert_eq!(
+        row.last_month,
+        MonthFigures {
+            offences: 2,
+            year_before: Some(7),
+            reported: Some(true)
+        }
+    );
+}
+
+#[test]
+fn a_month_outside_the_program_is_not_due_and_before_the_records_is_unknown() {
+    let villages = [village("c", "d", ProgramStatus::NotJoined, None)];
+    let counts = Counts {
+        offences: vec![count("c", "2026-10", 1)],
+        ..Counts::default()
+    };
+    let (closings, last) = (HashSet::new(), HashMap::new());
+    let facts = Facts::new(
+        &villages,
+        &counts,
+        &closings,
+        &last,
+        "2026-11-30",
+        "now".into(),
+        Some(month("2026-01")),
+    );
+    let row = &overview(&facts, &|_| true, None, Vec::new(), &[]).rows[0];
+    assert_eq!(
+        row.last_month,
+        MonthFigures {
+            offences: 1,
+            year_before: None,
+            reported: None
+        }
+    );
 }
 
 #[test]

@@ -12,9 +12,18 @@ pub fn ClosingPage() -> impl IntoView {
     let i18n = use_i18n();
     let close = ServerAction::<CloseMonth>::new();
     let villages = Resource::new(move || close.version().get(), |_| list_months());
+    // A closing confirms the count the server holds: while entries wait in this device's
+    // outbox (an offence typed without signal among them, perhaps) that count may be short.
+    let sync = crate::sync::state::use_sync();
+    let waiting = Signal::derive(move || sync.pending.get() > 0);
     view! {
         <h1 id="closing-title">{t!(i18n, closing.title)}</h1>
         <p class="lead">{t!(i18n, closing.lead)}</p>
+        <Show when=move || waiting.get()>
+            <p class="notice" id="closing-waiting" role="status">
+                {t!(i18n, closing.outbox_waiting)}
+            </p>
+        </Show>
         <p role="status" id="closing-outcome">
             {move || match close.value().get() {
                 Some(Err(error)) => Some(view! { <crate::shell::ErrorNotice error /> }),
@@ -29,7 +38,7 @@ pub fn ClosingPage() -> impl IntoView {
                     }
                     Ok(list) => {
                         list.into_iter()
-                            .map(|village| view! { <VillageClosing village close /> })
+                            .map(|village| view! { <VillageClosing village close waiting /> })
                             .collect_view()
                             .into_any()
                     }
@@ -41,7 +50,11 @@ pub fn ClosingPage() -> impl IntoView {
 }
 
 #[component]
-fn VillageClosing(village: VillageMonths, close: ServerAction<CloseMonth>) -> impl IntoView {
+fn VillageClosing(
+    village: VillageMonths,
+    close: ServerAction<CloseMonth>,
+    waiting: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let heading = format!("closing-{}", village.village_id);
     let label = village.village.clone();
@@ -55,7 +68,7 @@ fn VillageClosing(village: VillageMonths, close: ServerAction<CloseMonth>) -> im
                 {village
                     .months
                     .into_iter()
-                    .map(|month| view! { <MonthLine village_id=id.clone() month close /> })
+                    .map(|month| view! { <MonthLine village_id=id.clone() month close waiting /> })
                     .collect_view()}
             </ul>
         </section>
@@ -67,6 +80,7 @@ fn MonthLine(
     village_id: String,
     month: MonthState,
     close: ServerAction<CloseMonth>,
+    waiting: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label = month_label(&month.month);
@@ -89,7 +103,7 @@ fn MonthLine(
             <ActionForm action=close attr:class="inline">
                 <input type="hidden" name="village_id" value=village_id />
                 <input type="hidden" name="month" value=month.month.clone() />
-                <button type="submit">
+                <button type="submit" disabled=move || waiting.get()>
                     {move || {
                         if count == 0 {
                             t_string!(i18n, closing.confirm_none).to_owned()
