@@ -119,6 +119,8 @@ describe("program results", () => {
     assert.deepEqual(shown.sort(), body.rows.map((r) => r.village_id).sort());
     const inDistrict = sqlite(server.database, `SELECT id FROM villages WHERE district_id = '${atbasar}'`).map(([id]) => id);
     assert.deepEqual(shown.sort(), inDistrict.sort(), "the supervisor's district, every village of it");
+    const area = html.match(/id="bulletin-area"[^>]*>(?:<!--[^>]*-->)*([^<]+)</)[1];
+    assert.equal(area, "Атбасарский район", "titled with his district, not the region");
     const month = Number(html.match(/data-figure="month"[^>]*>(\d+)</)[1]);
     assert.equal(month, body.rows.reduce((sum, r) => sum + r.last_month.offences, 0));
     for (const [name] of sqlite(server.database, "SELECT full_name FROM persons")) assert.ok(!html.includes(name), `names ${name}`);

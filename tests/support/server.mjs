@@ -1,13 +1,16 @@
 // Starts the real server binary on port 0 with its own temporary SQLite file, the way a user
 // would run it, and reads the chosen address from its first line of output.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const SERVER_BIN = process.env.ZQ_SERVER_BIN ?? path.join(ROOT, "target/debug/server");
+// test.sh builds the server under test beside the release browser build's hash.txt
+// (.ci/lib.sh build_for_tests); a plain debug build's server is the fallback.
+const UNDER_TEST = path.join(ROOT, "target/release/server-under-test");
+export const SERVER_BIN = process.env.ZQ_SERVER_BIN ?? (existsSync(UNDER_TEST) ? UNDER_TEST : path.join(ROOT, "target/debug/server"));
 export const SITE_ROOT = process.env.ZQ_SITE_ROOT ?? path.join(ROOT, "target/site");
 
 export function tempDir() {

@@ -164,6 +164,7 @@ pub mod server {
         let themes = store::themes(pool, first, last, (!everything).then_some(&ids[..])).await?;
         let themed = started.elapsed();
         let mut overview = compute::overview(&facts, &shown, district.clone(), districts, &themes);
+        overview.whole_region = everything;
         tracing::debug!(
             themes_ms = themed.as_millis() as u64,
             compute_ms = (started.elapsed() - themed).as_millis() as u64,

@@ -227,6 +227,7 @@ pub fn overview(
         last_month: last.to_string(),
         district,
         districts,
+        whole_region: false,
         funnel: funnel(&rows),
         effect: effect(facts, shown, last),
         themes: themes(theme_counts),

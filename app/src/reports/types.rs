@@ -24,7 +24,9 @@ pub struct OverviewRow {
     pub change: Option<f64>,
     pub days_since_last: Option<i64>,
     pub completeness: Completeness,
-    /// The last of the 12 months alone, for the monthly bulletin.
+    /// The last of the 12 months alone, for the monthly bulletin (absent from copies a
+    /// device kept before it existed).
+    #[serde(default)]
     pub last_month: MonthFigures,
 }
 
@@ -89,6 +91,9 @@ pub struct Overview {
     pub district: Option<String>,
     /// The districts the reader may filter by.
     pub districts: Vec<(String, LocalizedName)>,
+    /// The rows are the whole region: a reader of the region, no district chosen.
+    #[serde(default)]
+    pub whole_region: bool,
     pub rows: Vec<OverviewRow>,
     pub funnel: Funnel,
     pub effect: EffectReport,

@@ -90,11 +90,26 @@ pub fn BulletinPage() -> impl IntoView {
 #[component]
 fn Bulletin(overview: Overview, from_device: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let area = overview
-        .district
-        .as_ref()
-        .and_then(|id| overview.districts.iter().find(|(d, _)| d == id))
-        .map(|(_, district)| district.clone());
+    // The district chosen, or the reader's own districts: a supervisor's bulletin is his
+    // district's even without a filter. "The whole region" only for a reader of all of it.
+    let area: Option<Vec<_>> = match &overview.district {
+        Some(id) => Some(
+            overview
+                .districts
+                .iter()
+                .filter(|(d, _)| d == id)
+                .map(|(_, name)| name.clone())
+                .collect(),
+        ),
+        None if overview.whole_region => None,
+        None => Some(
+            overview
+                .districts
+                .iter()
+                .map(|(_, name)| name.clone())
+                .collect(),
+        ),
+    };
     let month = month_label(&overview.last_month);
     let sums = month_sums(&overview.rows);
     let look_at: Vec<OverviewRow> = to_look_at(&overview.rows, overview.funnel.target_per_1000)
@@ -118,7 +133,9 @@ fn Bulletin(overview: Overview, from_device: bool) -> impl IntoView {
             </h1>
             <p class="lead" id="bulletin-area">
                 {move || match &area {
-                    Some(district) => name(i18n, district),
+                    Some(districts) => {
+                        districts.iter().map(|d| name(i18n, d)).collect::<Vec<_>>().join(", ")
+                    }
                     None => t_string!(i18n, bulletin.region).to_owned(),
                 }}
             </p>
