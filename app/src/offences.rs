@@ -9,5 +9,6 @@ mod views;
 
 pub use types::*;
 pub use views::{
-    category_code_label, category_label, EditOffencePage, NewOffencePage, OffencePage, OffencesPage,
+    category_code_label, category_label, kind_code_label, kind_label, EditOffencePage,
+    NewOffencePage, OffencePage, OffencesPage,
 };

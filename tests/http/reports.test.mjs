@@ -128,6 +128,40 @@ describe("program results", () => {
     assert.ok(!(await elderPage.text()).includes('id="bulletin-figures"'), "a council member gets no bulletin");
   });
 
+  test("the themes export counts each category and kind month by month, as the database does", async () => {
+    const { body } = await overview(supervisor);
+    const csv = await download(supervisor, "themes.csv?lang=en");
+    assert.equal(csv.res.status, 200);
+    const [headers, ...rows] = readCsv(csv.bytes.subarray(3).toString("utf8"));
+    assert.deepEqual(headers.slice(0, 3), ["Category", "Kind", "12 months"]);
+    const months = headers.slice(3);
+    assert.equal(months.length, 12);
+    assert.equal(months[0], body.first_month);
+    assert.equal(months[11], body.last_month);
+    const villages = body.rows.map((r) => `'${r.village_id}'`).join(",");
+    const counted = sqlite(
+      server.database,
+      `SELECT category, kind, substr(occurred_at, 1, 7), COUNT(*) FROM offences WHERE village_id IN (${villages}) ` +
+        `AND substr(occurred_at, 1, 7) BETWEEN '${body.first_month}' AND '${body.last_month}' GROUP BY 1, 2, 3`,
+    );
+    assert.ok(counted.length > 0, "the demo has offences in the supervisor's district");
+    // The export names categories and kinds in English; the overview's JSON keeps the codes in
+    // the same order (most frequent first), so the pairs are matched through it.
+    const pairs = body.themes.flatMap((t) =>
+      [["administrative", t.administrative], ["criminal", t.criminal]].filter(([, n]) => n > 0).map(([kind]) => [t.category, kind]),
+    );
+    assert.equal(rows.length, pairs.length, "a row per category and kind that had offences");
+    rows.forEach((row, i) => {
+      const [category, kind] = pairs[i];
+      assert.equal(row[1], kind === "criminal" ? "Criminal" : "Administrative");
+      months.forEach((month, m) => {
+        const hit = counted.find(([c, k, mo]) => c === category && k === kind && mo === month);
+        assert.equal(Number(row[3 + m]), hit ? Number(hit[3]) : 0, `${category} ${kind} ${month}`);
+      });
+      assert.equal(Number(row[2]), row.slice(3).reduce((sum, n) => sum + Number(n), 0), "the sum of its months");
+    });
+  });
+
   test("no report or export names a person", async () => {
     const names = sqlite(server.database, "SELECT full_name FROM persons").map(([n]) => n);
     assert.ok(names.length > 0);

@@ -42,9 +42,14 @@ pub fn category_code_label(locale: Locale, code: &str) -> String {
 }
 
 pub fn kind_label(i18n: I18nContext, code: &str) -> String {
+    kind_code_label(i18n.get_locale(), code)
+}
+
+/// A kind's name in `locale`, where no reactive context is at hand (exports).
+pub fn kind_code_label(locale: Locale, code: &str) -> String {
     let text = match code {
-        "administrative" => t_string!(i18n, offence.kind_administrative),
-        "criminal" => t_string!(i18n, offence.kind_criminal),
+        "administrative" => td_string!(locale, offence.kind_administrative),
+        "criminal" => td_string!(locale, offence.kind_criminal),
         other => return other.to_owned(),
     };
     text.to_owned()

@@ -5,10 +5,10 @@ use super::stats::{
     c_chart, change_percent, difference_in_differences, funnel_limits, BeforeAfter, Completeness,
     Effect, Rates, SMALL_COUNT,
 };
-use super::store::{Counts, ReportVillage};
+use super::store::{Counts, ReportVillage, ThemeCount};
 use super::types::{
-    Baseline, EffectReport, Funnel, FunnelPoint, MonthFigures, Overview, OverviewRow, ThemeRow,
-    Trend, TrendMonth,
+    Baseline, EffectReport, Funnel, FunnelPoint, Kind, KindCounts, MonthFigures, Overview,
+    OverviewRow, ThemeRow, Trend, TrendMonth,
 };
 use crate::dates::day_number;
 use crate::places::ProgramStatus;
@@ -157,7 +157,7 @@ pub fn overview(
     shown: &dyn Fn(&ReportVillage) -> bool,
     district: Option<String>,
     districts: Vec<(String, crate::places::LocalizedName)>,
-    theme_counts: &[(String, String, u64)],
+    theme_counts: &[ThemeCount],
 ) -> Overview {
     let last = facts.last_month();
     let first = last.plus(-(OVERVIEW_MONTHS - 1));
@@ -230,7 +230,7 @@ pub fn overview(
         whole_region: false,
         funnel: funnel(&rows),
         effect: effect(facts, shown, last),
-        themes: themes(theme_counts),
+        themes: themes(theme_counts, first, last),
         repeat_persons: repeat_persons.len() as u64,
         rows,
     }
@@ -375,19 +375,34 @@ fn effect(facts: &Facts, shown: &dyn Fn(&ReportVillage) -> bool, last: Month) ->
     }
 }
 
-/// Offences by category, administrative and criminal apart, most frequent first.
-pub fn themes(counts: &[(String, String, u64)]) -> Vec<ThemeRow> {
+/// Offences by category, administrative and criminal apart, in total and for each month from
+/// `first` to `last`; most frequent first.
+pub fn themes(counts: &[ThemeCount], first: Month, last: Month) -> Vec<ThemeRow> {
+    let months = first.until(last) + 1;
     let mut by_category: BTreeMap<&str, ThemeRow> = BTreeMap::new();
-    for (category, kind, offences) in counts {
-        let row = by_category.entry(category).or_insert_with(|| ThemeRow {
-            category: category.clone(),
-            administrative: 0,
-            criminal: 0,
-        });
-        if kind == "criminal" {
+    for count in counts {
+        let Some(index) = Month::of(&count.month)
+            .filter(|month| first <= *month && *month <= last)
+            .map(|month| first.until(month) as usize)
+        else {
+            continue;
+        };
+        let row = by_category
+            .entry(&count.category)
+            .or_insert_with(|| ThemeRow {
+                category: count.category.clone(),
+                administrative: 0,
+                criminal: 0,
+                months: vec![KindCounts::default(); months as usize],
+            });
+        let offences = count.offences.max(0) as u64;
+        let month = &mut row.months[index];
+        if count.kind == Kind::Criminal.code() {
             row.criminal += offences;
+            month.criminal += offences;
         } else {
             row.administrative += offences;
+            month.administrative += offences;
         }
     }
     let mut rows: Vec<ThemeRow> = by_category.into_values().collect();

@@ -1,9 +1,9 @@
 //! Report tables as files (server only): CSV in UTF-8 with a byte order mark, so Excel opens
 //! Cyrillic and Kazakh letters intact, and XLSX written by rust_xlsxwriter. Headers and file
 //! names are in the reader's language; the figures are the ones the page shows.
-use super::types::{Overview, Trend};
+use super::types::{Kind, Overview, Trend};
 use crate::i18n::*;
-use crate::offences::category_code_label;
+use crate::offences::{category_code_label, kind_code_label};
 
 /// One cell: text or a number (so a spreadsheet can sum it).
 #[derive(Clone, Debug, PartialEq)]
@@ -83,25 +83,34 @@ pub fn overview_table(overview: &Overview, locale: Locale) -> Table {
     }
 }
 
+/// A row per category and kind that had offences: the 12 months' sum, then month by month.
 pub fn themes_table(overview: &Overview, locale: Locale) -> Table {
+    let mut headers = vec![
+        td_string!(locale, reports.col_category).to_owned(),
+        td_string!(locale, reports.col_kind).to_owned(),
+        td_string!(locale, reports.col_twelve_months).to_owned(),
+    ];
+    headers.extend(overview.months());
+    let mut rows = Vec::new();
+    for row in &overview.themes {
+        for kind in Kind::BOTH {
+            let total = row.total().of(kind);
+            if total == 0 {
+                continue;
+            }
+            let mut cells = vec![
+                Cell::Text(category_code_label(locale, &row.category)),
+                Cell::Text(kind_code_label(locale, kind.code())),
+                Cell::count(total),
+            ];
+            cells.extend(row.months.iter().map(|month| Cell::count(month.of(kind))));
+            rows.push(cells);
+        }
+    }
     Table {
         name: td_string!(locale, reports.file_themes).to_owned(),
-        headers: vec![
-            td_string!(locale, reports.col_category).to_owned(),
-            td_string!(locale, reports.col_administrative).to_owned(),
-            td_string!(locale, reports.col_criminal).to_owned(),
-        ],
-        rows: overview
-            .themes
-            .iter()
-            .map(|row| {
-                vec![
-                    Cell::Text(category_code_label(locale, &row.category)),
-                    Cell::count(row.administrative),
-                    Cell::count(row.criminal),
-                ]
-            })
-            .collect(),
+        headers,
+        rows,
     }
 }
 

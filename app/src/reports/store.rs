@@ -200,29 +200,36 @@ pub async fn counts(
     Ok(counts)
 }
 
-/// Offences by category and kind from `first` to `last` (whole months) in `villages` (all of
-/// them when `None`), from the index that holds both.
+/// How many offences of one category and kind happened in one month.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct ThemeCount {
+    /// YYYY-MM.
+    pub month: String,
+    pub category: String,
+    pub kind: String,
+    pub offences: i64,
+}
+
+/// Offences by month, category and kind from `first` to `last` (whole months) in `villages`
+/// (all of them when `None`), from the index that holds all three.
 pub async fn themes(
     pool: &SqlitePool,
     first: Month,
     last: Month,
     villages: Option<&[String]>,
-) -> Result<Vec<(String, String, u64)>, sqlx::Error> {
+) -> Result<Vec<ThemeCount>, sqlx::Error> {
     let list = villages.map(|ids| serde_json::to_string(ids).unwrap_or_default());
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT category, kind, COUNT(*) FROM offences \
-         WHERE occurred_at >= $1 AND occurred_at < $2 \
-         AND ($3 IS NULL OR village_id IN (SELECT value FROM json_each($3))) GROUP BY 1, 2",
+    // The month is the date's first seven characters, as the `offence_months` tally keeps it.
+    sqlx::query_as(
+        "SELECT substr(occurred_at, 1, 7) AS month, category, kind, COUNT(*) AS offences \
+         FROM offences WHERE occurred_at >= $1 AND occurred_at < $2 \
+         AND ($3 IS NULL OR village_id IN (SELECT value FROM json_each($3))) GROUP BY 1, 2, 3",
     )
     .bind(first.first_day())
     .bind(last.plus(1).first_day())
     .bind(list)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(category, kind, n)| (category, kind, n.max(0) as u64))
-        .collect())
+    .await
 }
 
 /// The months closed since `from`, by village.

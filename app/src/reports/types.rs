@@ -71,13 +71,63 @@ pub struct EffectReport {
     pub withheld: bool,
 }
 
-/// Offences by category and kind over the 12 months, and how many persons offended again.
+/// Offences of one category over the 12 months, administrative and criminal apart, in total
+/// and month by month.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThemeRow {
     /// The offence category's stored code (`offences::category_label` names it).
     pub category: String,
     pub administrative: u64,
     pub criminal: u64,
+    /// One entry per month from the overview's `first_month` to its `last_month`. Empty in a
+    /// copy kept before the months were counted.
+    #[serde(default)]
+    pub months: Vec<KindCounts>,
+}
+
+/// Offences of one category in one month, by kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCounts {
+    pub administrative: u64,
+    pub criminal: u64,
+}
+
+impl KindCounts {
+    /// The count of `kind` ("administrative" or "criminal").
+    pub fn of(&self, kind: Kind) -> u64 {
+        match kind {
+            Kind::Administrative => self.administrative,
+            Kind::Criminal => self.criminal,
+        }
+    }
+}
+
+/// The two kinds of offence as the theme tables split them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Administrative,
+    Criminal,
+}
+
+impl Kind {
+    pub const BOTH: [Kind; 2] = [Kind::Administrative, Kind::Criminal];
+
+    /// The stored code (`offences::kind_label` names it).
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Administrative => "administrative",
+            Kind::Criminal => "criminal",
+        }
+    }
+}
+
+impl ThemeRow {
+    pub fn total(&self) -> KindCounts {
+        KindCounts {
+            administrative: self.administrative,
+            criminal: self.criminal,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,6 +150,20 @@ pub struct Overview {
     pub themes: Vec<ThemeRow>,
     /// Persons with a repeat offence in the 12 months: a count, never a list.
     pub repeat_persons: u64,
+}
+
+impl Overview {
+    /// The months counted, first to last, as YYYY-MM.
+    pub fn months(&self) -> Vec<String> {
+        use super::months::Month;
+        match (Month::of(&self.first_month), Month::of(&self.last_month)) {
+            (Some(first), Some(last)) => first
+                .run(first.until(last) + 1)
+                .map(|month| month.to_string())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// One month of a village's trend.

@@ -268,7 +268,7 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
             <tables::EffectView effect=overview.effect.clone() />
         </section>
         <section aria-labelledby="themes-heading">
-            <h2 id="themes-heading">{t!(i18n, reports.themes_title)}</h2>
+            <h2 id="themes-heading">{t!(i18n, reports.themes_monthly_title)}</h2>
             <p class="exports">
                 {move || {
                     let (_, _, csv, xlsx) = exports_themes();
@@ -279,7 +279,7 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
                     }
                 }}
             </p>
-            <tables::ThemesTable themes=overview.themes.clone() />
+            <tables::ThemesByMonthTable themes=overview.themes.clone() months=overview.months() />
             <p id="repeat-persons">
                 {t!(i18n, reports.repeat_persons)} ": " <strong>{overview.repeat_persons}</strong>
             </p>

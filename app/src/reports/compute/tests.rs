@@ -134,16 +134,50 @@ fn a_month_outside_the_program_is_not_due_and_before_the_records_is_unknown() {
     );
 }
 
+fn theme(month: &str, category: &str, kind: &str, offences: i64) -> ThemeCount {
+    ThemeCount {
+        month: month.into(),
+        category: category.into(),
+        kind: kind.into(),
+        offences,
+    }
+}
+
 #[test]
 fn themes_put_administrative_and_criminal_apart_most_frequent_first() {
     let counts = [
-        ("theft".to_owned(), "criminal".to_owned(), 2),
-        ("grazing".to_owned(), "administrative".to_owned(), 5),
-        ("theft".to_owned(), "administrative".to_owned(), 1),
+        theme("2026-01", "theft", "criminal", 2),
+        theme("2026-02", "grazing", "administrative", 5),
+        theme("2026-03", "theft", "administrative", 1),
     ];
-    let rows = themes(&counts);
+    let rows = themes(&counts, month("2026-01"), month("2026-03"));
     assert_eq!(rows[0].category, "grazing");
     assert_eq!((rows[1].administrative, rows[1].criminal), (1, 2));
+}
+
+#[test]
+fn themes_count_each_month_of_the_window_and_nothing_outside_it() {
+    let counts = [
+        theme("2025-12", "theft", "criminal", 9),
+        theme("2026-01", "theft", "criminal", 2),
+        theme("2026-01", "theft", "administrative", 1),
+        theme("2026-03", "theft", "administrative", 4),
+        theme("2026-04", "theft", "administrative", 7),
+    ];
+    let rows = themes(&counts, month("2026-01"), month("2026-03"));
+    assert_eq!(rows.len(), 1);
+    let theft = &rows[0];
+    let by_month: Vec<(u64, u64)> = theft
+        .months
+        .iter()
+        .map(|m| (m.administrative, m.criminal))
+        .collect();
+    assert_eq!(by_month, vec![(1, 2), (0, 0), (4, 0)]);
+    assert_eq!(
+        (theft.administrative, theft.criminal),
+        (5, 2),
+        "the sums of the months"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The reports' tables: every chart's data is one of these, beside it.
 use super::super::months::Month;
 use super::super::stats::Effect;
-use super::super::types::{CouncilMonth, EffectReport, OverviewRow, ThemeRow, TrendMonth};
+use super::super::types::{CouncilMonth, EffectReport, Kind, OverviewRow, ThemeRow, TrendMonth};
 use super::name;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -201,6 +201,48 @@ pub fn ThemesTable(themes: Vec<ThemeRow>) -> impl IntoView {
                                 <th scope="row">{move || crate::offences::category_label(i18n, &category)}</th>
                                 <td>{row.administrative}</td>
                                 <td>{row.criminal}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+/// Each category and kind that had offences, month by month (the overview's months), with the
+/// 12 months' sum first. A copy kept before months were counted shows the sums only.
+#[component]
+pub fn ThemesByMonthTable(themes: Vec<ThemeRow>, months: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows: Vec<(ThemeRow, Kind)> = themes
+        .into_iter()
+        .flat_map(|row| Kind::BOTH.map(|kind| (row.clone(), kind)))
+        .filter(|(row, kind)| row.total().of(*kind) > 0)
+        .collect();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="themes-heading">
+        <table id="themes-table" class="report">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, reports.col_category)}</th>
+                    <th scope="col">{t!(i18n, reports.col_kind)}</th>
+                    <th scope="col">{t!(i18n, reports.col_twelve_months)}</th>
+                    {months.iter().map(|month| view! { <th scope="col">{month_label(month)}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|(row, kind)| {
+                        let category = row.category.clone();
+                        view! {
+                            <tr data-category=row.category.clone() data-kind=kind.code()>
+                                <th scope="row">{move || crate::offences::category_label(i18n, &category)}</th>
+                                <td>{move || crate::offences::kind_label(i18n, kind.code())}</td>
+                                <td>{row.total().of(kind)}</td>
+                                {row.months.iter().map(|month| view! { <td>{month.of(kind)}</td> }).collect_view()}
                             </tr>
                         }
                     })
