@@ -55,9 +55,47 @@ fn parse_iso_date(iso: &str) -> Option<(u16, u8, u8)> {
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
 }
 
+/// Kazakhstan's one time zone since March 2024 (UTC+5): a month ends at the region's midnight,
+/// not at UTC's, or the first five hours of each month would still count as the last.
+pub const REGION_UTC_OFFSET_HOURS: i64 = 5;
+
+/// The region's date at the UTC moment `utc`.
+#[cfg(feature = "ssr")]
+pub fn region_date(utc: time::OffsetDateTime) -> time::Date {
+    (utc + time::Duration::hours(REGION_UTC_OFFSET_HOURS)).date()
+}
+
+/// The region's date at the UTC moment `utc`, as YYYY-MM-DD.
+#[cfg(feature = "ssr")]
+pub fn region_day(utc: time::OffsetDateTime) -> String {
+    let date = region_date(utc);
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// Today in the region.
+#[cfg(feature = "ssr")]
+pub fn region_today() -> String {
+    region_day(time::OffsetDateTime::now_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_region_s_day_turns_at_its_own_midnight() {
+        let at = |unix| time::OffsetDateTime::from_unix_timestamp(unix).unwrap();
+        // 19:00 UTC on 30 November is midnight of 1 December in Akmola.
+        assert_eq!(region_day(at(1796065199)), "2026-11-30"); // 18:59:59 UTC
+        assert_eq!(region_day(at(1796065200)), "2026-12-01"); // 19:00 UTC
+        assert_eq!(region_day(at(1798747200)), "2027-01-01"); // 20:00 UTC on 31 December
+    }
 
     #[test]
     fn dates_follow_the_language() {

@@ -70,10 +70,10 @@ pub async fn get_village_results(id: String) -> Result<VillageResults, AppError>
             },
         )
     };
-    let now = crate::db::now_rfc3339();
+    // Periods ("this month", "this year") end at the region's midnight, as the reports' do.
+    let today = crate::dates::region_today();
     let figures =
-        crate::offences::store::village_figures(&pool, &id, joined_on.as_deref(), &now[..10])
-            .await?;
+        crate::offences::store::village_figures(&pool, &id, joined_on.as_deref(), &today).await?;
     let mut conn = pool.acquire().await?;
     let open_tasks = if may_list(RecordKind::Task) {
         Some(crate::tasks::store::open_count(&mut conn, &id).await?)

@@ -68,7 +68,7 @@ pub mod server {
         last_offences: HashMap<String, String>,
         data_start: Option<Month>,
         now: String,
-        /// The region's date now (`months::region_today`).
+        /// The region's date now (`dates::region_today`).
         today: String,
     }
 
@@ -95,7 +95,7 @@ pub mod server {
     ) -> Result<Loaded, AppError> {
         let now = crate::db::now_rfc3339();
         let list = store::villages(pool).await?;
-        let today = super::super::months::region_today();
+        let today = crate::dates::region_today();
         let today = today.as_str();
         let last = Month::of(today).ok_or(AppError::Internal)?.plus(-1);
         let repeats_from = last.plus(-(repeat_months - 1));

@@ -73,7 +73,7 @@ mod server {
     }
 
     fn current_month() -> Result<Month, AppError> {
-        Month::of(&super::super::months::region_today()).ok_or(AppError::Internal)
+        Month::of(&crate::dates::region_today()).ok_or(AppError::Internal)
     }
 
     pub async fn list(pool: &SqlitePool, who: &SignedIn) -> Result<Vec<VillageMonths>, AppError> {

@@ -71,7 +71,7 @@ fn month_start(today: Date, back: i32) -> Date {
 pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), SeedError> {
     let db = |e| SeedError::Database("demo-results", e);
     // The region's date, as the reports count months (a month ends at the region's midnight).
-    let today = app::reports::months::region_date(OffsetDateTime::now_utc());
+    let today = app::dates::region_date(OffsetDateTime::now_utc());
     let now = now_rfc3339();
     let mut draws = Draws(0x5eed_2026_0000_0015);
 
