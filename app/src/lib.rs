@@ -24,6 +24,7 @@ pub mod meetings;
 pub mod offences;
 pub mod persons;
 pub mod places;
+pub mod preferences;
 pub mod proposals;
 pub mod refusals;
 pub mod reports;

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider cookie_name=LANGUAGE_COOKIE>
             <DocumentTitle />
+            {crate::preferences::provide_text_size()}
             <Router>
                 <layout::AppLayout>
                     <Routes fallback=|| view! { <NotFound /> }>

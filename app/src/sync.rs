@@ -17,6 +17,7 @@ pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod state;
+pub mod status;
 pub mod views;
 
 /// After a correct PIN: opens the encrypted cache of sensitive records (online with the

@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Before anything else: the browser's install offer may come while the page loads.
+    app::preferences::watch_install_prompt();
     // As `leptos::mount::hydrate_lazy`: the chunk of the page being opened is loaded before
     // that page hydrates. The layout is live earlier than the page inside it, so the page is
     // marked live only here, once all of it is.

@@ -1,7 +1,7 @@
 // End-to-end stories in headless Debian Chromium against the real server.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { controls, newContext, openUnderWorker, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
+import { chooseLanguage, controls, newContext, openMenu, openUnderWorker, PHONE, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 
 describe("the app shell in Chromium", () => {
   const env = withServerAndBrowser();
@@ -41,6 +41,7 @@ describe("the app shell in Chromium", () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
+    await openMenu(page);
     await page.getByLabel("Село", { exact: true }).selectOption({ label: "Сепе" });
     await page.waitForURL(/\/villages\/[0-9a-f-]{36}$/);
     await page.waitForSelector("#village-name");
@@ -59,6 +60,7 @@ describe("the app shell in Chromium", () => {
     page.on("console", (m) => m.type() === "error" && /hydrat|panicked/.test(m.text()) && errors.push(`${page.url()}: ${m.text().slice(0, 200)}`));
     await page.goto(server.url);
     await waitForHydration(page);
+    await openMenu(page);
     await page.getByLabel("Село", { exact: true }).selectOption({ label: "Сепе" });
     await page.waitForSelector("#village-results");
     // A full load of the village page (the picker rendered it in the browser).
@@ -80,7 +82,7 @@ describe("the app shell in Chromium", () => {
     await page.goto(server.url);
     await waitForHydration(page);
     assert.equal(await page.locator("main h1").textContent(), "Сёла программы");
-    await page.locator('button[data-locale="kk"]').click();
+    await chooseLanguage(page, "kk");
     await page.waitForFunction(() => document.querySelector("main h1")?.textContent === "Бағдарламадағы ауылдар");
     assert.equal(await page.locator('button[data-locale="kk"]').getAttribute("aria-pressed"), "true");
     assert.equal(await page.locator("html").getAttribute("lang"), "kk");
@@ -161,7 +163,7 @@ describe("the app shell in Chromium", () => {
         await waitForHydration(forms);
         const wide = await forms.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(wide <= 0, `${path} fits ${viewport.width}px (${wide}px too wide)`);
-        const fields = await controls(forms, "main button, main select, main input:not([type=checkbox])");
+        const fields = await controls(forms, "main button, main select, main input:not([type=checkbox]):not([type=radio]), main label.check");
         assert.ok(fields.length >= 3, `${path} has its form`);
         for (const f of fields) {
           assert.ok(f.height >= 44, `${path}: ${f.tag}#${f.id} is ${f.height}px tall at ${viewport.width}px`);

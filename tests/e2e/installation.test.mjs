@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { launch, newContext, PHONE, signInWithPin, TABLET, waitForActiveServiceWorker } from "../support/browser.mjs";
+import { launch, newContext, openMenu, PHONE, signInWithPin, TABLET, waitForActiveServiceWorker } from "../support/browser.mjs";
 import { chooseVillage, open, syncBar, until } from "../support/outbox.mjs";
 import { SERVER_BIN, sqlite, startServer, tempDir } from "../support/server.mjs";
 
@@ -73,8 +73,9 @@ test("from an empty installation to an elder's task completed offline, all in th
   ]);
 
   // Its council: the formation date and two members typed in, from the village's page.
-  // Found as a person finds it: the header's village picker (SQL above only read results).
+  // Found as a person finds it: the menu's village picker (SQL above only read results).
   await open(page, server.url, "/");
+  await openMenu(page);
   await page.getByLabel("Село", { exact: true }).selectOption({ label: "Жанааул" });
   await page.waitForSelector("#council-link");
   await page.click("#council-link");

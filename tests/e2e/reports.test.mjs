@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import {
+  chooseLanguage,
   controls,
   newContext,
   openUnderWorker,
@@ -75,7 +76,7 @@ for (const [width, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     const values = rates.map((text) => parseFloat(text));
     assert.deepEqual(values, [...values].sort((a, b) => b - a), "highest rate first");
 
-    await page.locator('button[data-locale="kk"]').click();
+    await chooseLanguage(page, "kk");
     await page.waitForFunction(() => document.querySelector("#reports-title")?.textContent === "Бағдарлама нәтижелері");
     assert.equal(await page.locator("#overview-table thead th").first().textContent(), "Ауыл");
     assert.deepEqual(await violations(page), [], "overview in Kazakh");

@@ -163,3 +163,15 @@ export function controls(page, selector) {
       }),
   );
 }
+
+/** Opens the menu where it is folded (phones): the village picker and languages live in it. */
+export async function openMenu(page) {
+  const toggle = page.locator("button.menu-toggle");
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
+/** Switches the language as a person would: from the menu. */
+export async function chooseLanguage(page, locale) {
+  await openMenu(page);
+  await page.locator(`button[data-locale="${locale}"]`).click();
+}

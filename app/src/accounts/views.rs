@@ -272,6 +272,12 @@ pub fn AccountPage() -> impl IntoView {
                     })
             })}
         </Suspense>
+        // This device's own settings, kept on the device.
+        <section aria-labelledby="device-settings">
+            <h2 id="device-settings">{t!(i18n, preferences.title)}</h2>
+            <crate::preferences::TextSizeSetting />
+        </section>
+        <crate::preferences::InstallApp />
         <section>
             <h2>{t!(i18n, account.change_password)}</h2>
             <ActionForm action=change attr:class="form" attr:id="password-form">

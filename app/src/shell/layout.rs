@@ -12,7 +12,9 @@ use leptos_router::hooks::use_location;
 
 /// Header, section navigation and the page's main region.
 ///
-/// On phones the navigation folds behind a menu button; from tablet width it stays open.
+/// The header is one line at every width (issue 19): home, the app's name, sync and network,
+/// the outbox, the account, the menu. On phones the navigation, the village picker and the
+/// language switch fold behind the menu button; from tablet width they stay open.
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
@@ -69,14 +71,18 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             <header class="topbar">
                 <A href="/" attr:class="brand">
                     <img src="/icons/icon-192.png" alt="" width="36" height="36" />
-                    <span>{t!(i18n, app_name)}</span>
+                    <span class="brand-name">{t!(i18n, app_name)}</span>
                 </A>
-                <NetworkStatus />
+                <Show when=move || on_device.get() fallback=|| view! { <NetworkStatus /> }>
+                    <crate::sync::status::SyncHeader>
+                        <NetworkStatus />
+                    </crate::sync::status::SyncHeader>
+                </Show>
                 {known
                             .clone()
                             .map(|p| {
                                 view! {
-                                    <A href="/account" attr:class="account-link" attr:id="account-link">
+                                    <A href="/account" attr:class="account-link icon-button" attr:id="account-link">
                                         <span class="sr-only">{t!(i18n, account.title)} ": "</span>
                                         <svg
                                             class="account-icon"
@@ -88,15 +94,15 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                                             <circle cx="12" cy="8" r="4.5" fill="currentColor" />
                                             <path d="M3 22c0-5 4-8 9-8s9 3 9 8z" fill="currentColor" />
                                         </svg>
-                                        // On a phone the name is for screen readers only: the
-                                        // brand needs the room.
+                                        // Below tablet width the name is for screen readers only:
+                                        // the header keeps to one line.
                                         <span class="account-name">{p.display_name}</span>
                                     </A>
                                 }
                             })}
                 <button
                     type="button"
-                    class="menu-toggle"
+                    class="menu-toggle icon-button"
                     aria-controls="main-nav"
                     aria-expanded=move || menu_open.get().to_string()
                     on:click=move |_| menu_open.update(|open| *open = !*open)
@@ -107,12 +113,8 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     <span class="menu-text">{t!(i18n, menu)}</span>
                 </button>
             </header>
-            <div class="toolbar">
-                {known.is_some().then(|| view! { <VillagePicker /> })}
-                <LanguageSwitch />
-            </div>
             <Show when=move || on_device.get()>
-                <crate::sync::views::SyncStatusBar />
+                <crate::sync::status::SyncNotices />
             </Show>
             <nav
                 id="main-nav"
@@ -171,6 +173,11 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                             }
                     }
                 </ul>
+                // What is set rather than visited: in the menu, off the first screen.
+                <div class="nav-tools">
+                    {known.is_some().then(|| view! { <VillagePicker /> })}
+                    <LanguageSwitch />
+                </div>
             </nav>
             <main id="main" tabindex="-1">
                 {children()}

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// "Online" or "offline", read from the browser and kept current by its events.
 /// The server cannot know, so it renders "online" and the browser corrects it on hydration.
-/// The badge is short to fit a 360 px header; its label says what offline means.
+/// An icon, to fit a 360 px header; its text (for screen readers) says what offline means.
 #[component]
 pub fn NetworkStatus() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,16 +31,21 @@ pub fn NetworkStatus() -> impl IntoView {
             class:offline=move || !online.get()
             role="status"
             data-online=move || online.get().to_string()
-            title=explanation
-            aria-label=explanation
         >
-            {move || {
-                if online.get() {
-                    t_string!(i18n, network_online_short)
-                } else {
-                    t_string!(i18n, network_offline_short)
-                }
-            }}
+            <svg class="network-icon" aria-hidden="true" viewBox="0 0 24 24" width="26" height="26">
+                // A cloud; offline, struck through.
+                <path
+                    d="M7 18h10.5a4 4 0 0 0 .5-8 6 6 0 0 0-11.5 1.5A3.3 3.3 0 0 0 7 18z"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="2"
+                    stroke-linejoin="round"
+                />
+                <Show when=move || !online.get()>
+                    <path d="M4 3l16 18" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
+                </Show>
+            </svg>
+            <span class="sr-only">{explanation}</span>
         </span>
     }
 }

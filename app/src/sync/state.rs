@@ -51,8 +51,8 @@ pub struct SyncState {
     /// Records received in this pull and about how many are left.
     pub progress: RwSignal<Option<(usize, i64)>>,
     pub failure: RwSignal<Option<SyncFailure>>,
-    /// The browser would not promise to keep this site's storage.
-    pub storage_refused: RwSignal<bool>,
+    /// Whether the browser promised to keep this site's storage; `None` until it answered.
+    pub storage_kept: RwSignal<Option<bool>>,
     /// Goes up whenever the local copy changes, so lists read it again.
     pub revision: RwSignal<u64>,
     pub persons: RwSignal<PersonsCache>,
@@ -71,7 +71,7 @@ impl SyncState {
             running: RwSignal::new(false),
             progress: RwSignal::new(None),
             failure: RwSignal::new(None),
-            storage_refused: RwSignal::new(false),
+            storage_kept: RwSignal::new(None),
             revision: RwSignal::new(0),
             persons: RwSignal::new(PersonsCache::Locked),
             again: RwSignal::new(false),
@@ -149,7 +149,9 @@ mod runner {
                 state.last_sync.set(Some(at));
             }
             refresh_counts(state).await;
-            state.storage_refused.set(!engine::persist_storage().await);
+            state
+                .storage_kept
+                .set(Some(engine::persist_storage().await));
         });
         state.sync_now();
     }

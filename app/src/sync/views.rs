@@ -1,11 +1,11 @@
-//! What the person sees of sync: the status bar under the header and the outbox page.
+//! The outbox page: every entry made here and not yet accepted. The header's part of sync
+//! is in `status`.
 use super::contract::{Entity, FieldRule, Op, Reason};
 use super::local::{self, EntryState, OutboxEntry, RecordState};
-use super::state::{use_sync, SyncFailure};
+use super::state::use_sync;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::components::A;
 
 type I18n = I18nContext<Locale>;
 
@@ -178,88 +178,6 @@ pub fn StateBadge(state: RecordState) -> impl IntoView {
 }
 
 /// Online or not, what waits, when sync last finished, what went wrong, and a button.
-#[component]
-pub fn SyncStatusBar() -> impl IntoView {
-    let i18n = use_i18n();
-    let sync = use_sync();
-    let failure = move || {
-        let locale = i18n.get_locale();
-        sync.failure.get().map(|failure| match failure {
-            SyncFailure::Offline => td_string!(locale, sync.failure_offline).to_string(),
-            SyncFailure::SignInNeeded => td_string!(locale, sync.failure_sign_in).to_string(),
-            SyncFailure::DeviceRefused => td_string!(locale, sync.failure_device).to_string(),
-            SyncFailure::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
-            SyncFailure::PersonsLocked => {
-                td_string!(locale, sync.failure_persons_locked).to_string()
-            }
-            SyncFailure::Busy(seconds) => {
-                td_string!(locale, errors.busy, seconds = seconds).to_string()
-            }
-            SyncFailure::Server(status) => {
-                td_string!(locale, sync.failure_server, status = status).to_string()
-            }
-            SyncFailure::Storage(error) => {
-                td_string!(locale, sync.failure_storage, error = error).to_string()
-            }
-        })
-    };
-    view! {
-        <section
-            class="sync-bar"
-            id="sync-bar"
-            aria-label=move || t_string!(i18n, sync.outbox_link)
-            data-pending=move || sync.pending.get().to_string()
-            data-problems=move || sync.problems.get().to_string()
-            data-running=move || sync.running.get().to_string()
-        >
-            <A href="/outbox" attr:class="sync-counts" attr:id="outbox-link">
-                <span class="sync-pending">
-                    {move || {
-                        let count = sync.pending.get();
-                        td_string!(i18n.get_locale(), sync.status_pending, count = count).to_string()
-                    }}
-                </span>
-                <Show when=move || { sync.problems.get() > 0 }>
-                    <span class="sync-problems">
-                        {move || {
-                            let count = sync.problems.get();
-                            td_string!(i18n.get_locale(), sync.status_problems, count = count)
-                                .to_string()
-                        }}
-                    </span>
-                </Show>
-            </A>
-            <span class="sync-last" role="status">
-                {move || match (sync.running.get(), sync.progress.get(), sync.last_sync.get()) {
-                    (true, Some((done, left)), _) => {
-                        td_string!(i18n.get_locale(), sync.progress, done = done, left = left)
-                            .to_string()
-                    }
-                    (true, None, _) => t_string!(i18n, sync.syncing).to_string(),
-                    (false, _, Some(at)) => {
-                        td_string!(i18n.get_locale(), sync.status_synced_at, time = clock(at))
-                            .to_string()
-                    }
-                    (false, _, None) => t_string!(i18n, sync.status_never).to_string(),
-                }}
-            </span>
-            <button
-                type="button"
-                class="sync-now"
-                id="sync-now"
-                disabled=move || sync.running.get()
-                on:click=move |_| sync.sync_now()
-            >
-                {t!(i18n, sync.sync_now)}
-            </button>
-            {move || failure().map(|text| view! { <p class="sync-failure" role="alert">{text}</p> })}
-            <Show when=move || sync.storage_refused.get()>
-                <p class="sync-warning">{t!(i18n, sync.storage_refused)}</p>
-            </Show>
-        </section>
-    }
-}
-
 /// A one-line summary of what an entry carries (its title, author …).
 fn summary(entry: &OutboxEntry) -> String {
     let payload = &entry.mutation.payload;
@@ -289,6 +207,7 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <section class="outbox">
             <h1>{t!(i18n, outbox.title)}</h1>
+            <super::status::SyncDetails />
             <p class="hint">{t!(i18n, outbox.intro)}</p>
             <Show when=move || loaded.get() && entries.with(Vec::is_empty)>
                 <p class="notice" id="outbox-empty">{t!(i18n, outbox.empty)}</p>
