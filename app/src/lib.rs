@@ -18,6 +18,7 @@ pub mod db;
 pub mod errors;
 pub mod events;
 pub mod fields;
+pub mod home;
 mod http_status;
 pub mod map;
 pub mod meetings;

@@ -14,4 +14,6 @@ pub use admin::{
 pub use admin_views::PlacesAdminPage;
 pub use api::{get_village, get_village_results, list_villages};
 pub use types::{LocalizedName, ProgramStatus, VillageDetails, VillageResults, VillageSummary};
-pub use views::{status_label, HomePage, VillagePage, VillagePicker, VillagesResource};
+pub use views::{
+    status_label, HomePage, ProgramVillages, VillagePage, VillagePicker, VillagesResource,
+};

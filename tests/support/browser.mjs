@@ -63,7 +63,10 @@ export async function newContext(
   browser,
   { viewport = PHONE, locale = "ru-RU", bypassCSP = false, signInAs, serviceWorkers = "allow" } = {},
 ) {
-  const context = await browser.newContext({ viewport, locale, bypassCSP, serviceWorkers });
+  // The phones are in Akmola (UTC+5, as the server's region date): a day typed on the device
+  // and the server's "this month" turn at the same midnight. ("Etc/GMT-5" is UTC+5.)
+  const timezoneId = "Etc/GMT-5";
+  const context = await browser.newContext({ viewport, locale, bypassCSP, serviceWorkers, timezoneId });
   context.on("page", recordLogs);
   if (signInAs) {
     const cookie = await signIn(signInAs.url, signInAs.login ?? "demo.coordinator");

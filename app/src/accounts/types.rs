@@ -15,6 +15,12 @@ pub struct Profile {
     pub member_id: Option<String>,
 }
 
+/// Who is signed in as the server saw it when it rendered the page the app started from: the
+/// layout provides it, so a page opened later in the browser reads the same answer (its own
+/// `profile_now` would ask a server that is not there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnownProfile(pub Option<Profile>);
+
 /// One account in the admin's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {

@@ -122,12 +122,22 @@ fn group_by_district(villages: Vec<VillageSummary>) -> Vec<(LocalizedName, Vec<V
     groups
 }
 
+/// The program's villages by district: the home page of a visitor not signed in, and the
+/// part below the work on a signed-in person's home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let villages = expect_context::<VillagesResource>();
     view! {
         <h1>{t!(i18n, home.title)}</h1>
+        <ProgramVillages />
+    }
+}
+
+#[component]
+pub fn ProgramVillages() -> impl IntoView {
+    let i18n = use_i18n();
+    let villages = expect_context::<VillagesResource>();
+    view! {
         <p class="lead">{t!(i18n, home.intro)}</p>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

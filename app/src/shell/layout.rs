@@ -25,6 +25,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     // outside the routes breaks the hydration of every page that has one of its own (Leptos
     // issue #3707).
     let known = SharedValue::new(crate::accounts::profile_now).into_inner();
+    provide_context(crate::accounts::KnownProfile(known.clone()));
     keep_fresh_profile(known.as_ref());
     let villages: VillagesResource = Resource::new(|| (), |_| list_villages());
     provide_context(villages);

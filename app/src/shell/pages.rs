@@ -10,6 +10,7 @@ use crate::accounts::{AccountPage, AdminAccountsPage, SetPinPage, SignInPage};
 use crate::audit::AuditPage;
 use crate::councils::{CouncilPage, EditMemberPage, ImportMembersPage, NewMemberPage};
 use crate::events::{EditEventPage, EventsPage, NewEventPage};
+use crate::home::HomePage;
 use crate::i18n::*;
 use crate::map::{MapImportPage, MapsPage, VillageMapPage};
 use crate::meetings::{
@@ -18,7 +19,7 @@ use crate::meetings::{
 };
 use crate::offences::{EditOffencePage, NewOffencePage, OffencePage, OffencesPage};
 use crate::persons::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
-use crate::places::{HomePage, PlacesAdminPage, VillagePage};
+use crate::places::{PlacesAdminPage, VillagePage};
 use crate::proposals::{NewProposalPage, ProposalPage, ProposalsPage};
 use crate::reports::{BulletinPage, ClosingPage, MembershipPage, ReportsPage, TrendPage};
 use crate::sync::views::OutboxPage;
