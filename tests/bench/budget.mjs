@@ -20,6 +20,11 @@ import { writeSection } from "../support/benchmarks.mjs";
 // Raised from 560 to 570 with issue 15 (program results): the main wasm grew by about 70 KiB
 // (1,238 to 1,505 KiB raw) although the report pages are a chunk of their own; the cause was not
 // found in that session. This is a regression on record (BENCHMARKS.md), to be made up for.
+// With issue 19 a signed-in person's home page shows the role's work, read from the records on
+// the device (tasks, offences, visits, the sealed persons cache), and its chunk carries that
+// code: `/` as the inspector went from 564 to 641 KiB and is held to the budget of the other
+// pages that read records. The sign-in page stays an entry page (523 to 549 KiB: the header's
+// sync button and badge, the device settings and their strings in the main wasm).
 export const BUDGET_KIB = { entry: 570, page: 700 };
 
 function get(url, cookie) {
@@ -84,7 +89,7 @@ export async function measure() {
     // One page of each chunk: what each kind of visitor opens first.
     const pages = [
       ["/sign-in", "signed out", null, "entry", "entry_pages"],
-      ["/", "inspector", inspector, "entry", "home_pages"],
+      ["/", "inspector", inspector, "page", "home_pages"],
       ["/tasks", "inspector", inspector, "page", "records_pages"],
       ["/persons", "inspector", inspector, "page", "persons_pages"],
       ["/meetings", "inspector", inspector, "page", "council_pages"],
