@@ -83,6 +83,22 @@ pub fn region_today() -> String {
     region_day(time::OffsetDateTime::now_utc())
 }
 
+/// Today in the region by the device's clock, whatever zone the device is set to (a phone
+/// bought elsewhere, a tablet on UTC): the day the server's months and periods turn on.
+#[cfg(feature = "hydrate")]
+pub fn region_today_on_device() -> String {
+    let hours = REGION_UTC_OFFSET_HOURS as f64;
+    let shifted = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        js_sys::Date::now() + hours * 3_600_000.0,
+    ));
+    format!(
+        "{:04}-{:02}-{:02}",
+        shifted.get_utc_full_year(),
+        shifted.get_utc_month() + 1,
+        shifted.get_utc_date()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

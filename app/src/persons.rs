@@ -11,7 +11,7 @@ pub use api::*;
 pub use source::sealed_persons;
 pub use types::*;
 pub use views::{
-    use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
+    read_persons, use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
     VillagePersonOptions,
 };
 

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { newContext, PHONE, signInWithPin, TABLET, waitForActiveServiceWorker, waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 import { until } from "../support/outbox.mjs";
-import { sqlite } from "../support/server.mjs";
+import { signIn, sqlite } from "../support/server.mjs";
+import { device, newId, proposal, push } from "../support/sync.mjs";
 
 const one = (db, sql) => Number(sqlite(db, sql)[0][0]);
 const OPEN = "status IN ('new', 'in_progress', 'done')";
@@ -89,10 +90,19 @@ describe("each role's home page", () => {
 
   test("the chair: proposals waiting for an answer counted as the database does", async () => {
     const db = env.server.database;
+    // Two residents' proposals arrive from another device first, so there is something to count.
+    const village = sqlite(db, `SELECT village_id FROM account_villages WHERE account_id = ${account("demo.chair")} LIMIT 1`)[0][0];
+    const phone = device();
+    const sent = await push(env.server.url, await signIn(env.server.url, "demo.chair"), phone.id, [
+      phone.mutation("proposal", "create", newId(), proposal(village, 1)),
+      phone.mutation("proposal", "create", newId(), proposal(village, 2)),
+    ]);
+    assert.deepEqual(sent.body.answers.map((a) => a.status), ["applied", "applied"], JSON.stringify(sent.body));
     const waiting = one(
       db,
       `SELECT COUNT(*) FROM proposals WHERE status IN ('submitted', 'under_review') AND village_id IN ${villagesOf("demo.chair")}`,
     );
+    assert.ok(waiting >= 2, `proposals are waiting (${waiting})`);
     await home("demo.chair", PHONE, async (page, how) => {
       assert.equal(await page.locator("#work").getAttribute("data-role"), "council_chair");
       await until(
@@ -110,7 +120,7 @@ describe("each role's home page", () => {
       assert.equal(await page.locator("#work").getAttribute("data-role"), "region_coordinator");
       const figure = (name) => page.locator(`#work-glance-figures [data-figure="${name}"]`).textContent();
       await until(async () => Number(await figure("last-month")) === lastMonth, `${how}: last month's ${lastMonth} offences`);
-      assert.equal(Number(await figure("this-month")), thisMonth, `${how}: this month's offences`);
+      await until(async () => Number(await figure("this-month")) === thisMonth, `${how}: this month's ${thisMonth} offences`);
       assert.equal(await page.locator('#work a[href="/reports"]').count(), 1);
     });
   });

@@ -4,11 +4,12 @@
 // with the access policy's refusals and the shared field rules.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { callFn, signIn, sqlite, sqliteWrite, startServer } from "../support/server.mjs";
+import { callFn, regionToday, signIn, sqlite, sqliteWrite, startServer } from "../support/server.mjs";
 import { device, newId, proposal, pullAll, push, reference, task } from "../support/sync.mjs";
 
 const one = (db, sql) => sqlite(db, sql)[0]?.[0];
-const today = new Date().toISOString().slice(0, 10);
+// The region's day, as the village page counts its periods (a phone there types the same).
+const today = regionToday();
 
 describe("program workflows", () => {
   let server, inspector, elder, chair, akimat, supervisor, villages;

@@ -97,6 +97,11 @@ export function sqliteWrite(database, sql) {
 /** The password of every demo account (server/src/seed/demo.rs). */
 export const DEMO_PASSWORD = "demo-zq-2026";
 
+/** Today in Akmola (UTC+5) as YYYY-MM-DD: the day the server's periods and months turn on. */
+export function regionToday() {
+  return new Date(Date.now() + 5 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Calls a server function the way the app does (form-encoded, JSON answer). */
 export function callFn(url, name, fields = {}, { cookie, headers = {} } = {}) {
   return fetch(`${url}/api/${name}`, {

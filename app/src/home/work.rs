@@ -8,10 +8,12 @@ use crate::persons::Person;
 use crate::proposals::Proposal;
 use crate::sync::contract::Entity;
 use crate::sync::form::{use_local_records, use_reference, village_name};
-use crate::sync::state::use_sync;
+use crate::sync::state::{use_sync, PersonsCache};
 use crate::tasks::{is_open, Task};
 use crate::visits::Visit;
 use leptos::prelude::*;
+
+type I18n = leptos_i18n::I18nContext<Locale>;
 
 /// A person of attention not visited for this many days is due a visit.
 const VISIT_DUE_DAYS: i64 = 30;
@@ -20,11 +22,26 @@ const DUE_SOON_DAYS: i64 = 7;
 /// How many entries a home section lists before its link to the whole list.
 const SHOWN: usize = 5;
 
-/// Today on this device, set once the page runs in the browser (the server's render has none).
+/// Today in the region (the reports' and the village page's day), set once the page runs in
+/// the browser (the server's render has none).
 fn use_today() -> RwSignal<String> {
     let today = RwSignal::new(String::new());
-    Effect::new(move |_| today.set(crate::sync::views::today()));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| today.set(crate::dates::region_today_on_device()));
     today
+}
+
+/// `read` as the page's own state: the server's value (`T::default()`) while the page hydrates,
+/// then kept current. The sync state is shared with the layout, which may have changed it
+/// before this page's chunk arrived; read straight, a `Show` would then hydrate the other
+/// branch than the server rendered (a panic in the browser).
+fn after_hydration<T>(read: impl Fn() -> T + 'static) -> ReadSignal<T>
+where
+    T: Default + Clone + PartialEq + Send + Sync + 'static,
+{
+    let value = RwSignal::new(T::default());
+    Effect::new(move |_| value.set(read()));
+    value.read_only()
 }
 
 /// Days from `today` to `day` (negative: past), when both are dates.
@@ -125,12 +142,14 @@ fn TaskCard(task: Task, today: String) -> impl IntoView {
 fn TaskCards(
     tasks: Signal<Vec<Task>>,
     today: RwSignal<String>,
-    empty: &'static str,
+    /// What to say when there is none, in the current language.
+    empty: fn(I18n) -> &'static str,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Show
             when=move || !tasks.with(Vec::is_empty)
-            fallback=move || view! { <p class="muted">{empty}</p> }
+            fallback=move || view! { <p class="muted">{move || empty(i18n)}</p> }
         >
             <ul class="work-cards">
                 {move || {
@@ -145,30 +164,41 @@ fn TaskCards(
     }
 }
 
+fn nothing_due(i18n: I18n) -> &'static str {
+    t_string!(i18n, work.nothing_due)
+}
+
+fn no_tasks(i18n: I18n) -> &'static str {
+    t_string!(i18n, work.no_tasks)
+}
+
 /// What waits in this device's outbox, and a way to it.
 #[component]
 fn OutboxWork() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let pending = after_hydration(move || sync.pending.get());
+    let problems = after_hydration(move || sync.problems.get());
+    let waiting = move || pending.get() + problems.get() > 0;
     view! {
         <section aria-labelledby="work-outbox" class="work-section">
             <h2 id="work-outbox">{t!(i18n, outbox.title)}</h2>
             <p id="work-outbox-counts">
                 {move || {
                     let locale = i18n.get_locale();
-                    let mut text = td_string!(locale, sync.status_pending, count = sync.pending.get())
+                    let mut text = td_string!(locale, sync.status_pending, count = pending.get())
                         .to_string();
-                    if sync.problems.get() > 0 {
+                    if problems.get() > 0 {
                         text.push_str(" · ");
                         text.push_str(
-                            &td_string!(locale, sync.status_problems, count = sync.problems.get())
+                            &td_string!(locale, sync.status_problems, count = problems.get())
                                 .to_string(),
                         );
                     }
                     text
                 }}
             </p>
-            <Show when=move || { sync.pending.get() + sync.problems.get() > 0 }>
+            <Show when=waiting>
                 <a class="button" href="/outbox">{t!(i18n, work.open_outbox)}</a>
             </Show>
         </section>
@@ -188,13 +218,17 @@ pub fn InspectorWork() -> impl IntoView {
     });
     let sync = use_sync();
     // Read from the sealed cache once the PIN opened it (a read the audit records), online
-    // from the server before that; again when the cache opens or locks and when a pull
-    // changed the records (as the persons list does).
-    let persons = crate::persons::use_person_choices(move || {
+    // from the server before that: again when the cache opens or locks, and after a pull only
+    // while nobody was read yet, so the audit is not filled with a read per sync.
+    let persons = RwSignal::new(Vec::<Person>::new());
+    Effect::new(move |_| {
         sync.persons.track();
-        sync.revision.track();
-        true
+        if persons.with_untracked(Vec::is_empty) {
+            sync.revision.track();
+        }
+        leptos::task::spawn_local(async move { persons.set(crate::persons::read_persons().await) });
     });
+    let cache_open = after_hydration(move || sync.persons.get() == PersonsCache::Open);
     let visits = use_local_records::<Visit>(Entity::Visit);
     let not_visited = move || {
         let visits: Vec<Visit> = visits.get().into_iter().map(|(v, _)| v).collect();
@@ -214,12 +248,14 @@ pub fn InspectorWork() -> impl IntoView {
         </nav>
         <section aria-labelledby="work-due" class="work-section">
             <h2 id="work-due">{t!(i18n, work.due_title)}</h2>
-            <TaskCards tasks=due today empty=t_string!(i18n, work.nothing_due) />
+            <TaskCards tasks=due today empty=nothing_due />
         </section>
         <section aria-labelledby="work-visits" class="work-section">
             <h2 id="work-visits">{t!(i18n, work.not_visited)}</h2>
             <Show
-                when=move || !persons.with(Vec::is_empty)
+                when=move || {
+                    !persons.with(Vec::is_empty) || cache_open.get()
+                }
                 fallback=move || view! { <p class="muted">{t!(i18n, work.persons_closed)}</p> }
             >
                 <p id="work-visits-count">
@@ -307,7 +343,7 @@ pub fn MemberWork(member_id: Option<String>) -> impl IntoView {
         <section aria-labelledby="work-mine" class="work-section">
             <h2 id="work-mine">{t!(i18n, work.my_tasks)}</h2>
             {(!linked).then(|| view! { <p class="notice">{t!(i18n, work.not_a_member)}</p> })}
-            <TaskCards tasks=mine today empty=t_string!(i18n, work.no_tasks) />
+            <TaskCards tasks=mine today empty=no_tasks />
         </section>
         <OutboxWork />
     }
@@ -356,7 +392,7 @@ pub fn CouncilWork() -> impl IntoView {
     view! {
         <section aria-labelledby="work-open" class="work-section">
             <h2 id="work-open">{t!(i18n, work.council_tasks)}</h2>
-            <TaskCards tasks=open_tasks today empty=t_string!(i18n, work.no_tasks) />
+            <TaskCards tasks=open_tasks today empty=no_tasks />
             <a class="button" href="/tasks">{t!(i18n, work.all_tasks)}</a>
         </section>
         <section aria-labelledby="work-proposals" class="work-section">

@@ -56,11 +56,12 @@ pub fn PersonsPage() -> impl IntoView {
                                 .into_iter()
                                 .map(|person| {
                                     view! {
+                                        // The village inside the card, beside the name.
                                         <li class="card">
                                             <A href=format!("/persons/{}", person.id)>
                                                 <strong>{person.full_name.clone()}</strong>
+                                                <span class="muted">{person.village_name.clone()}</span>
                                             </A>
-                                            <span class="muted">{person.village_name.clone()}</span>
                                         </li>
                                     }
                                 })
@@ -552,6 +553,12 @@ fn History(history: PersonHistory) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// Every person this device may read, as the persons list reads them (`source::list`, a read
+/// that is audited); none when they cannot be read now (locked and offline).
+pub async fn read_persons() -> Vec<Person> {
+    source::list(None).await.unwrap_or_default()
 }
 
 /// The persons a form may link to (offences, visits, tasks), as the persons list reads them

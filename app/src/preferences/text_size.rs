@@ -58,28 +58,32 @@ pub fn provide_text_size() -> impl IntoView {
 
 /// The choice in the request's cookies (server) or the document's (browser).
 fn kept_choice() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    {
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    let cookies = {
         let parts = use_context::<http::request::Parts>()?;
-        let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-        crate::accounts::session::read_cookie(header, TEXT_SIZE_COOKIE).map(str::to_owned)
-    }
+        parts
+            .headers
+            .get(http::header::COOKIE)?
+            .to_str()
+            .ok()?
+            .to_owned()
+    };
     #[cfg(feature = "hydrate")]
-    {
+    let cookies = {
         use wasm_bindgen::JsCast;
-        let cookies = web_sys::window()?
+        web_sys::window()?
             .document()?
             .dyn_into::<web_sys::HtmlDocument>()
             .ok()?
             .cookie()
-            .ok()?;
-        cookies.split(';').find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == TEXT_SIZE_COOKIE).then(|| value.to_owned())
-        })
-    }
+            .ok()?
+    };
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    None
+    let cookies = String::new();
+    cookies.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == TEXT_SIZE_COOKIE).then(|| value.to_owned())
+    })
 }
 
 fn keep_choice(size: TextSize) {
@@ -120,6 +124,8 @@ pub fn TextSizeSetting() -> impl IntoView {
                                 type="radio"
                                 name="text-size"
                                 value=choice.as_str()
+                                // The attribute for the server's page, the property after.
+                                checked=size.get_untracked() == choice
                                 prop:checked=move || size.get() == choice
                                 on:change=move |_| {
                                     size.set(choice);

@@ -77,6 +77,12 @@ pub fn SyncHeader(children: Children) -> impl IntoView {
             data-pending=move || sync.pending.get().to_string()
             data-problems=move || sync.problems.get().to_string()
             data-running=move || sync.running.get().to_string()
+            // Whether the browser promised to keep the data: "unknown" until it answered.
+            data-storage-kept=move || match sync.storage_kept.get() {
+                None => "unknown",
+                Some(true) => "true",
+                Some(false) => "false",
+            }
         >
             <button
                 type="button"
@@ -84,13 +90,13 @@ pub fn SyncHeader(children: Children) -> impl IntoView {
                 id="sync-now"
                 class:running=move || sync.running.get()
                 title=move || last_sync_text(i18n, sync)
-                aria-disabled=move || sync.running.get().to_string()
+                // A short name; the network state inside stays a live region of its own.
+                aria-label=move || format!("{}. {}", t_string!(i18n, sync.sync_now), last_sync_text(i18n, sync))
+                // While a sync runs the button waits for it (a press then would only queue one).
+                disabled=move || sync.running.get()
                 on:click=move |_| sync.sync_now()
             >
                 {children()}
-                <span class="sr-only">
-                    {t!(i18n, sync.sync_now)} ". " {move || last_sync_text(i18n, sync)}
-                </span>
             </button>
             <A
                 href="/outbox"

@@ -216,6 +216,12 @@ pub fn ThemesTable(themes: Vec<ThemeRow>) -> impl IntoView {
 #[component]
 pub fn ThemesByMonthTable(themes: Vec<ThemeRow>, months: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
+    // A copy kept before the months were counted has none: its table has no month columns.
+    let months = if themes.iter().all(|row| row.months.is_empty()) {
+        Vec::new()
+    } else {
+        months
+    };
     let rows: Vec<(ThemeRow, Kind)> = themes
         .into_iter()
         .flat_map(|row| Kind::BOTH.map(|kind| (row.clone(), kind)))
