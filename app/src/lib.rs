@@ -20,8 +20,11 @@ pub mod events;
 pub mod fields;
 pub mod home;
 mod http_status;
+#[cfg(feature = "ssr")]
+pub mod kinds;
 pub mod map;
 pub mod meetings;
+pub mod names;
 pub mod offences;
 pub mod persons;
 pub mod places;

@@ -3,6 +3,8 @@ mod admin;
 mod admin_views;
 mod api;
 #[cfg(feature = "ssr")]
+pub mod reference;
+#[cfg(feature = "ssr")]
 pub mod store;
 mod types;
 mod views;

@@ -6,9 +6,9 @@ pub mod engine;
 pub mod filter;
 pub mod form;
 pub mod keys;
-pub mod local;
 #[cfg(feature = "ssr")]
-pub mod places;
+pub mod kind;
+pub mod local;
 #[cfg(feature = "ssr")]
 pub mod reach;
 pub mod reads;
@@ -19,6 +19,8 @@ pub mod server;
 pub mod state;
 pub mod status;
 pub mod views;
+#[cfg(feature = "ssr")]
+pub mod write;
 
 /// After a correct PIN: opens the encrypted cache of sensitive records (online with the
 /// server's share, or offline within the window) and pulls them. Does nothing on the server.

@@ -3,6 +3,7 @@
 use crate::security::preferred_locale;
 use app::accounts::session::SignedIn;
 use app::errors::AppError;
+use app::kinds::Kinds;
 use app::sync::contract::{PushRequest, Stream};
 use app::sync::server::{self, PullError, PushError};
 use axum::body::Bytes;
@@ -121,7 +122,7 @@ async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
         None => return refuse(&parts.headers, AppError::InvalidField("body".into())),
     };
     let now = app::db::now_rfc3339();
-    match server::push(&pool, &who, batch, &now, hold).await {
+    match server::push(&pool, &Kinds, &who, batch, &now, hold).await {
         Ok(response) => Json(response).into_response(),
         Err(error) => push_error(&parts.headers, error),
     }
@@ -184,7 +185,7 @@ async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request
     let stream = query.stream.unwrap_or(Stream::Records);
     let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
     let device = query.device.as_deref();
-    match server::pull(&pool, &who, query.since, stream, limit, device).await {
+    match server::pull(&pool, &Kinds, &who, query.since, stream, limit, device).await {
         Ok(page) => Json(page).into_response(),
         Err(PullError::Database(error)) => database_failure(request.headers(), error, "sync pull"),
     }
@@ -194,7 +195,7 @@ async fn reference(pool: SqlitePool, request: Request) -> Response {
     let Some(who) = signed_in(&request) else {
         return refuse(request.headers(), AppError::SignInRequired);
     };
-    match server::reference(&pool, &who).await {
+    match app::places::reference::reference(&pool, &who).await {
         Ok(reference) => Json(reference).into_response(),
         Err(error) => database_failure(request.headers(), error, "sync reference"),
     }

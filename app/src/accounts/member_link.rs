@@ -28,7 +28,7 @@ pub(super) mod server {
     use crate::access::{Action, Role, Scope};
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
-    use crate::councils::store::{insert_member, load_member, members_of, unique_name};
+    use crate::councils::store::{insert_member, load_member, members_of, name_taken};
     use crate::councils::NewMember;
     use crate::errors::{refuse, AppError};
     use crate::stored::StoredEnum;
@@ -137,10 +137,11 @@ pub(super) mod server {
                 (village_id, id)
             }
             Wanted::New(draft) => {
-                if let Err(reason) =
-                    unique_name(conn, &draft.village_id, &draft.full_name, None).await?
-                {
-                    return Err(refused(reason));
+                if name_taken(conn, &draft.village_id, &draft.full_name, None).await? {
+                    return Err(refused(crate::fields::invalid(
+                        "full_name",
+                        FieldRule::Duplicate,
+                    )));
                 }
                 let id = crate::db::new_id();
                 insert_member(conn, who, &id, &draft, now).await?;

@@ -33,7 +33,7 @@ mod server {
     use crate::access::{can, Action, RecordKind, Target};
     use crate::accounts::session::SignedIn;
     use crate::errors::{refuse, AppError};
-    use crate::sync::places::village_place;
+    use crate::sync::write::village_place;
     use base64::Engine;
     use sqlx::SqliteConnection;
 

@@ -1,14 +1,18 @@
 //! Councils and members in the database, written through sync pushes and the members import
 //! (server only). Every change leaves an audit line in the same transaction.
 use super::types::{name_key, Council, Member, NewCouncil, NewMember};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
 use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::{changeable, decode, may_create_in, stays_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
+use crate::sync::contract::FieldRule;
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::{changeable, decode, may_create_in, stays_in};
+use crate::sync::write::{WriteError, WriteResult};
 use sqlx::SqliteConnection;
 
 #[derive(sqlx::FromRow)]
@@ -156,25 +160,92 @@ async fn audited(
     .await
 }
 
+crate::changeable_record!(Council);
+
+impl SyncedKind for Council {
+    const ENTITY: Entity = Entity::Council;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create_council(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update_council(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load_council(conn, id)).await
+    }
+}
+
+crate::changeable_record!(Member);
+
+impl SyncedKind for Member {
+    const ENTITY: Entity = Entity::Member;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create_member(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update_member(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load_member(conn, id)).await
+    }
+}
+
 pub async fn create_council(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewCouncil>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Council, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewCouncil>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Council, &draft.village_id).await?;
     // One council per village: a second one made on another device is a conflict with the
     // first, which the person compares with theirs.
     if let Some(existing) = council_id_of(conn, &draft.village_id).await? {
         let current = load_council(conn, &existing).await?;
-        return Ok(Outcome::Conflict(
+        return Err(WriteError::Conflict(
             serde_json::to_value(current).unwrap_or_default(),
         ));
     }
@@ -197,7 +268,7 @@ pub async fn create_council(
         &draft.village_id,
     )
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 pub async fn update_council(
@@ -207,19 +278,11 @@ pub async fn update_council(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load_council(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Council, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewCouncil>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Council, loaded, base_version).await?;
+    let draft = decode::<NewCouncil>(payload)?.checked(&now[..10])?;
+    stays_in(&current.village_id, &draft.village_id)?;
     let version = current.version + 1;
     sqlx::query("UPDATE councils SET formed_on = $1, version = $2, updated_at = $3 WHERE id = $4")
         .bind(&draft.formed_on)
@@ -237,7 +300,7 @@ pub async fn update_council(
         &current.village_id,
     )
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// Refuses a name already held by a current member of the council (`except` is the member
@@ -247,17 +310,25 @@ pub async fn unique_name(
     village_id: &str,
     full_name: &str,
     except: Option<&str>,
-) -> Result<Result<(), Reason>, sqlx::Error> {
+) -> WriteResult<()> {
+    if name_taken(conn, village_id, full_name, except).await? {
+        return Err(invalid("full_name", FieldRule::Duplicate).into());
+    }
+    Ok(())
+}
+
+/// Whether a current member of the village's council other than `except` has this name.
+pub async fn name_taken(
+    conn: &mut SqliteConnection,
+    village_id: &str,
+    full_name: &str,
+    except: Option<&str>,
+) -> Result<bool, sqlx::Error> {
     let key = name_key(full_name);
-    let taken = members_of(conn, village_id)
+    Ok(members_of(conn, village_id)
         .await?
         .into_iter()
-        .any(|m| m.current() && Some(m.id.as_str()) != except && name_key(&m.full_name) == key);
-    Ok(if taken {
-        Err(invalid("full_name", FieldRule::Duplicate))
-    } else {
-        Ok(())
-    })
+        .any(|m| m.current() && Some(m.id.as_str()) != except && name_key(&m.full_name) == key))
 }
 
 /// Writes a checked new member into the village's council (made if missing), audited.
@@ -300,21 +371,14 @@ pub async fn create_member(
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewMember>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Council, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewMember>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Council, &draft.village_id).await?;
     if draft.left_on.is_none() {
-        if let Err(reason) = unique_name(conn, &draft.village_id, &draft.full_name, None).await? {
-            return Ok(Outcome::Rejected(reason));
-        }
+        unique_name(conn, &draft.village_id, &draft.full_name, None).await?;
     }
     insert_member(conn, who, record_id, &draft, now).await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// A correction, or the member leaving (`left_on`): his record and his tasks' history stay;
@@ -326,24 +390,13 @@ pub async fn update_member(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load_member(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Council, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewMember>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Council, loaded, base_version).await?;
+    let draft = decode::<NewMember>(payload)?.checked(&now[..10])?;
+    stays_in(&current.village_id, &draft.village_id)?;
     if draft.left_on.is_none() {
-        let same = unique_name(conn, &draft.village_id, &draft.full_name, Some(record_id)).await?;
-        if let Err(reason) = same {
-            return Ok(Outcome::Rejected(reason));
-        }
+        unique_name(conn, &draft.village_id, &draft.full_name, Some(record_id)).await?;
     }
     let version = current.version + 1;
     sqlx::query(
@@ -372,7 +425,7 @@ pub async fn update_member(
     if current.left_on.is_none() && draft.left_on.is_some() {
         unlink_leaver(conn, who, record_id, &current.village_id).await?;
     }
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// A member who leaves the council is no longer anyone's account: the account keeps its

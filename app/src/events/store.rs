@@ -1,9 +1,13 @@
 //! Preventive events in the database, written through sync pushes (server only).
 use super::types::{Event, NewEvent};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::places::{changeable, decode, may_create_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::WriteResult;
+use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
 type Row = (
@@ -41,20 +45,51 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Event>
     Ok(row.map(event))
 }
 
+crate::changeable_record!(Event);
+
+impl SyncedKind for Event {
+    const ENTITY: Entity = Entity::Event;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load(conn, id)).await
+    }
+}
+
 pub async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewEvent>(payload).and_then(|draft| draft.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Event, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewEvent>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Event, &draft.village_id).await?;
     sqlx::query(
         "INSERT INTO events (id, village_id, kind, title, held_on, attendance, version, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
@@ -68,7 +103,7 @@ pub async fn create(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// The village's latest events, newest first.
@@ -96,19 +131,11 @@ pub async fn update(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Event, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewEvent>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Event, loaded, base_version).await?;
+    let draft = decode::<NewEvent>(payload)?.checked(&now[..10])?;
+    crate::sync::write::stays_in(&current.village_id, &draft.village_id)?;
     let version = current.version + 1;
     sqlx::query(
         "UPDATE events SET kind = $1, title = $2, held_on = $3, attendance = $4, version = $5, \
@@ -123,5 +150,5 @@ pub async fn update(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }

@@ -3,11 +3,15 @@
 use super::geometry::{Geometry, ImportedFeature};
 use super::tiles::Area;
 use super::types::{Feature, NewFeature};
+use crate::access::Place;
 use crate::access::{can, Action, RecordKind, Target};
 use crate::accounts::session::SignedIn;
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
 use crate::sync::contract::Reason;
-use crate::sync::places::{changeable, decode, may_create_in, stays_in, village_place};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::WriteResult;
+use crate::sync::write::{changeable, decode, may_create_in, stays_in, village_place};
 use sqlx::{SqliteConnection, SqlitePool};
 
 type Row = (
@@ -51,21 +55,60 @@ fn decoded(payload: serde_json::Value) -> Result<(NewFeature, Geometry), Reason>
     decode::<NewFeature>(payload).and_then(|draft| draft.checked())
 }
 
+crate::changeable_record!(Feature);
+
+impl SyncedKind for Feature {
+    const ENTITY: Entity = Entity::Feature;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn delete(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+    ) -> WriteResult<Applied> {
+        delete(conn, who, id, base_version).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load(conn, id)).await
+    }
+}
+
 pub async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let (draft, geometry) = match decoded(payload) {
-        Ok(checked) => checked,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::MapFeature, &draft.village_id).await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let (draft, geometry) = decoded(payload)?;
+    may_create_in(conn, who, RecordKind::MapFeature, &draft.village_id).await?;
     insert(
         conn,
         record_id,
@@ -78,7 +121,7 @@ pub async fn create(
         now,
     )
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -118,24 +161,17 @@ pub async fn update(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let (draft, geometry) = match decoded(payload) {
-        Ok(checked) => checked,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await?;
+    let (draft, geometry) = decoded(payload)?;
+    stays_in(&current.village_id, &draft.village_id)?;
     if draft.layer != current.layer {
-        return Ok(Outcome::Rejected(crate::fields::invalid(
+        return Err(crate::fields::invalid(
             "layer",
             crate::sync::contract::FieldRule::UnknownChoice,
-        )));
+        )
+        .into());
     }
     let version = current.version + 1;
     sqlx::query(
@@ -150,7 +186,7 @@ pub async fn update(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// A point put in by mistake is removed (the devices get a tombstone).
@@ -159,19 +195,16 @@ pub async fn delete(
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
+    let current = changeable(conn, who, RecordKind::MapFeature, loaded, base_version).await?;
     sqlx::query("DELETE FROM map_features WHERE id = $1")
         .bind(record_id)
         .execute(conn)
         .await?;
-    Ok(Outcome::Applied(Applied {
+    Ok(Applied {
         version: current.version + 1,
-    }))
+    })
 }
 
 /// Why an import was not written.

@@ -1,12 +1,16 @@
 //! Meetings and decisions in the database, written through sync pushes (server only).
 use super::types::{Decision, Meeting, NewDecision, NewMeeting};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::councils::store::council_id_of;
 use crate::fields::invalid;
-use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::{changeable, decode, may_create_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
+use crate::sync::contract::FieldRule;
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::WriteResult;
+use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
 type MeetingRow = (
@@ -45,26 +49,90 @@ pub async fn load_meeting(
     ))
 }
 
+crate::changeable_record!(Meeting);
+
+impl SyncedKind for Meeting {
+    const ENTITY: Entity = Entity::Meeting;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create_meeting(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update_meeting(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load_meeting(conn, id)).await
+    }
+}
+
+crate::changeable_record!(Decision);
+
+impl SyncedKind for Decision {
+    const ENTITY: Entity = Entity::Decision;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create_decision(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update_decision(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load_decision(conn, id)).await
+    }
+}
+
 pub async fn create_meeting(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewMeeting>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Meeting, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewMeeting>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Meeting, &draft.village_id).await?;
     // A village without a council holds no council meetings.
     let Some(council) = council_id_of(conn, &draft.village_id).await? else {
-        return Ok(Outcome::Rejected(invalid(
-            "village_id",
-            FieldRule::UnknownChoice,
-        )));
+        return Err(invalid("village_id", FieldRule::UnknownChoice).into());
     };
     sqlx::query(
         "INSERT INTO meetings (id, council_id, held_on, attendees, agenda, minutes, version, \
@@ -79,7 +147,7 @@ pub async fn create_meeting(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// Minutes written up afterwards, or a correction; the meeting stays in its village.
@@ -90,19 +158,11 @@ pub async fn update_meeting(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load_meeting(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Meeting, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewMeeting>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Meeting, loaded, base_version).await?;
+    let draft = decode::<NewMeeting>(payload)?.checked(&now[..10])?;
+    crate::sync::write::stays_in(&current.village_id, &draft.village_id)?;
     let version = current.version + 1;
     sqlx::query(
         "UPDATE meetings SET held_on = $1, attendees = $2, agenda = $3, minutes = $4, \
@@ -117,7 +177,7 @@ pub async fn update_meeting(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 type DecisionRow = (
@@ -175,21 +235,17 @@ pub async fn recent_decisions(
 }
 
 /// Checks that a decision's meeting (if any) is one of its own village's.
-async fn meeting_of_village(
-    conn: &mut SqliteConnection,
-    draft: &NewDecision,
-) -> Result<Result<(), Reason>, sqlx::Error> {
+async fn meeting_of_village(conn: &mut SqliteConnection, draft: &NewDecision) -> WriteResult<()> {
     let Some(meeting) = &draft.meeting_id else {
-        return Ok(Ok(()));
+        return Ok(());
     };
     let same_village = load_meeting(conn, meeting)
         .await?
         .is_some_and(|m| m.village_id == draft.village_id);
-    Ok(if same_village {
-        Ok(())
-    } else {
-        Err(invalid("meeting_id", FieldRule::UnknownChoice))
-    })
+    if !same_village {
+        return Err(invalid("meeting_id", FieldRule::UnknownChoice).into());
+    }
+    Ok(())
 }
 
 /// A corrected decision (its wording, the date it takes effect); it stays in its village.
@@ -200,22 +256,12 @@ pub async fn update_decision(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load_decision(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Decision, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewDecision>(payload).and_then(|d| d.checked()) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
-    if let Err(reason) = meeting_of_village(conn, &draft).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Decision, loaded, base_version).await?;
+    let draft = decode::<NewDecision>(payload)?.checked()?;
+    crate::sync::write::stays_in(&current.village_id, &draft.village_id)?;
+    meeting_of_village(conn, &draft).await?;
     let version = current.version + 1;
     sqlx::query(
         "UPDATE decisions SET meeting_id = $1, body = $2, effective_on = $3, version = $4, \
@@ -229,7 +275,7 @@ pub async fn update_decision(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 pub async fn create_decision(
@@ -238,17 +284,10 @@ pub async fn create_decision(
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewDecision>(payload).and_then(|d| d.checked()) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Decision, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
-    if let Err(reason) = meeting_of_village(conn, &draft).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewDecision>(payload)?.checked()?;
+    may_create_in(conn, who, RecordKind::Decision, &draft.village_id).await?;
+    meeting_of_village(conn, &draft).await?;
     sqlx::query(
         "INSERT INTO decisions (id, village_id, meeting_id, body, effective_on, version, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
@@ -261,5 +300,5 @@ pub async fn create_decision(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }

@@ -2,10 +2,12 @@
 use super::figures::{figures, OffenceFact, OffenceFigures};
 use super::repeat::{repeat_ids, OffenceDates};
 use super::types::{NewOffence, Offence};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::places::{changeable, decode, may_create_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::contract::{Applied, Entity};
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::{changeable, decode, may_create_in, WriteResult};
 use sqlx::{SqliteConnection, SqlitePool};
 
 type Row = (
@@ -91,25 +93,52 @@ async fn link_persons(
     Ok(())
 }
 
-pub async fn create(
+crate::changeable_record!(Offence);
+
+impl SyncedKind for Offence {
+    const ENTITY: Entity = Entity::Offence;
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load(conn, id)).await
+    }
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+}
+
+async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewOffence>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
-    if let Err(reason) =
-        crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewOffence>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await?;
+    crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?;
     sqlx::query(
         "INSERT INTO offences (id, village_id, occurred_at, category, kind, description, \
          register_number, recorded_by, version, created_at, updated_at, lat, lon) \
@@ -129,39 +158,25 @@ pub async fn create(
     .execute(&mut *conn)
     .await?;
     link_persons(conn, record_id, &draft.persons).await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// A correction: the whole record as the inspector now has it.
-pub async fn update(
+async fn update(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Offence, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewOffence>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
+    let current = changeable(conn, who, RecordKind::Offence, loaded, base_version).await?;
+    let draft = decode::<NewOffence>(payload)?.checked(&now[..10])?;
     if draft.village_id != current.village_id {
-        if let Err(reason) =
-            may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await?
-        {
-            return Ok(Outcome::Rejected(reason));
-        }
+        may_create_in(conn, who, RecordKind::Offence, &draft.village_id).await?;
     }
-    if let Err(reason) =
-        crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+    crate::persons::store::check_links(conn, who, "persons", &draft.persons).await?;
     let version = current.version + 1;
     sqlx::query(
         "UPDATE offences SET village_id = $1, occurred_at = $2, category = $3, kind = $4, \
@@ -182,7 +197,7 @@ pub async fn update(
     .execute(&mut *conn)
     .await?;
     link_persons(conn, record_id, &draft.persons).await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// The village's offence figures as of `today`. Repeats are judged against every offence of

@@ -157,16 +157,17 @@ pub async fn check_links(
     who: &SignedIn,
     field: &str,
     persons: &[String],
-) -> Result<Result<(), crate::sync::contract::Reason>, sqlx::Error> {
+) -> crate::sync::write::WriteResult<()> {
     for person in persons {
         if !readable_on(conn, who, person).await? {
-            return Ok(Err(crate::fields::invalid(
+            return Err(crate::fields::invalid(
                 field,
                 crate::sync::contract::FieldRule::UnknownChoice,
-            )));
+            )
+            .into());
         }
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Whether `who` may read the person.
@@ -188,14 +189,59 @@ pub async fn readable_on(
 /// never names), in the same transaction as the write itself.
 pub mod writes {
     use super::super::types::NewPerson;
+    use super::super::types::Person;
+    use crate::access::Place;
     use crate::access::RecordKind;
     use crate::accounts::session::SignedIn;
     use crate::audit::store::{record as audit, Entry};
     use crate::audit::AuditAction;
     use crate::sync::contract::Reason;
-    use crate::sync::places::{decode, may_create_in, may_update};
-    use crate::sync::server::{Applied, Outcome};
+    use crate::sync::contract::{Applied, Entity};
+    use crate::sync::kind::SyncedKind;
+    use crate::sync::write::WriteResult;
+    use crate::sync::write::{decode, may_create_in, may_update};
     use sqlx::SqliteConnection;
+
+    impl SyncedKind for Person {
+        const ENTITY: Entity = Entity::Person;
+
+        async fn create(
+            conn: &mut SqliteConnection,
+            who: &SignedIn,
+            id: &str,
+            payload: serde_json::Value,
+            now: &str,
+        ) -> WriteResult<Applied> {
+            create(conn, who, id, payload, now).await
+        }
+
+        async fn update(
+            conn: &mut SqliteConnection,
+            who: &SignedIn,
+            id: &str,
+            base_version: Option<i64>,
+            payload: serde_json::Value,
+            now: &str,
+        ) -> WriteResult<Applied> {
+            update(conn, who, id, base_version, payload, now).await
+        }
+
+        async fn readable(
+            conn: &mut SqliteConnection,
+            who: &SignedIn,
+            id: &str,
+            _place: &Place,
+        ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+            // Weighed record by record (shared with a member, responsible inspector). The person if the caller may read them (the pull audits what is handed out).
+            let Some(candidate) = super::candidate_by_id(&mut *conn, who, id).await? else {
+                return Ok(None);
+            };
+            Ok(candidate
+                .readable_by(who)
+                .then(|| serde_json::to_value(candidate.person).ok())
+                .flatten())
+        }
+    }
 
     pub async fn create(
         conn: &mut SqliteConnection,
@@ -203,15 +249,9 @@ pub mod writes {
         record_id: &str,
         payload: serde_json::Value,
         now: &str,
-    ) -> Result<Outcome, sqlx::Error> {
-        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(&now[..10])) {
-            Ok(draft) => draft,
-            Err(reason) => return Ok(Outcome::Rejected(reason)),
-        };
-        if let Err(reason) = may_create_in(conn, who, RecordKind::Person, &draft.village_id).await?
-        {
-            return Ok(Outcome::Rejected(reason));
-        }
+    ) -> WriteResult<Applied> {
+        let draft = decode::<NewPerson>(payload)?.checked(&now[..10])?;
+        may_create_in(conn, who, RecordKind::Person, &draft.village_id).await?;
         sqlx::query(
             "INSERT INTO persons (id, village_id, full_name, birth_year, household, categories, \
              register_basis, responsible_inspector_id, status, note, version, created_at, \
@@ -237,7 +277,7 @@ pub mod writes {
                 .village(Some(&draft.village_id)),
         )
         .await?;
-        Ok(Outcome::Applied(Applied { version: 1 }))
+        Ok(Applied { version: 1 })
     }
 
     /// A correction or a closed file: the whole person as the inspector now has it. The
@@ -249,19 +289,19 @@ pub mod writes {
         base_version: Option<i64>,
         payload: serde_json::Value,
         now: &str,
-    ) -> Result<Outcome, sqlx::Error> {
+    ) -> WriteResult<Applied> {
         let current: Option<(String, i64)> =
             sqlx::query_as("SELECT village_id, version FROM persons WHERE id = $1")
                 .bind(record_id)
                 .fetch_optional(&mut *conn)
                 .await?;
         let Some((village_id, version)) = current else {
-            return Ok(Outcome::Rejected(Reason::NotFound));
+            return Err(Reason::NotFound.into());
         };
         // A conflict answer carries only id and version: the person's data stays out of the
         // device's outbox (it arrives sealed through the sensitive stream).
         let server_copy = serde_json::json!({ "id": record_id, "version": version });
-        let gate = may_update(
+        may_update(
             conn,
             who,
             RecordKind::Person,
@@ -271,16 +311,8 @@ pub mod writes {
             &server_copy,
         )
         .await?;
-        if let Some(stop) = gate {
-            return Ok(stop);
-        }
-        let draft = match decode::<NewPerson>(payload).and_then(|d| d.checked(&now[..10])) {
-            Ok(draft) => draft,
-            Err(reason) => return Ok(Outcome::Rejected(reason)),
-        };
-        if let Err(reason) = crate::sync::places::stays_in(&village_id, &draft.village_id) {
-            return Ok(Outcome::Rejected(reason));
-        }
+        let draft = decode::<NewPerson>(payload)?.checked(&now[..10])?;
+        crate::sync::write::stays_in(&village_id, &draft.village_id)?;
         let version = version + 1;
         sqlx::query(
             "UPDATE persons SET full_name = $1, birth_year = $2, household = $3, categories = $4, \
@@ -306,6 +338,6 @@ pub mod writes {
                 .village(Some(&village_id)),
         )
         .await?;
-        Ok(Outcome::Applied(Applied { version }))
+        Ok(Applied { version })
     }
 }

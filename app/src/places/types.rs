@@ -1,26 +1,8 @@
 use crate::councils::CouncilMember;
-use crate::i18n::Locale;
 use crate::stored::StoredEnum;
 use serde::{Deserialize, Serialize};
 
-/// A place name in Russian and, where known, in Kazakh.
-///
-/// Many Kazakh forms of the program's village names were not found in any source, so the
-/// Kazakh name is optional and the Russian one stands in for it (and for English).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalizedName {
-    pub ru: String,
-    pub kk: Option<String>,
-}
-
-impl LocalizedName {
-    pub fn pick(&self, locale: Locale) -> &str {
-        match (locale, &self.kk) {
-            (Locale::kk, Some(kk)) => kk,
-            _ => &self.ru,
-        }
-    }
-}
+pub use crate::names::LocalizedName;
 
 /// Where a village stands in the program. A joined village may not know its date yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +60,7 @@ pub struct VillageDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
 
     #[test]
     fn program_status_round_trips_through_its_stored_value() {

@@ -1,10 +1,14 @@
 //! Proposals in the database, written through sync pushes (server only).
 use super::types::{may_move, NewProposal, Proposal, ProposalReview};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
 use crate::sync::contract::Reason;
-use crate::sync::places::{changeable, decode, may_create_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::WriteResult;
+use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
 type Row = (
@@ -48,20 +52,51 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Propos
     Ok(row.map(proposal))
 }
 
+crate::changeable_record!(Proposal);
+
+impl SyncedKind for Proposal {
+    const ENTITY: Entity = Entity::Proposal;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load(conn, id)).await
+    }
+}
+
 pub async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewProposal>(payload).and_then(|draft| draft.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Proposal, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewProposal>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Proposal, &draft.village_id).await?;
     sqlx::query(
         "INSERT INTO proposals (id, village_id, author, category, body, status, submitted_on, \
          version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, 1, $7, $7)",
@@ -75,7 +110,7 @@ pub async fn create(
     .bind(now)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// A review: a new status and the answer, on the version the reviewer saw.
@@ -86,21 +121,16 @@ pub async fn update(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Proposal, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let review = match decode::<ProposalReview>(payload).and_then(|r| r.checked()) {
-        Ok(review) => review,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
+    let current = changeable(conn, who, RecordKind::Proposal, loaded, base_version).await?;
+    let review = decode::<ProposalReview>(payload)?.checked()?;
     if !may_move(who.principal.role, &current.status, &review.status) {
-        return Ok(Outcome::Rejected(Reason::Transition {
+        return Err(Reason::Transition {
             from: current.status,
             to: review.status,
-        }));
+        }
+        .into());
     }
     let version = current.version + 1;
     sqlx::query(
@@ -114,7 +144,7 @@ pub async fn update(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// The village's latest proposals, newest first.

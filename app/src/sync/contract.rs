@@ -8,7 +8,7 @@ pub enum Entity {
     Task,
     Proposal,
     Event,
-    /// Read-only through sync for now; cached on the device encrypted (`sensitive`).
+    /// A person of attention: cached on the device only encrypted (`sensitive`).
     Person,
     Offence,
     Visit,
@@ -88,6 +88,22 @@ pub enum Op {
     /// The user discarded this entry before it was sent: it keeps its seq (so the server
     /// sees no gap) and writes nothing.
     Skip,
+}
+
+/// A change that was written: the record's version after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub version: i64,
+}
+
+/// What became of one mutation on the server (answered to the device as a [`Status`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Applied(Applied),
+    Rejected(Reason),
+    /// The server's current record, for the person to compare with theirs.
+    Conflict(serde_json::Value),
+    Skipped,
 }
 
 /// One change made on a device, in the order the device made it.
@@ -267,7 +283,7 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceVillage {
     pub id: String,
-    pub name: crate::places::LocalizedName,
+    pub name: crate::names::LocalizedName,
     /// Where the map opens before the village has layers (lat, lon; often approximate).
     #[serde(default)]
     pub centre: Option<(f64, f64)>,

@@ -1,32 +1,17 @@
 //! The server's side of sync (DESIGN §4): applying pushed mutations exactly once, and
 //! handing each device the changes in its scope.
 use super::contract::{
-    Answer, Change, Entity, Mutation, Op, PullPage, PushRequest, PushResponse, Reason, Status,
-    Stream, PULL_PAGE_MAX, PUSH_BATCH_MAX,
+    Answer, Change, Entity, Mutation, Op, Outcome, PullPage, PushRequest, PushResponse, Reason,
+    Status, Stream, PULL_PAGE_MAX, PUSH_BATCH_MAX,
 };
-use crate::access::{can, Action, Place, RecordKind};
+use super::kind::Kinds;
+use super::write::WriteError;
+use crate::access::Place;
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
 use crate::stored::StoredEnum;
-use crate::{councils, events, map, meetings, offences, proposals, tasks, visits};
 use sqlx::{SqliteConnection, SqlitePool};
-
-/// A change that was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Applied {
-    pub version: i64,
-}
-
-/// What became of one mutation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Applied(Applied),
-    Rejected(Reason),
-    /// The server's current record, for the person to compare with theirs.
-    Conflict(serde_json::Value),
-    Skipped,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -45,6 +30,7 @@ pub enum PushError {
 /// mutation id) gets the stored answer instead of a second write.
 pub async fn push(
     pool: &SqlitePool,
+    kinds: &impl Kinds,
     who: &SignedIn,
     request: PushRequest,
     now: &str,
@@ -63,12 +49,12 @@ pub async fn push(
     // IMMEDIATE takes the write lock at once: two pushes of one device queue up instead of
     // both reading the same applied seq.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let response = match apply_batch(&mut tx, who, &request, now, Guard::Optimistic).await? {
+    let response = match apply_batch(&mut tx, kinds, who, &request, now, Guard::Optimistic).await? {
         Some(response) => response,
         None => {
             tx.rollback().await?;
             tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-            apply_batch(&mut tx, who, &request, now, Guard::Savepoints)
+            apply_batch(&mut tx, kinds, who, &request, now, Guard::Savepoints)
                 .await?
                 .ok_or_else(|| {
                     sqlx::Error::Protocol("a guarded batch asked to be run again".into())
@@ -94,6 +80,7 @@ enum Guard {
 /// The batch's answers, or `None` when an optimistic run hit a broken constraint.
 async fn apply_batch(
     tx: &mut SqliteConnection,
+    kinds: &impl Kinds,
     who: &SignedIn,
     request: &PushRequest,
     now: &str,
@@ -137,7 +124,7 @@ async fn apply_batch(
                 super::contract::FieldRule::UnknownChoice,
             ))
         } else {
-            match apply_guarded(tx, who, mutation, now, guard).await? {
+            match apply_guarded(tx, kinds, who, mutation, now, guard).await? {
                 Some(outcome) => outcome,
                 None => return Ok(None),
             }
@@ -146,7 +133,7 @@ async fn apply_batch(
         // Stored as given, before the record is added: a replay is answered without it.
         earlier.insert(mutation.id.clone(), answer.clone());
         if answer.status == Status::Applied && !mutation.entity.sensitive() {
-            answer.server_record = mark_own_change(tx, who, device_id, mutation).await?;
+            answer.server_record = mark_own_change(tx, kinds, who, device_id, mutation).await?;
         }
         applied_seq = mutation.seq;
         settled.push(mutation);
@@ -168,6 +155,7 @@ async fn apply_batch(
 /// Applies one mutation under `guard`; `None` when an optimistic run must start again guarded.
 async fn apply_guarded(
     tx: &mut SqliteConnection,
+    kinds: &impl Kinds,
     who: &SignedIn,
     mutation: &Mutation,
     now: &str,
@@ -176,14 +164,14 @@ async fn apply_guarded(
     // A constraint the checks missed: the mutation is bad, not the server.
     let broke_constraint = |error: &sqlx::Error| matches!(error, sqlx::Error::Database(e) if e.kind() != sqlx::error::ErrorKind::Other);
     if guard == Guard::Optimistic {
-        return match apply(tx, who, mutation, now).await {
+        return match apply(tx, kinds, who, mutation, now).await {
             Ok(outcome) => Ok(Some(outcome)),
             Err(error) if broke_constraint(&error) => Ok(None),
             Err(error) => Err(error),
         };
     }
     let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-    match apply(&mut savepoint, who, mutation, now).await {
+    match apply(&mut savepoint, kinds, who, mutation, now).await {
         Ok(outcome) => {
             savepoint.commit().await?;
             Ok(Some(outcome))
@@ -315,6 +303,7 @@ async fn store_answers(
 /// the device keeps them sealed, and each copy handed out is audited by the pull.
 async fn mark_own_change(
     conn: &mut SqliteConnection,
+    kinds: &impl Kinds,
     who: &SignedIn,
     device_id: &str,
     mutation: &Mutation,
@@ -334,7 +323,9 @@ async fn mark_own_change(
     let Some(place) = place.and_then(known_place) else {
         return Ok(None);
     };
-    readable_record(conn, who, mutation.entity, &mutation.record_id, &place).await
+    kinds
+        .readable(conn, who, mutation.entity, &mutation.record_id, &place)
+        .await
 }
 
 /// Undoes [`mark_own_change`] for a replayed mutation: its stored answer carries no record.
@@ -381,100 +372,31 @@ fn answer(mutation: &Mutation, outcome: Outcome) -> Answer {
     answer
 }
 
+/// One mutation, handed to its kind; a create first claims its id across every kind.
 async fn apply(
     conn: &mut SqliteConnection,
+    kinds: &impl Kinds,
     who: &SignedIn,
     mutation: &Mutation,
     now: &str,
 ) -> Result<Outcome, sqlx::Error> {
-    let payload = mutation.payload.clone();
-    let id = mutation.record_id.as_str();
-    if mutation.op == Op::Create {
-        let taken: bool = sqlx::query_scalar(
-            "SELECT EXISTS(SELECT 1 FROM sync_changes WHERE entity = $1 AND record_id = $2)",
-        )
-        .bind(mutation.entity.as_str())
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-        if taken {
-            return Ok(Outcome::Rejected(Reason::IdTaken));
-        }
-    }
-    match (mutation.entity, mutation.op) {
-        (_, Op::Skip) => Ok(Outcome::Skipped),
-        (Entity::Task, Op::Create) => tasks::store::create(conn, who, id, payload, now).await,
-        (Entity::Task, Op::Update) => {
-            tasks::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Proposal, Op::Create) => {
-            proposals::store::create(conn, who, id, payload, now).await
-        }
-        (Entity::Proposal, Op::Update) => {
-            proposals::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Event, Op::Create) => events::store::create(conn, who, id, payload, now).await,
-        (Entity::Event, Op::Update) => {
-            events::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Offence, Op::Create) => offences::store::create(conn, who, id, payload, now).await,
-        (Entity::Offence, Op::Update) => {
-            offences::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Person, Op::Create) => {
-            crate::persons::store::writes::create(conn, who, id, payload, now).await
-        }
-        (Entity::Person, Op::Update) => {
-            crate::persons::store::writes::update(
-                conn,
-                who,
-                id,
-                mutation.base_version,
-                payload,
-                now,
+    match mutation.op {
+        Op::Skip => return Ok(Outcome::Skipped),
+        Op::Create => {
+            let taken: bool = sqlx::query_scalar(
+                "SELECT EXISTS(SELECT 1 FROM sync_changes WHERE entity = $1 AND record_id = $2)",
             )
-            .await
+            .bind(mutation.entity.as_str())
+            .bind(&mutation.record_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            if taken {
+                return Ok(Outcome::Rejected(Reason::IdTaken));
+            }
         }
-        (Entity::Visit, Op::Create) => visits::store::create(conn, who, id, payload, now).await,
-        (Entity::Visit, Op::Update) => {
-            visits::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Meeting, Op::Create) => {
-            meetings::store::create_meeting(conn, who, id, payload, now).await
-        }
-        (Entity::Meeting, Op::Update) => {
-            meetings::store::update_meeting(conn, who, id, mutation.base_version, payload, now)
-                .await
-        }
-        (Entity::Decision, Op::Create) => {
-            meetings::store::create_decision(conn, who, id, payload, now).await
-        }
-        (Entity::Decision, Op::Update) => {
-            meetings::store::update_decision(conn, who, id, mutation.base_version, payload, now)
-                .await
-        }
-        (Entity::Feature, Op::Create) => map::store::create(conn, who, id, payload, now).await,
-        (Entity::Feature, Op::Update) => {
-            map::store::update(conn, who, id, mutation.base_version, payload, now).await
-        }
-        (Entity::Feature, Op::Delete) => {
-            map::store::delete(conn, who, id, mutation.base_version).await
-        }
-        (Entity::Council, Op::Create) => {
-            councils::store::create_council(conn, who, id, payload, now).await
-        }
-        (Entity::Council, Op::Update) => {
-            councils::store::update_council(conn, who, id, mutation.base_version, payload, now)
-                .await
-        }
-        (Entity::Member, Op::Create) => {
-            councils::store::create_member(conn, who, id, payload, now).await
-        }
-        (Entity::Member, Op::Update) => {
-            councils::store::update_member(conn, who, id, mutation.base_version, payload, now).await
-        }
-        _ => Ok(Outcome::Rejected(Reason::Unsupported)),
+        Op::Update | Op::Delete => {}
     }
+    WriteError::into_outcome(kinds.apply(conn, who, mutation, now).await)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -492,6 +414,7 @@ pub enum PullError {
 /// (DESIGN §4, "under load").
 pub async fn pull(
     pool: &SqlitePool,
+    kinds: &impl Kinds,
     who: &SignedIn,
     since: i64,
     stream: Stream,
@@ -550,7 +473,9 @@ pub async fn pull(
         };
         let record = match known_place((village_id.clone(), district_id)) {
             Some(place) if !deleted => {
-                readable_record(&mut conn, who, entity, &record_id, &place).await?
+                kinds
+                    .readable(&mut conn, who, entity, &record_id, &place)
+                    .await?
             }
             _ => None,
         };
@@ -627,88 +552,6 @@ fn known_place((village_id, district_id): (String, Option<String>)) -> Option<Pl
     })
 }
 
-async fn readable_record(
-    conn: &mut SqliteConnection,
-    who: &SignedIn,
-    entity: Entity,
-    record_id: &str,
-    place: &Place,
-) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    // Tasks and persons are weighed record by record (assigned, shared); every other kind by
-    // the caller's role in the record's village alone.
-    let per_record = matches!(entity, Entity::Task | Entity::Person);
-    let target = crate::access::Target {
-        place: Some(place),
-        ..Default::default()
-    };
-    if !per_record && !can(&who.principal, Action::Read, entity.kind(), &target) {
-        return Ok(None);
-    }
-    let value = match entity {
-        Entity::Task => {
-            let readable = tasks::store::load(conn, record_id).await?.filter(|task| {
-                can(
-                    &who.principal,
-                    Action::Read,
-                    RecordKind::Task,
-                    &tasks::store::target(task, place, who),
-                )
-            });
-            match readable {
-                Some(task) => {
-                    serde_json::to_value(tasks::store::as_seen_by(conn, who, task).await?).ok()
-                }
-                None => None,
-            }
-        }
-        Entity::Person => return person(conn, who, record_id).await,
-        Entity::Proposal => proposals::store::load(conn, record_id)
-            .await?
-            .and_then(|p| serde_json::to_value(p).ok()),
-        Entity::Event => events::store::load(conn, record_id)
-            .await?
-            .and_then(|e| serde_json::to_value(e).ok()),
-        Entity::Offence => offences::store::load(conn, record_id)
-            .await?
-            .and_then(|o| serde_json::to_value(o).ok()),
-        Entity::Visit => visits::store::load(conn, record_id)
-            .await?
-            .and_then(|v| serde_json::to_value(v).ok()),
-        Entity::Meeting => meetings::store::load_meeting(conn, record_id)
-            .await?
-            .and_then(|m| serde_json::to_value(m).ok()),
-        Entity::Decision => meetings::store::load_decision(conn, record_id)
-            .await?
-            .and_then(|d| serde_json::to_value(d).ok()),
-        Entity::Feature => map::store::load(conn, record_id)
-            .await?
-            .and_then(|f| serde_json::to_value(f).ok()),
-        Entity::Council => councils::store::load_council(conn, record_id)
-            .await?
-            .and_then(|c| serde_json::to_value(c).ok()),
-        Entity::Member => councils::store::load_member(conn, record_id)
-            .await?
-            .and_then(|m| serde_json::to_value(m).ok()),
-    };
-    Ok(value)
-}
-
-/// The person if the caller may read them (the caller audits what is handed out).
-async fn person(
-    conn: &mut SqliteConnection,
-    who: &SignedIn,
-    record_id: &str,
-) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let Some(candidate) = crate::persons::store::candidate_by_id(conn, who, record_id).await?
-    else {
-        return Ok(None);
-    };
-    if !candidate.readable_by(who) {
-        return Ok(None);
-    }
-    Ok(serde_json::to_value(candidate.person).ok())
-}
-
 /// Drops tombstones older than `days` and moves the horizon past them: devices whose cursor is
 /// older must start again ("reset"), since they may have missed a deletion.
 pub async fn prune_tombstones(pool: &SqlitePool, days: u32) -> Result<u64, sqlx::Error> {
@@ -735,57 +578,6 @@ pub async fn prune_tombstones(pool: &SqlitePool, days: u32) -> Result<u64, sqlx:
         .await?;
     tx.commit().await?;
     Ok(gone)
-}
-
-/// The villages in the caller's scope and, where the policy lets them read the council, its
-/// current members.
-pub async fn reference(
-    pool: &SqlitePool,
-    who: &SignedIn,
-) -> Result<super::contract::Reference, sqlx::Error> {
-    use super::contract::{Reference, ReferenceMember, ReferenceVillage};
-    let mut reference = Reference::default();
-    for village in crate::places::store::list_villages(pool).await? {
-        let id = village.id;
-        let place = Place {
-            village_id: id.clone(),
-            district_id: village.district_id,
-        };
-        if !who.principal.scope.covers(&place) {
-            continue;
-        }
-        let target = crate::access::Target {
-            place: Some(&place),
-            ..Default::default()
-        };
-        if can(&who.principal, Action::Read, RecordKind::Council, &target) {
-            let members: Vec<(String, String)> = sqlx::query_as(
-                "SELECT m.id, m.full_name FROM council_members m JOIN councils c \
-                 ON c.id = m.council_id WHERE c.village_id = $1 AND m.left_on IS NULL \
-                 ORDER BY m.full_name",
-            )
-            .bind(&id)
-            .fetch_all(pool)
-            .await?;
-            reference
-                .members
-                .extend(
-                    members
-                        .into_iter()
-                        .map(|(member, full_name)| ReferenceMember {
-                            id: member,
-                            village_id: id.clone(),
-                            full_name,
-                        }),
-                );
-        }
-        reference.villages.push(ReferenceVillage {
-            id,
-            name: village.name,
-            centre: village.centre,
-        });
-    }
-    Ok(reference)
 }
 
 /// The server's share of this device's cache key, made on first request. Refused when the

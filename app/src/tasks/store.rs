@@ -3,9 +3,12 @@ use super::types::{may_move, NewTask, Task, TaskProgress};
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
 use crate::fields::invalid;
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
 use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::places::{decode, may_create_in, village_place};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::kind::SyncedKind;
+use crate::sync::write::{decode, may_create_in, village_place};
+use crate::sync::write::{WriteError, WriteResult};
 use sqlx::SqliteConnection;
 
 type Row = (
@@ -106,20 +109,60 @@ pub fn target<'a>(task: &Task, place: &'a Place, who: &SignedIn) -> Target<'a> {
     }
 }
 
+impl SyncedKind for Task {
+    const ENTITY: Entity = Entity::Task;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        let readable = load(conn, id).await?.filter(|task| {
+            can(
+                &who.principal,
+                Action::Read,
+                RecordKind::Task,
+                &target(task, place, who),
+            )
+        });
+        match readable {
+            Some(task) => Ok(serde_json::to_value(as_seen_by(conn, who, task).await?).ok()),
+            None => Ok(None),
+        }
+    }
+}
+
 pub async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewTask>(payload).and_then(|draft| draft.checked()) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Task, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewTask>(payload)?.checked()?;
+    may_create_in(conn, who, RecordKind::Task, &draft.village_id).await?;
     for member in &draft.assignees {
         let of_village: bool = sqlx::query_scalar(
             "SELECT EXISTS(SELECT 1 FROM council_members m JOIN councils c ON c.id = m.council_id \
@@ -130,30 +173,19 @@ pub async fn create(
         .fetch_one(&mut *conn)
         .await?;
         if !of_village {
-            return Ok(Outcome::Rejected(invalid(
-                "assignees",
-                FieldRule::UnknownChoice,
-            )));
+            return Err(invalid("assignees", FieldRule::UnknownChoice).into());
         }
     }
     if draft.person_id.is_some() && !crate::access::may_link_person(who.principal.role) {
-        return Ok(Outcome::Rejected(Reason::Forbidden));
+        return Err(Reason::Forbidden.into());
     }
-    if let Err(reason) =
-        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
-            .await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+    crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice()).await?;
     if let Some(proposal) = &draft.proposal_id {
         let same_village = crate::proposals::store::load(conn, proposal)
             .await?
             .is_some_and(|p| p.village_id == draft.village_id);
         if !same_village {
-            return Ok(Outcome::Rejected(invalid(
-                "proposal_id",
-                FieldRule::UnknownChoice,
-            )));
+            return Err(invalid("proposal_id", FieldRule::UnknownChoice).into());
         }
     }
     sqlx::query(
@@ -181,7 +213,7 @@ pub async fn create(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 pub async fn update(
@@ -191,29 +223,26 @@ pub async fn update(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let Some(task) = load(conn, record_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+        return Err(Reason::NotFound.into());
     };
     let Some(place) = village_place(conn, &task.village_id).await? else {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+        return Err(Reason::NotFound.into());
     };
     let target = target(&task, &place, who);
     if !can(&who.principal, Action::Read, RecordKind::Task, &target) {
-        return Ok(Outcome::Rejected(Reason::NotFound));
+        return Err(Reason::NotFound.into());
     }
     if !can(&who.principal, Action::Update, RecordKind::Task, &target) {
-        return Ok(Outcome::Rejected(Reason::Forbidden));
+        return Err(Reason::Forbidden.into());
     }
-    let progress = match decode::<TaskProgress>(payload).and_then(|p| p.checked()) {
-        Ok(progress) => progress,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
+    let progress = decode::<TaskProgress>(payload)?.checked()?;
     // Checked before the status rule: a change made on an old copy is shown to the person
     // beside the current record, whatever it would have done.
     if base_version != Some(task.version) {
         let seen = as_seen_by(conn, who, task).await?;
-        return Ok(Outcome::Conflict(
+        return Err(WriteError::Conflict(
             serde_json::to_value(&seen).unwrap_or_default(),
         ));
     }
@@ -222,10 +251,11 @@ pub async fn update(
         .clone()
         .unwrap_or_else(|| task.status.clone());
     if !may_move(who.principal.role, &task.status, &status) {
-        return Ok(Outcome::Rejected(Reason::Transition {
+        return Err(Reason::Transition {
             from: task.status,
             to: status,
-        }));
+        }
+        .into());
     }
     let version = task.version + 1;
     sqlx::query("UPDATE tasks SET status = $1, version = $2, updated_at = $3 WHERE id = $4")
@@ -247,7 +277,7 @@ pub async fn update(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }
 
 /// How many of the village's tasks still need work (`types::is_open`).

@@ -1,9 +1,13 @@
 //! Visits in the database, written through sync pushes (server only).
 use super::types::{NewVisit, Visit};
+use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
-use crate::sync::places::{changeable, decode, may_create_in};
-use crate::sync::server::{Applied, Outcome};
+use crate::sync::contract::Applied;
+use crate::sync::contract::Entity;
+use crate::sync::kind::{read_in_village, SyncedKind};
+use crate::sync::write::WriteResult;
+use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
 type Row = (
@@ -77,26 +81,52 @@ pub async fn of_person(
     Ok(rows.into_iter().map(visit).collect())
 }
 
+crate::changeable_record!(Visit);
+
+impl SyncedKind for Visit {
+    const ENTITY: Entity = Entity::Visit;
+
+    async fn create(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        create(conn, who, id, payload, now).await
+    }
+
+    async fn update(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        base_version: Option<i64>,
+        payload: serde_json::Value,
+        now: &str,
+    ) -> WriteResult<Applied> {
+        update(conn, who, id, base_version, payload, now).await
+    }
+
+    async fn readable(
+        conn: &mut SqliteConnection,
+        who: &SignedIn,
+        id: &str,
+        place: &Place,
+    ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+        read_in_village::<Self, _>(who, place, load(conn, id)).await
+    }
+}
+
 pub async fn create(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
-    let draft = match decode::<NewVisit>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = may_create_in(conn, who, RecordKind::Visit, &draft.village_id).await? {
-        return Ok(Outcome::Rejected(reason));
-    }
-    if let Err(reason) =
-        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
-            .await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+) -> WriteResult<Applied> {
+    let draft = decode::<NewVisit>(payload)?.checked(&now[..10])?;
+    may_create_in(conn, who, RecordKind::Visit, &draft.village_id).await?;
+    crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice()).await?;
     sqlx::query(
         "INSERT INTO visits (id, village_id, person_id, household, visitor_id, kind, visited_at, \
          outcome, note, lat, lon, version, created_at, updated_at) \
@@ -116,7 +146,7 @@ pub async fn create(
     .bind(draft.lon)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version: 1 }))
+    Ok(Applied { version: 1 })
 }
 
 /// A correction (the outcome written up later, a wrong date); the visit stays in its village.
@@ -127,25 +157,12 @@ pub async fn update(
     base_version: Option<i64>,
     payload: serde_json::Value,
     now: &str,
-) -> Result<Outcome, sqlx::Error> {
+) -> WriteResult<Applied> {
     let loaded = load(conn, record_id).await?;
-    let current = match changeable(conn, who, RecordKind::Visit, loaded, base_version).await? {
-        Ok(current) => current,
-        Err(stop) => return Ok(stop),
-    };
-    let draft = match decode::<NewVisit>(payload).and_then(|d| d.checked(&now[..10])) {
-        Ok(draft) => draft,
-        Err(reason) => return Ok(Outcome::Rejected(reason)),
-    };
-    if let Err(reason) = crate::sync::places::stays_in(&current.village_id, &draft.village_id) {
-        return Ok(Outcome::Rejected(reason));
-    }
-    if let Err(reason) =
-        crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice())
-            .await?
-    {
-        return Ok(Outcome::Rejected(reason));
-    }
+    let current = changeable(conn, who, RecordKind::Visit, loaded, base_version).await?;
+    let draft = decode::<NewVisit>(payload)?.checked(&now[..10])?;
+    crate::sync::write::stays_in(&current.village_id, &draft.village_id)?;
+    crate::persons::store::check_links(conn, who, "person_id", draft.person_id.as_slice()).await?;
     let version = current.version + 1;
     sqlx::query(
         "UPDATE visits SET person_id = $1, household = $2, kind = $3, visited_at = $4, \
@@ -165,5 +182,5 @@ pub async fn update(
     .bind(record_id)
     .execute(conn)
     .await?;
-    Ok(Outcome::Applied(Applied { version }))
+    Ok(Applied { version })
 }

@@ -1,10 +1,48 @@
-//! What every kind's server side needs before it writes a synced record (server only):
-//! the payload decoded, and where the record lives as the policy sees it.
-use super::contract::{FieldRule, Reason};
+//! The write gate (server only): what every record kind checks before it writes a synced
+//! record — the payload decoded, the village known, the policy asked, the version current —
+//! and the one error a write returns, so a kind's write reads as a few lines of `?`.
+use super::contract::{Applied, FieldRule, Outcome, Reason};
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
 use crate::fields::invalid;
 use sqlx::SqliteConnection;
+
+/// Why a synced write did not happen. Refusals and conflicts are answers to the device
+/// (DESIGN §4); a database error fails the whole push, which the device sends again.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The mutation is refused with a reason the device shows; the queue moves on.
+    Refused(Reason),
+    /// The change was made on an older version: the server's current record, to compare.
+    Conflict(serde_json::Value),
+    Database(sqlx::Error),
+}
+
+pub type WriteResult<T> = Result<T, WriteError>;
+
+impl From<Reason> for WriteError {
+    fn from(reason: Reason) -> Self {
+        Self::Refused(reason)
+    }
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+impl WriteError {
+    /// The answer for the device, or the database error that stops the push.
+    pub fn into_outcome(result: WriteResult<Applied>) -> Result<Outcome, sqlx::Error> {
+        match result {
+            Ok(applied) => Ok(Outcome::Applied(applied)),
+            Err(Self::Refused(reason)) => Ok(Outcome::Rejected(reason)),
+            Err(Self::Conflict(record)) => Ok(Outcome::Conflict(record)),
+            Err(Self::Database(error)) => Err(error),
+        }
+    }
+}
 
 /// The village and its district, or `None` for an unknown village.
 pub async fn village_place(
@@ -34,25 +72,24 @@ pub async fn may_create_in(
     who: &SignedIn,
     kind: RecordKind,
     village_id: &str,
-) -> Result<Result<(), Reason>, sqlx::Error> {
+) -> WriteResult<()> {
     let Some(place) = village_place(conn, village_id).await? else {
-        return Ok(Err(invalid("village_id", FieldRule::UnknownChoice)));
+        return Err(invalid("village_id", FieldRule::UnknownChoice).into());
     };
     let target = Target {
         place: Some(&place),
         ..Target::default()
     };
     if can(&who.principal, Action::Create, kind, &target) {
-        Ok(Ok(()))
+        Ok(())
     } else {
-        Ok(Err(Reason::Forbidden))
+        Err(Reason::Forbidden.into())
     }
 }
 
 /// The checks before a stored record is changed: the caller must see it (or it is "not
 /// found", as for a missing id), may change it there, and must have made the change on the
 /// current version — otherwise the person gets the server's record to compare (`Conflict`).
-/// `Ok(None)` lets the change go ahead.
 pub async fn may_update(
     conn: &mut SqliteConnection,
     who: &SignedIn,
@@ -61,26 +98,25 @@ pub async fn may_update(
     base_version: Option<i64>,
     current_version: i64,
     server_record: impl serde::Serialize,
-) -> Result<Option<super::server::Outcome>, sqlx::Error> {
-    use super::server::Outcome;
+) -> WriteResult<()> {
     let Some(place) = village_place(conn, village_id).await? else {
-        return Ok(Some(Outcome::Rejected(Reason::NotFound)));
+        return Err(Reason::NotFound.into());
     };
     let target = Target {
         place: Some(&place),
         ..Target::default()
     };
     if !can(&who.principal, Action::Read, kind, &target) {
-        return Ok(Some(Outcome::Rejected(Reason::NotFound)));
+        return Err(Reason::NotFound.into());
     }
     if !can(&who.principal, Action::Update, kind, &target) {
-        return Ok(Some(Outcome::Rejected(Reason::Forbidden)));
+        return Err(Reason::Forbidden.into());
     }
     if base_version != Some(current_version) {
         let record = serde_json::to_value(server_record).unwrap_or_default();
-        return Ok(Some(Outcome::Conflict(record)));
+        return Err(WriteError::Conflict(record));
     }
-    Ok(None)
+    Ok(())
 }
 
 /// A synced record as the update gate sees it: where it lives and which version it is.
@@ -89,9 +125,12 @@ pub trait Changeable: serde::Serialize {
     fn version(&self) -> i64;
 }
 
-macro_rules! changeable_records {
-    ($($kind:ty),+) => {$(
-        impl Changeable for $kind {
+/// Implements [`Changeable`] for a record type with `village_id` and `version` fields; each
+/// kind says so in its own `store.rs`.
+#[macro_export]
+macro_rules! changeable_record {
+    ($kind:ty) => {
+        impl $crate::sync::write::Changeable for $kind {
             fn village_id(&self) -> &str {
                 &self.village_id
             }
@@ -99,34 +138,22 @@ macro_rules! changeable_records {
                 self.version
             }
         }
-    )+};
+    };
 }
 
-changeable_records!(
-    crate::councils::Council,
-    crate::councils::Member,
-    crate::events::Event,
-    crate::map::Feature,
-    crate::meetings::Meeting,
-    crate::meetings::Decision,
-    crate::offences::Offence,
-    crate::proposals::Proposal,
-    crate::visits::Visit
-);
-
 /// The stored record a change is for (`loaded`), when the caller may make it on
-/// `base_version`; otherwise the answer: not found, forbidden, or a conflict (`may_update`).
+/// `base_version`; otherwise not found, forbidden, or a conflict (`may_update`).
 pub async fn changeable<T: Changeable>(
     conn: &mut SqliteConnection,
     who: &SignedIn,
     kind: RecordKind,
     loaded: Option<T>,
     base_version: Option<i64>,
-) -> Result<Result<T, super::server::Outcome>, sqlx::Error> {
+) -> WriteResult<T> {
     let Some(current) = loaded else {
-        return Ok(Err(super::server::Outcome::Rejected(Reason::NotFound)));
+        return Err(Reason::NotFound.into());
     };
-    let gate = may_update(
+    may_update(
         conn,
         who,
         kind,
@@ -136,10 +163,7 @@ pub async fn changeable<T: Changeable>(
         &current,
     )
     .await?;
-    Ok(match gate {
-        Some(stop) => Err(stop),
-        None => Ok(current),
-    })
+    Ok(current)
 }
 
 /// A correction keeps the record in its village: moving a record between villages (and so

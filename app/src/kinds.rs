@@ -1,0 +1,58 @@
+//! The record kinds that travel through sync, named once (DESIGN §4). Adding a kind means
+//! implementing `SyncedKind` in its folder's `store.rs` and adding it to the list below.
+use crate::access::Place;
+use crate::accounts::session::SignedIn;
+use crate::sync::contract::{Applied, Entity, Mutation, Reason};
+use crate::sync::kind::{apply, SyncedKind};
+use crate::sync::write::{WriteError, WriteResult};
+use sqlx::SqliteConnection;
+
+/// Hands each mutation, and each read, to its kind.
+pub struct Kinds;
+
+macro_rules! synced_kinds {
+    ($($kind:ty),+ $(,)?) => {
+        impl crate::sync::kind::Kinds for Kinds {
+            async fn apply(
+                &self,
+                conn: &mut SqliteConnection,
+                who: &SignedIn,
+                mutation: &Mutation,
+                now: &str,
+            ) -> WriteResult<Applied> {
+                $(if mutation.entity == <$kind as SyncedKind>::ENTITY {
+                    return apply::<$kind>(conn, who, mutation, now).await;
+                })+
+                Err(WriteError::Refused(Reason::Unsupported))
+            }
+
+            async fn readable(
+                &self,
+                conn: &mut SqliteConnection,
+                who: &SignedIn,
+                entity: Entity,
+                id: &str,
+                place: &Place,
+            ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+                $(if entity == <$kind as SyncedKind>::ENTITY {
+                    return <$kind as SyncedKind>::readable(conn, who, id, place).await;
+                })+
+                Ok(None)
+            }
+        }
+    };
+}
+
+synced_kinds!(
+    crate::tasks::Task,
+    crate::proposals::Proposal,
+    crate::events::Event,
+    crate::persons::Person,
+    crate::offences::Offence,
+    crate::visits::Visit,
+    crate::meetings::Meeting,
+    crate::meetings::Decision,
+    crate::map::Feature,
+    crate::councils::Council,
+    crate::councils::Member,
+);
