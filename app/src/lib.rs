@@ -36,6 +36,7 @@ pub mod shell;
 pub mod stored;
 pub mod sync;
 pub mod tasks;
+pub mod ui;
 pub mod visits;
 
 pub use shell::{shell, App, AssetLinks, LANGUAGE_COOKIE};

@@ -3,147 +3,30 @@
 pub mod contract;
 #[cfg(feature = "hydrate")]
 pub mod engine;
-pub mod filter;
-pub mod form;
+pub mod failure;
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod kind;
 pub mod local;
+pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod reach;
 pub mod reads;
+pub mod runner;
 #[cfg(feature = "hydrate")]
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod state;
 pub mod status;
+#[cfg(feature = "hydrate")]
+pub mod transport;
+mod unlock;
 pub mod views;
 #[cfg(feature = "ssr")]
 pub mod write;
 
-/// After a correct PIN: opens the encrypted cache of sensitive records (online with the
-/// server's share, or offline within the window) and pulls them. Does nothing on the server.
-pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::prelude::Set;
-        use state::PersonsCache;
-        let outcome = sealed::unlock_with_pin(&pin).await;
-        // With no signal the PIN's key material waits in memory (like the cache key would), so
-        // the cache opens by itself once the connection is back (`retry_unlock`).
-        if matches!(
-            outcome,
-            Err(sealed::SealError::Offline | sealed::SealError::WindowPassed)
-        ) {
-            WAITING_PIN.with(|waiting| *waiting.borrow_mut() = Some(pin.clone()));
-        }
-        sync.persons.set(match outcome {
-            Ok(_) => PersonsCache::Open,
-            Err(sealed::SealError::Locked) => PersonsCache::Locked,
-            Err(sealed::SealError::WindowPassed) if sealed::has_password_wrap().await => {
-                PersonsCache::NeedsPassword
-            }
-            Err(_) => PersonsCache::NeedsConnection,
-        });
-        // A revoked device learns it at this sync and is wiped (`state::runner`).
-        if matches!(outcome, Ok(_) | Err(sealed::SealError::Revoked)) {
-            sync.changed();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (sync, pin);
-}
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static WAITING_PIN: std::cell::RefCell<Option<keys::Derived>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Before each sync run: a PIN typed with no signal opens the cache now, if it can.
-#[cfg(feature = "hydrate")]
-pub(crate) async fn retry_unlock(sync: state::SyncState) {
-    if sealed::ready() {
-        WAITING_PIN.with(|waiting| waiting.borrow_mut().take());
-        return;
-    }
-    if let Some(pin) = WAITING_PIN.with(|waiting| waiting.borrow_mut().take()) {
-        unlock_cache(sync, pin).await;
-    }
-}
-
-/// What typing the account password on a persons page did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PasswordUnlock {
-    Opened,
-    /// The password does not open the cache (counts as a wrong secret).
-    Wrong,
-    /// Something else failed (storage, crypto, a lock meanwhile): not the password's fault.
-    Failed,
-}
-
-/// Opens the encrypted cache with the account password (no signal, window passed).
-pub async fn unlock_cache_with_password(
-    sync: state::SyncState,
-    password: String,
-) -> PasswordUnlock {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::prelude::Set;
-        match sealed::unlock_with_password(&password).await {
-            Ok(()) => {
-                sync.persons.set(state::PersonsCache::Open);
-                sync.changed();
-                PasswordUnlock::Opened
-            }
-            Err(sealed::SealError::WrongPassword) => PasswordUnlock::Wrong,
-            Err(_) => PasswordUnlock::Failed,
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (sync, password);
-        PasswordUnlock::Failed
-    }
-}
-
-/// Whether a new PIN may be set now without losing the persons cache (`sealed::pin_may_change`).
-pub async fn pin_may_change() -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        sealed::pin_may_change().await
-    }
-    #[cfg(not(feature = "hydrate"))]
-    true
-}
-
-/// The lock: the cache key leaves memory and this tab, and so does a PIN waiting for the
-/// signal to come back.
-pub fn lock_cache() {
-    #[cfg(feature = "hydrate")]
-    {
-        sealed::forget();
-        WAITING_PIN.with(|waiting| waiting.borrow_mut().take());
-    }
-}
-
-/// At a page load: opens the persons cache again if this tab had it open and is not locked.
-pub async fn reopen_cache(sync: state::SyncState) {
-    #[cfg(feature = "hydrate")]
-    if sealed::reopen_for_tab().await {
-        use leptos::prelude::Set;
-        sync.persons.set(state::PersonsCache::Open);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = sync;
-}
-
-/// The password was typed on this device (sign-in, password change): it will open the cache
-/// after the offline window.
-pub async fn remember_password(password: String) {
-    #[cfg(feature = "hydrate")]
-    sealed::remember_password(&password).await;
-    #[cfg(not(feature = "hydrate"))]
-    let _ = password;
-}
+pub use unlock::{
+    lock_cache, pin_may_change, remember_password, reopen_cache, unlock_cache,
+    unlock_cache_with_password, PasswordUnlock,
+};

@@ -7,7 +7,7 @@ use super::views::role_label;
 use crate::councils::member_role_label;
 use crate::errors::AppError;
 use crate::i18n::*;
-use crate::shell::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 
 /// The admin's accounts page.

@@ -4,7 +4,7 @@
 //! browser used, so their key shares are withheld too (DESIGN §5; issue 13).
 use crate::errors::AppError;
 use crate::i18n::*;
-use crate::shell::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -10,8 +10,8 @@ use crate::councils::{member_role_label, role_codes};
 use crate::errors::AppError;
 use crate::i18n::*;
 use crate::places::VillagesResource;
-use crate::shell::ErrorNotice;
 use crate::stored::StoredEnum;
+use crate::ui::ErrorNotice;
 use leptos::ev;
 use leptos::prelude::*;
 

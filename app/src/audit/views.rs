@@ -3,8 +3,8 @@
 use super::api::list_audit;
 use super::types::{AuditAction, AuditFilter};
 use crate::i18n::*;
-use crate::shell::ErrorNotice;
 use crate::stored::StoredEnum;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::Form;

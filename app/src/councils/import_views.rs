@@ -6,11 +6,11 @@ use super::{council_page, member_role_label};
 use crate::dates::format_date;
 use crate::errors::AppError;
 use crate::i18n::*;
-use crate::shell::ErrorNotice;
 use crate::sync::contract::{FieldRule, Reason};
-use crate::sync::form::{use_reference, village_name, I18nContext};
 use crate::sync::state::use_sync;
-use crate::sync::views::{field_label, reason_text};
+use crate::ui::ErrorNotice;
+use crate::ui::{field_label, reason_text};
+use crate::ui::{use_reference, village_name, I18nContext};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -4,11 +4,9 @@ use super::types::{role_codes, Member, NewMember};
 use super::views::{council_page, member_role_label, save_then};
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
-use crate::sync::form::{
-    edit_page, use_draft, use_fix, use_reference, ChoiceField, SaveRow, VillageField,
-};
 use crate::sync::state::use_sync;
-use crate::sync::views::today;
+use crate::ui::today;
+use crate::ui::{edit_page, use_draft, use_fix, use_reference, ChoiceField, SaveRow, VillageField};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 

@@ -8,13 +8,13 @@ use crate::dates::format_date;
 use crate::i18n::*;
 use crate::stored::StoredEnum;
 use crate::sync::contract::{Entity, Reason};
-use crate::sync::form::{
+use crate::sync::local::RecordState;
+use crate::sync::state::{use_sync, SyncState};
+use crate::ui::{
     role_may, save_form, save_new, use_local_records, use_reference, use_role, village_name,
     Change, I18nContext, SaveRow,
 };
-use crate::sync::local::RecordState;
-use crate::sync::state::{use_sync, SyncState};
-use crate::sync::views::{today, StateBadge};
+use crate::ui::{today, StateBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;

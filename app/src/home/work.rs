@@ -7,9 +7,9 @@ use crate::offences::Offence;
 use crate::persons::Person;
 use crate::proposals::Proposal;
 use crate::sync::contract::Entity;
-use crate::sync::form::{use_local_records, use_reference, village_name};
 use crate::sync::state::{use_sync, PersonsCache};
 use crate::tasks::{is_open, Task};
+use crate::ui::{use_local_records, use_reference, village_name};
 use crate::visits::Visit;
 use leptos::prelude::*;
 

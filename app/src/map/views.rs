@@ -8,12 +8,12 @@ use crate::access::{Action, RecordKind};
 use crate::i18n::*;
 use crate::offences::Offence;
 use crate::sync::contract::{Entity, Op, Reference};
-use crate::sync::form::{
+use crate::sync::state::use_sync;
+use crate::tasks::Task;
+use crate::ui::{
     current_position, role_may, use_local_records, use_reference, use_role, village_name,
     I18nContext,
 };
-use crate::sync::state::use_sync;
-use crate::tasks::Task;
 use crate::visits::Visit;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -899,9 +899,7 @@ fn queue(
     let (checked, geometry) = match draft.checked() {
         Ok(checked) => checked,
         Err(reason) => {
-            let text = crate::sync::views::reason_text(i18n, &reason, |f| {
-                crate::sync::views::field_label(i18n, f)
-            });
+            let text = crate::ui::reason_text(i18n, &reason, |f| crate::ui::field_label(i18n, f));
             return error.set(Some(text));
         }
     };
@@ -910,7 +908,7 @@ fn queue(
     let shown = serde_json::to_value(checked.shown(&id, version, geometry)).unwrap_or_default();
     let payload = serde_json::to_value(&checked).unwrap_or_default();
     leptos::task::spawn_local(async move {
-        if crate::sync::local::enqueue(Entity::Feature, op, &id, base_version, payload, shown)
+        if crate::sync::queue::enqueue(Entity::Feature, op, &id, base_version, payload, shown)
             .await
             .is_ok()
         {
@@ -981,7 +979,7 @@ fn live_map(inputs: LiveInputs) {
         let on_tap = on_tap.clone();
         leptos::task::spawn_local(async move {
             // What the server offers, remembered for when there is no signal.
-            let info = match crate::sync::engine::fetch("GET", "/api/v1/map/tiles", None).await {
+            let info = match crate::sync::transport::fetch("GET", "/api/v1/map/tiles", None).await {
                 Ok((200, body)) => serde_json::from_str::<TileInfo>(&body).ok(),
                 _ => None,
             };
@@ -1154,7 +1152,7 @@ pub fn MapImportPage() -> impl IntoView {
                     .ok()
                     .and_then(|t| t.as_string())
                     .unwrap_or_default();
-                let answer = crate::sync::engine::fetch("POST", &address, Some(text)).await;
+                let answer = crate::sync::transport::fetch("POST", &address, Some(text)).await;
                 busy.set(false);
                 let result = match answer {
                     Ok((200, body)) => {

@@ -5,14 +5,14 @@ use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
-use crate::sync::filter::{Facets, FilterBar, ListFilter};
-use crate::sync::form::{
+use crate::sync::state::use_sync;
+use crate::ui::{
     default_to_today, edit_page, role_may, save_form, use_draft, use_fix, use_local_record,
     use_local_records, use_reference, use_role, village_name, Change, RecordsTop, SaveRow,
     VillageField,
 };
-use crate::sync::state::use_sync;
-use crate::sync::views::{today, StateBadge};
+use crate::ui::{today, StateBadge};
+use crate::ui::{Facets, FilterBar, ListFilter};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 

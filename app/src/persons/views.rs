@@ -7,13 +7,13 @@ use super::types::{
 use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
 use crate::i18n::*;
-use crate::shell::ErrorNotice;
 use crate::sync::contract::{Entity, Reason};
-use crate::sync::form::{
+use crate::sync::state::{use_sync, PersonsCache, SyncState};
+use crate::ui::ErrorNotice;
+use crate::ui::{
     ids_in, role_may, save_form, use_draft_kept, use_fix, use_reference, use_role, Change, Keeping,
     MultiPick, SaveRow, VillageField,
 };
-use crate::sync::state::{use_sync, PersonsCache, SyncState};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -261,7 +261,7 @@ fn PersonDetails(person: Person) -> impl IntoView {
     }
 }
 
-fn status_label(i18n: crate::sync::form::I18nContext, code: &str) -> String {
+fn status_label(i18n: crate::ui::I18nContext, code: &str) -> String {
     let text = match code {
         "active" => t_string!(i18n, person.status_active),
         "closed" => t_string!(i18n, person.status_closed),
@@ -381,7 +381,7 @@ fn PersonForm(existing: Option<Person>) -> impl IntoView {
             status: status.get_untracked(),
             note: Some(note.get_untracked()),
         };
-        let checked = match draft.checked(&crate::sync::views::today()) {
+        let checked = match draft.checked(&crate::ui::today()) {
             Ok(checked) => checked,
             Err(reason) => return error.set(Some(reason)),
         };

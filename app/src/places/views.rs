@@ -59,7 +59,7 @@ pub fn VillagePicker() -> impl IntoView {
     let i18n = use_i18n();
     // Read in the browser (the header has no suspense boundary, which would break the pages'
     // own, see the layout): the server's list, or offline the villages kept on the device.
-    let reference = crate::sync::form::use_reference();
+    let reference = crate::ui::use_reference();
     let fetched = RwSignal::new(Vec::<(String, LocalizedName)>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
@@ -207,7 +207,7 @@ pub fn VillagePage() -> impl IntoView {
                     Err(crate::errors::AppError::NotFound) => {
                         view! { <VillageNotFound /> }.into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -320,7 +320,7 @@ fn VillageResultsSection(id: String) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(results) => view! { <ResultsView results /> }.into_any(),
-                        Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                     }
                 })}
             </Suspense>

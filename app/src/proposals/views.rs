@@ -4,14 +4,14 @@ use crate::access::RecordKind;
 use crate::dates::format_date;
 use crate::i18n::*;
 use crate::sync::contract::{Entity, Reason};
-use crate::sync::filter::{Facets, FilterBar, ListFilter};
-use crate::sync::form::{
+use crate::sync::state::use_sync;
+use crate::ui::{
     default_to_today, save_change_then, save_then_list, use_draft, use_fix, use_local_record,
     use_local_records, use_reference, use_role, village_name, ChoiceField, RecordsTop, SaveRow,
     VillageField,
 };
-use crate::sync::state::use_sync;
-use crate::sync::views::{today, StateBadge};
+use crate::ui::{today, StateBadge};
+use crate::ui::{Facets, FilterBar, ListFilter};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_navigate, use_params_map};

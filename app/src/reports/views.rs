@@ -127,7 +127,7 @@ pub fn ReportsPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -140,9 +140,9 @@ pub fn ReportsPage() -> impl IntoView {
 fn ReportLinks() -> impl IntoView {
     use crate::access::{Action, RecordKind, Role};
     let i18n = use_i18n();
-    let role = crate::sync::form::use_role();
+    let role = crate::ui::use_role();
     let keeps = move || matches!(role.get(), Some(Role::Admin | Role::RegionCoordinator));
-    let closes = move || crate::sync::form::role_may(role, RecordKind::Offence, Action::Create);
+    let closes = move || crate::ui::role_may(role, RecordKind::Offence, Action::Create);
     view! {
         <p class="report-links">
             <Show when=keeps>
@@ -305,7 +305,7 @@ pub fn TrendPage() -> impl IntoView {
                         view! { <TrendView trend=shown.report from_device=shown.from_device key /> }
                             .into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -32,6 +32,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let locked = RwSignal::new(false);
     provide_context(crate::accounts::AppLock(locked));
     let sync = crate::sync::state::provide_sync_state();
+    crate::sync::runner::attach(sync);
     // Sync belongs to a device someone signed in on; known offline from the kept profile.
     let on_device = RwSignal::new(false);
     Effect::new(move |_| {
@@ -39,8 +40,8 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             on_device.set(true);
             leptos::task::spawn_local(async move {
                 // An unlocked tab's persons cache stays open across its page loads.
-                crate::sync::reopen_cache(sync).await;
-                crate::sync::state::start(sync);
+                crate::sync::reopen_cache(sync, crate::accounts::device::must_lock()).await;
+                crate::sync::runner::start(sync);
             });
         }
     });

@@ -155,8 +155,10 @@ mod idb {
 }
 
 /// Saves a change made on this device: takes the next seq, puts the entry in the outbox and
-/// the record as it now looks into the cache, in one transaction. Returns the seq.
-pub async fn enqueue(
+/// the record as it now looks into the cache, in one transaction. Returns the seq. A
+/// sensitive payload comes here already sealed: every change enters through
+/// `queue::enqueue`, which seals it.
+pub(super) async fn enqueue_sealed(
     entity: Entity,
     op: Op,
     record_id: &str,
@@ -168,15 +170,6 @@ pub async fn enqueue(
     {
         use idb::*;
         use wasm_bindgen::JsValue;
-        // A person typed here waits encrypted under the cache key, like the persons pulled
-        // (issue 14); sealed before the transaction, which must not wait on anything else.
-        let payload = if entity.sensitive() && !super::sealed::is_sealed(&payload) {
-            super::sealed::seal(&payload)
-                .await
-                .ok_or(LocalError::Sealed)?
-        } else {
-            payload
-        };
         let db = open().await?;
         let tx = tx(&db, &[META, OUTBOX, RECORDS], Mode::ReadWrite)?;
         let meta_store = tx.store(META)?;

@@ -110,7 +110,7 @@ pub async fn send() -> Result<(), super::state::SyncFailure> {
         let (keys, reads): (Vec<String>, Vec<DeviceRead>) = queued.into_iter().unzip();
         let request = ReadsRequest { device_id, reads };
         let body = serde_json::to_string(&request).unwrap_or_default();
-        let (status, _) = super::engine::fetch("POST", "/api/v1/sync/reads", Some(body)).await?;
+        let (status, _) = super::transport::fetch("POST", "/api/v1/sync/reads", Some(body)).await?;
         match status {
             200 => {}
             401 => return Err(SyncFailure::SignInNeeded),

@@ -150,8 +150,8 @@ async fn keep_for_tab(key: &CryptoKey) {
 
 /// Opens the cache again after a page load in a tab that was unlocked; `false` if it has no
 /// key kept (or the app is to be locked, in which case the kept key is dropped).
-pub async fn reopen_for_tab() -> bool {
-    if crate::accounts::device::must_lock() {
+pub async fn reopen_for_tab(locked: bool) -> bool {
+    if locked {
         forget();
         return false;
     }
@@ -202,7 +202,7 @@ pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
         .await
         .map_err(|_| SealError::Storage)?;
     let body = serde_json::json!({ "device_id": device_id }).to_string();
-    let answer = super::engine::fetch("POST", "/api/v1/sync/key", Some(body)).await;
+    let answer = super::transport::fetch("POST", "/api/v1/sync/key", Some(body)).await;
     match answer {
         Ok((403, _)) | Err(super::state::SyncFailure::DeviceRevoked) => {
             drop_cache().await;

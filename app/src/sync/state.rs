@@ -1,29 +1,8 @@
 //! What the status bar and the outbox page show about sync, shared through the Leptos
-//! context; and the loop that runs sync (browser only): at start, when the network comes
-//! back, on a timer that backs off after failures, and when the person asks.
+//! context; the loop that runs sync is `runner`.
 use leptos::prelude::*;
 
-/// Why the last sync attempt did not finish.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SyncFailure {
-    /// The server could not be reached.
-    Offline,
-    /// The session ended: changes wait on the device until the person signs in again.
-    SignInNeeded,
-    /// The server refused this device (revoked, or another account's).
-    DeviceRefused,
-    /// An administrator revoked this device: its data is wiped and the person signs in again.
-    DeviceRevoked,
-    /// A person's entry waits encrypted and the persons cache is not open: it, and what
-    /// follows it in the outbox, goes once the PIN (or password) opens the cache.
-    PersonsLocked,
-    /// The server asked to wait this many seconds (too many requests, or busy).
-    Busy(u32),
-    /// The server answered with an error status.
-    Server(u16),
-    /// The browser's storage failed.
-    Storage(String),
-}
+pub use super::failure::SyncFailure;
 
 /// Where this device's encrypted persons cache stands in this tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +36,11 @@ pub struct SyncState {
     pub revision: RwSignal<u64>,
     pub persons: RwSignal<PersonsCache>,
     /// A sync was asked for while one was running: run again after it.
-    again: RwSignal<bool>,
-    failures_in_a_row: RwSignal<u32>,
+    pub(super) again: RwSignal<bool>,
+    pub(super) failures_in_a_row: RwSignal<u32>,
+    /// What runs one sync, attached by `runner::attach` (the loop lives above this state,
+    /// which it updates, so the state does not name it).
+    pub(super) runner: StoredValue<Option<fn(SyncState)>>,
 }
 
 impl SyncState {
@@ -76,6 +58,7 @@ impl SyncState {
             persons: RwSignal::new(PersonsCache::Locked),
             again: RwSignal::new(false),
             failures_in_a_row: RwSignal::new(0),
+            runner: StoredValue::new(None),
         }
     }
 
@@ -87,13 +70,12 @@ impl SyncState {
 
     /// Runs sync now (or right after the one running).
     pub fn sync_now(self) {
-        #[cfg(feature = "hydrate")]
-        {
-            if self.running.get_untracked() {
-                self.again.set(true);
-                return;
-            }
-            leptos::task::spawn_local(runner::run(self));
+        if self.running.get_untracked() {
+            self.again.set(true);
+            return;
+        }
+        if let Some(run) = self.runner.get_value() {
+            run(self);
         }
     }
 }
@@ -117,107 +99,6 @@ pub fn next_delay_ms(failures_in_a_row: u32) -> u32 {
         60_000
     } else {
         (5_000u32 << (failures_in_a_row - 1).min(6)).min(300_000)
-    }
-}
-
-/// Starts the loop once per page: counts, the storage promise, the online/offline events,
-/// a first sync and the timer.
-pub fn start(state: SyncState) {
-    #[cfg(feature = "hydrate")]
-    runner::start(state);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
-}
-
-#[cfg(feature = "hydrate")]
-mod runner {
-    use super::*;
-    use crate::sync::{engine, local};
-    use leptos::ev;
-    use std::time::Duration;
-
-    pub fn start(state: SyncState) {
-        state.online.set(window().navigator().on_line());
-        let _ = window_event_listener(ev::online, move |_| {
-            state.online.set(true);
-            state.failures_in_a_row.set(0);
-            state.sync_now();
-        });
-        let _ = window_event_listener(ev::offline, move |_| state.online.set(false));
-        leptos::task::spawn_local(async move {
-            if let Ok(Some(at)) = local::meta::<f64>("last_sync").await {
-                state.last_sync.set(Some(at));
-            }
-            refresh_counts(state).await;
-            state
-                .storage_kept
-                .set(Some(engine::persist_storage().await));
-        });
-        state.sync_now();
-    }
-
-    pub async fn refresh_counts(state: SyncState) {
-        if let Ok(entries) = local::outbox().await {
-            let pending = entries
-                .iter()
-                .filter(|e| e.state == local::EntryState::Pending)
-                .count();
-            state.pending.set(pending);
-            state.problems.set(entries.len() - pending);
-        }
-    }
-
-    pub async fn run(state: SyncState) {
-        state.running.set(true);
-        loop {
-            state.again.set(false);
-            crate::sync::retry_unlock(state).await;
-            let result = engine::sync(state).await;
-            refresh_counts(state).await;
-            state.revision.update(|r| *r += 1);
-            match result {
-                Ok(()) => {
-                    state.failures_in_a_row.set(0);
-                    state.failure.set(None);
-                    let now = js_sys::Date::now();
-                    state.last_sync.set(Some(now));
-                    let _ = local::set_meta("last_sync", &now).await;
-                }
-                Err(SyncFailure::DeviceRevoked) => {
-                    crate::accounts::device::wipe().await;
-                    let _ = window().location().replace("/sign-in?revoked=1");
-                    state.running.set(false);
-                    return;
-                }
-                Err(failure) => {
-                    state.failures_in_a_row.update(|n| *n += 1);
-                    if failure == SyncFailure::Offline {
-                        state.online.set(window().navigator().on_line());
-                    }
-                    state.failure.set(Some(failure));
-                }
-            }
-            if !state.again.get_untracked() {
-                break;
-            }
-        }
-        state.progress.set(None);
-        state.running.set(false);
-        let mut delay = next_delay_ms(state.failures_in_a_row.get_untracked());
-        // The server said when to come back: never earlier than that.
-        if let Some(SyncFailure::Busy(seconds)) = state.failure.get_untracked() {
-            delay = delay.max(seconds.saturating_mul(1000));
-        }
-        let scheduled = state.revision.get_untracked();
-        set_timeout(
-            move || {
-                // Only if nothing else ran sync in the meantime (each run schedules its own).
-                if state.revision.get_untracked() == scheduled && !state.running.get_untracked() {
-                    state.sync_now();
-                }
-            },
-            Duration::from_millis(u64::from(delay)),
-        );
     }
 }
 

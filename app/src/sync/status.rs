@@ -2,8 +2,8 @@
 //! shows the network state and an outbox badge with the count (one line on a 360 px phone);
 //! under it only what needs attention; the details on the outbox page.
 use super::state::{use_sync, SyncFailure, SyncState};
-use super::views::clock;
 use crate::i18n::*;
+use crate::ui::clock;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;

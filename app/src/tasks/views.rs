@@ -8,14 +8,14 @@ use crate::i18n::*;
 use crate::persons::{use_person_choices, VillagePersonOptions};
 use crate::proposals::Proposal;
 use crate::sync::contract::{Entity, Op, Reason};
-use crate::sync::filter::{Facets, FilterBar, ListFilter};
-use crate::sync::form::{
+use crate::sync::local::{self, RecordState};
+use crate::sync::state::use_sync;
+use crate::ui::{
     save_then_list, use_draft, use_fix, use_local_records, use_reference, use_role, village_name,
     ChoiceField, RecordsTop, SaveRow, VillageField,
 };
-use crate::sync::local::{self, RecordState};
-use crate::sync::state::use_sync;
-use crate::sync::views::{today, StateBadge};
+use crate::ui::{today, StateBadge};
+use crate::ui::{Facets, FilterBar, ListFilter};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -463,7 +463,7 @@ pub fn TaskPage() -> impl IntoView {
                 shown.last_note = checked.note.clone();
             }
             shown.version = current.version + 1;
-            let queued = local::enqueue(
+            let queued = crate::sync::queue::enqueue(
                 Entity::Task,
                 Op::Update,
                 &current.id,

@@ -5,7 +5,7 @@ use crate::errors::AppError;
 use crate::i18n::*;
 use crate::places::admin::{save_village, tidy, village_for_edit, DistrictEntry, VillageForm};
 use crate::places::VillageSummary;
-use crate::sync::form::{current_position, I18nContext};
+use crate::ui::{current_position, I18nContext};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;

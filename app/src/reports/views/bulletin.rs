@@ -80,7 +80,7 @@ pub fn BulletinPage() -> impl IntoView {
                         view! { <Bulletin overview=shown.report from_device=shown.from_device /> }
                             .into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -26,7 +26,7 @@ pub fn ClosingPage() -> impl IntoView {
         </Show>
         <p role="status" id="closing-outcome">
             {move || match close.value().get() {
-                Some(Err(error)) => Some(view! { <crate::shell::ErrorNotice error /> }),
+                Some(Err(error)) => Some(view! { <crate::ui::ErrorNotice error /> }),
                 _ => None,
             }}
         </p>
@@ -42,7 +42,7 @@ pub fn ClosingPage() -> impl IntoView {
                             .collect_view()
                             .into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -18,7 +18,7 @@ pub fn MembershipPage() -> impl IntoView {
         <p role="status" id="membership-outcome">
             {move || match save.value().get() {
                 Some(Ok(())) => Some(view! { <span class="notice">{t!(i18n, membership.saved)}</span> }.into_any()),
-                Some(Err(error)) => Some(view! { <crate::shell::ErrorNotice error /> }.into_any()),
+                Some(Err(error)) => Some(view! { <crate::ui::ErrorNotice error /> }.into_any()),
                 None => None,
             }}
         </p>
@@ -36,7 +36,7 @@ pub fn MembershipPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => view! { <crate::shell::ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <crate::ui::ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>

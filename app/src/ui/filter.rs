@@ -1,8 +1,8 @@
 //! The filter bar over a list of records kept on the device (works offline): village, one
 //! choice (status or category), a date range and a text search. One place for what
 //! "matches" means, so every list filters alike.
-use super::contract::Reference;
 use crate::i18n::*;
+use crate::sync::contract::Reference;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -69,7 +69,7 @@ pub fn FilterBar(
     reference: RwSignal<Reference>,
     #[prop(optional)] choice_label: Option<Signal<String>>,
     #[prop(optional)] codes: &'static [&'static str],
-    #[prop(optional)] code_label: Option<fn(super::form::I18nContext, &str) -> String>,
+    #[prop(optional)] code_label: Option<fn(super::fields::I18nContext, &str) -> String>,
 ) -> impl IntoView {
     let choice = choice_label.zip(code_label).filter(|_| !codes.is_empty());
     let i18n = use_i18n();
