@@ -1,6 +1,7 @@
 //! Persons of attention, the sensitive kind (DESIGN §2): who may see them is decided by the
 //! access policy, and every read is audited — allowed or refused.
 mod api;
+mod choices;
 mod source;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -8,12 +9,10 @@ mod types;
 mod views;
 
 pub use api::*;
+pub use choices::{read_persons, use_person_choices, VillagePersonOptions};
 pub use source::sealed_persons;
 pub use types::*;
-pub use views::{
-    read_persons, use_person_choices, EditPersonPage, NewPersonPage, PersonPage, PersonsPage,
-    VillagePersonOptions,
-};
+pub use views::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
 
 /// Whether a page's address is one of the persons pages whose HTML may carry a person's data:
 /// the service worker must not keep them (issue 14), so the server marks them

@@ -1,7 +1,7 @@
 //! The Leaflet side of the village map (browser only): loading Leaflet from the app's own
 //! files, drawing the layers and markers, and handing taps back to the page.
 use super::geometry::Geometry;
-use super::views::{MapMarker, MarkerKind};
+use super::markers::{MapMarker, MarkerKind};
 use super::Feature;
 use js_sys::{Array, Object, Reflect};
 use leaflet::{CircleMarker, LatLng, LayerGroup, Map, MapOptions, Polygon, Polyline, TileLayer};

@@ -1,5 +1,6 @@
 //! Offences: the list kept on the device with repeats marked, a record's page, and the form
 //! for a new or corrected record (all through the outbox, so they work offline).
+use super::labels::{category_label, kind_label};
 use super::repeat::{repeat_ids, OffenceDates};
 use super::types::{NewOffence, Offence, CATEGORIES, KINDS};
 use crate::access::RecordKind;
@@ -12,48 +13,13 @@ use crate::sync::state::use_sync;
 use crate::ui::{
     coordinate, default_to_today, edit_page, ids_in, role_may, save_form, use_draft, use_fix,
     use_local_record, use_local_records, use_reference, use_role, village_name, Change,
-    ChoiceField, I18nContext, MultiPick, RecordsTop, SaveRow, VillageField,
+    ChoiceField, MultiPick, RecordsTop, SaveRow, VillageField,
 };
 use crate::ui::{today, StateBadge};
 use crate::ui::{Facets, FilterBar, ListFilter};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::HashSet;
-
-pub fn category_label(i18n: I18nContext, code: &str) -> String {
-    category_code_label(i18n.get_locale(), code)
-}
-
-/// A category's name in `locale`, where no reactive context is at hand (exports).
-pub fn category_code_label(locale: Locale, code: &str) -> String {
-    let text = match code {
-        "domestic" => td_string!(locale, offence.category_domestic),
-        "public_order" => td_string!(locale, offence.category_public_order),
-        "theft" => td_string!(locale, offence.category_theft),
-        "cattle_theft" => td_string!(locale, offence.category_cattle_theft),
-        "internet_fraud" => td_string!(locale, offence.category_internet_fraud),
-        "alcohol" => td_string!(locale, offence.category_alcohol),
-        "grazing" => td_string!(locale, offence.category_grazing),
-        "traffic" => td_string!(locale, offence.category_traffic),
-        "other" => td_string!(locale, offence.category_other),
-        other => return other.to_owned(),
-    };
-    text.to_owned()
-}
-
-pub fn kind_label(i18n: I18nContext, code: &str) -> String {
-    kind_code_label(i18n.get_locale(), code)
-}
-
-/// A kind's name in `locale`, where no reactive context is at hand (exports).
-pub fn kind_code_label(locale: Locale, code: &str) -> String {
-    let text = match code {
-        "administrative" => td_string!(locale, offence.kind_administrative),
-        "criminal" => td_string!(locale, offence.kind_criminal),
-        other => return other.to_owned(),
-    };
-    text.to_owned()
-}
 
 /// The repeats among the cached offences (the rule of `repeat.rs`, over what this device
 /// holds: every offence in the inspector's villages).

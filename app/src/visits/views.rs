@@ -1,5 +1,6 @@
 //! Visits and preventive talks: the list kept on the device and the form for a new one
 //! (works offline).
+use super::labels::kind_label;
 use super::types::{NewVisit, Visit, KINDS};
 use crate::access::{Action, RecordKind};
 use crate::dates::format_date;
@@ -10,22 +11,13 @@ use crate::sync::contract::{Entity, Reason};
 use crate::sync::state::use_sync;
 use crate::ui::{
     coordinate, default_to_today, edit_page, role_may, save_form, use_draft, use_fix,
-    use_local_records, use_reference, use_role, village_name, Change, ChoiceField, I18nContext,
-    RecordsTop, SaveRow, VillageField,
+    use_local_records, use_reference, use_role, village_name, Change, ChoiceField, RecordsTop,
+    SaveRow, VillageField,
 };
 use crate::ui::{today, StateBadge};
 use crate::ui::{Facets, FilterBar, ListFilter};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-
-pub fn kind_label(i18n: I18nContext, code: &str) -> String {
-    let text = match code {
-        "visit" => t_string!(i18n, visit.kind_visit),
-        "preventive_talk" => t_string!(i18n, visit.kind_preventive_talk),
-        other => return other.to_owned(),
-    };
-    text.to_owned()
-}
 
 #[component]
 pub fn VisitsPage() -> impl IntoView {
