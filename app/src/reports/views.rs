@@ -4,6 +4,7 @@
 mod bulletin;
 mod charts;
 mod closing;
+mod format;
 mod membership;
 mod tables;
 
@@ -14,7 +15,7 @@ pub use membership::MembershipPage;
 use super::api::{get_overview, get_trend};
 use super::types::{Overview, OverviewRow, Trend};
 use crate::i18n::*;
-use crate::places::LocalizedName;
+use format::name;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;
@@ -89,10 +90,6 @@ impl SortBy {
             }),
         }
     }
-}
-
-pub(super) fn name(i18n: I18nContext<Locale>, name: &LocalizedName) -> String {
-    name.pick(i18n.get_locale_untracked()).to_owned()
 }
 
 /// Where the export of a report table is downloaded, with the page's filters.
@@ -185,8 +182,8 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
     let chosen = district.clone();
     let period = format!(
         "{} – {}",
-        tables::month_label(&overview.first_month),
-        tables::month_label(&overview.last_month)
+        format::month_label(&overview.first_month),
+        format::month_label(&overview.last_month)
     );
     let computed_at = overview.computed_at.clone();
     let exports = {
@@ -240,7 +237,7 @@ fn OverviewView(overview: Overview, from_device: bool, key: String) -> impl Into
         <FromDevice from_device />
         <p class="hint" id="report-computed">
             {t!(i18n, reports.period)} ": " {period.clone()} ". " {t!(i18n, reports.computed_at)} ": "
-            <time datetime=computed_at.clone()>{tables::moment_label(&computed_at)}</time>
+            <time datetime=computed_at.clone()>{format::moment_label(&computed_at)}</time>
         </p>
         <section aria-labelledby="overview-heading">
             <h2 id="overview-heading">{t!(i18n, reports.overview)}</h2>
@@ -343,7 +340,7 @@ fn TrendView(trend: Trend, from_device: bool, key: String) -> impl IntoView {
         <FromDevice from_device />
         <p class="hint" id="report-computed">
             {t!(i18n, reports.computed_at)} ": "
-            <time datetime=computed_at.clone()>{tables::moment_label(&computed_at)}</time>
+            <time datetime=computed_at.clone()>{format::moment_label(&computed_at)}</time>
         </p>
         <charts::ControlChart trend=trend.clone() />
         <p class="exports">

@@ -1,6 +1,6 @@
 //! The village half of the admin's places page: the form that adds and corrects a village,
 //! and the villages grouped by district, each with its "correct" button.
-use super::{bad_field, focus, NameField, Outcome, OutcomeNotice};
+use super::parts::{bad_field, focus, NameField, Outcome, OutcomeNotice};
 use crate::errors::AppError;
 use crate::i18n::*;
 use crate::places::admin::{save_village, tidy, village_for_edit, DistrictEntry, VillageForm};

@@ -4,7 +4,8 @@
 //! the program's effect, the villages to look at and the villages that did not report.
 use super::super::api::get_overview;
 use super::super::types::{Overview, OverviewRow};
-use super::tables::{self, month_label, one_decimal, signed_percent};
+use super::format::{self, month_label, one_decimal, signed_percent};
+use super::tables;
 use super::{name, FromDevice};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -142,7 +143,7 @@ fn Bulletin(overview: Overview, from_device: bool) -> impl IntoView {
             <FromDevice from_device />
             <p class="hint">
                 {t!(i18n, reports.computed_at)} ": "
-                <time datetime=computed_at.clone()>{tables::moment_label(&computed_at)}</time>
+                <time datetime=computed_at.clone()>{format::moment_label(&computed_at)}</time>
             </p>
             <p class="no-print">
                 <button type="button" id="bulletin-print" on:click=move |_| print()>

@@ -5,8 +5,8 @@ use super::super::chart::{
 };
 use super::super::stats::BeforeAfter;
 use super::super::types::{Baseline, Funnel, Trend};
-use super::name;
-use super::tables::month_label;
+use super::format::month_label;
+use super::format::name;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -68,7 +68,7 @@ pub fn FunnelChart(funnel: Funnel) -> impl IntoView {
     .filter(|p| *p >= first && *p <= last)
     .collect();
     let bottom = HEIGHT - MARGIN.3;
-    let target_text = super::tables::one_decimal(funnel.target_per_1000);
+    let target_text = super::format::one_decimal(funnel.target_per_1000);
     view! {
         <figure class="chart">
             <svg viewBox=VIEW_BOX role="img" aria-labelledby="funnel-svg-title funnel-svg-desc" id="funnel-chart">

@@ -1,8 +1,8 @@
 //! The monthly closing page: for each village where the reader records offences, the last 12
 //! ended months, each closed with one button that names what is being confirmed.
 use super::super::closing::{list_months, CloseMonth, MonthState, VillageMonths};
-use super::name;
-use super::tables::month_label;
+use super::format::month_label;
+use super::format::name;
 use crate::i18n::*;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The program membership page: every village with its status, dates and counts, each in a
 //! form of its own (a plain form post, so it works before the wasm arrives).
 use super::super::membership::{list_membership, Membership, SaveMembership};
-use super::name;
+use super::format::name;
 use crate::i18n::*;
 use crate::stored::StoredEnum;
 use leptos::form::ActionForm;

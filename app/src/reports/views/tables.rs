@@ -1,51 +1,10 @@
 //! The reports' tables: every chart's data is one of these, beside it.
-use super::super::months::Month;
 use super::super::stats::Effect;
 use super::super::types::{CouncilMonth, EffectReport, Kind, OverviewRow, ThemeRow, TrendMonth};
-use super::name;
+use super::format::{month_label, name, one_decimal, signed_percent};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-
-/// "11.2026": a month as the tables show it, the same in every language.
-pub fn month_label(month: &str) -> String {
-    Month::of(month)
-        .map(|m| format!("{:02}.{}", m.month, m.year))
-        .unwrap_or_else(|| month.to_owned())
-}
-
-/// "30.11.2026 14:05 UTC": when a report was computed.
-pub fn moment_label(at: &str) -> String {
-    match (at.get(..10), at.get(11..16)) {
-        (Some(day), Some(time)) => {
-            let mut parts = day.split('-');
-            let (y, m, d) = (parts.next(), parts.next(), parts.next());
-            format!(
-                "{}.{}.{} {time} UTC",
-                d.unwrap_or(""),
-                m.unwrap_or(""),
-                y.unwrap_or("")
-            )
-        }
-        _ => at.to_owned(),
-    }
-}
-
-/// A figure with one decimal.
-pub fn one_decimal(value: f64) -> String {
-    format!("{value:.1}")
-}
-
-/// A change in per cent with its sign: "−25 %", "+50 %".
-pub fn signed_percent(value: f64) -> String {
-    if value > 0.0 {
-        format!("+{value:.0} %")
-    } else if value < 0.0 {
-        format!("−{:.0} %", -value)
-    } else {
-        "0 %".to_owned()
-    }
-}
 
 #[component]
 pub fn OverviewTable(rows: Vec<OverviewRow>) -> impl IntoView {
