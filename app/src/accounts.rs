@@ -7,6 +7,7 @@ mod api;
 pub mod device;
 pub mod devices;
 mod fields;
+mod lock;
 mod member_link;
 mod new_account;
 #[cfg(feature = "ssr")]
@@ -25,9 +26,10 @@ pub use admin::*;
 pub use admin_views::AdminAccountsPage;
 pub use api::*;
 pub use fields::*;
+pub use lock::{sign_out_and_wipe, AppLock, PinLock};
 pub use member_link::*;
 pub use types::*;
-pub use views::{sign_out_and_wipe, AccountPage, AppLock, PinLock, SetPinPage, SignInPage};
+pub use views::{AccountPage, SetPinPage, SignInPage};
 
 /// The account behind the request's session, if any (server only).
 #[cfg(feature = "ssr")]

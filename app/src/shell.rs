@@ -4,8 +4,6 @@ mod layout;
 mod network;
 mod pages;
 
-use crate::accounts::Profile;
-use crate::errors::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -22,8 +20,7 @@ pub struct AssetLinks {
 /// outside the app (refusals).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
-/// Who is signed in, loaded once per page by the layout.
-pub type ProfileResource = Resource<Result<Option<Profile>, AppError>>;
+pub use crate::accounts::ProfileResource;
 
 /// The colour of the browser chrome and the splash screen; matches the manifest.
 pub const THEME_COLOR: &str = "#0f5e4a";

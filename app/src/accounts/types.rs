@@ -1,6 +1,10 @@
 use crate::access::Role;
 use serde::{Deserialize, Serialize};
 
+/// Who is signed in, loaded once per page by the layout.
+pub type ProfileResource =
+    leptos::prelude::Resource<Result<Option<Profile>, crate::errors::AppError>>;
+
 /// Who is signed in, as the pages (and, offline, this device) know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

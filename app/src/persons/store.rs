@@ -45,24 +45,13 @@ type Row = (
     bool,
 );
 
-/// The ids of the persons shared with a council member (`member`: an SQL expression, a
-/// parameter or a quoted id): those linked to an open task assigned to them. The one place
-/// that says what sharing is; the pull uses it too (`sync::reach`).
-pub fn shared_with_member(member: &str) -> String {
-    format!(
-        "SELECT t.person_id FROM tasks t JOIN task_assignees ta ON ta.task_id = t.id \
-         WHERE ta.member_id = {member} AND t.person_id IS NOT NULL \
-         AND t.status NOT IN ('verified', 'cancelled')"
-    )
-}
-
 /// Persons with their village and whether they are shared with the member bound as `$1`.
 fn select() -> String {
     format!(
         "SELECT p.id, p.village_id, v.district_id, v.name_ru, p.full_name, p.birth_year, \
          p.household, p.categories, p.register_basis, p.status, p.note, p.demo, p.version, \
          p.id IN ({}) FROM persons p JOIN villages v ON v.id = p.village_id",
-        shared_with_member("$1")
+        crate::access::shared_with_member("$1")
     )
 }
 

@@ -1,6 +1,6 @@
 //! Which change rows a pull may even look at for the caller (issue 14): the SQL condition
 //! that keeps record ids, tombstones and the `remaining` count to what the caller may
-//! receive. Whether each record then goes out whole is still `server::readable_record`'s call.
+//! receive. Whether each record then goes out whole is still its kind's call (`SyncedKind::readable`).
 use super::contract::{Entity, Stream};
 use crate::access::{grant, Action, Grant, Scope};
 use crate::accounts::session::SignedIn;
@@ -27,7 +27,7 @@ pub fn condition(who: &SignedIn, stream: Stream) -> String {
             Grant::Everywhere | Grant::InScope => in_scope.clone(),
             Grant::SharedWithMe => format!(
                 "{in_scope} AND record_id IN ({})",
-                crate::persons::store::shared_with_member(&quote(
+                crate::access::shared_with_member(&quote(
                     who.member_id.as_deref().unwrap_or_default()
                 ))
             ),
