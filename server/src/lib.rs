@@ -1,6 +1,7 @@
 //! The Zĭyaly Qauym server: configuration, the SQLite store and its migrations, reference and
 //! demo data, the PWA files, and the HTTP application that serves the Leptos app.
 pub mod accounts;
+pub mod api;
 pub mod config;
 pub mod db;
 pub mod limits;

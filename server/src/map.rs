@@ -3,8 +3,7 @@
 //! know about them, and the admin's import of a GeoJSON layer. Tiles go to signed-in accounts
 //! only, at the zooms offered, near their villages and at a rate per account: the server is
 //! not an open map server.
-use crate::security::preferred_locale;
-use crate::sync::{database_failure, refuse, signed_in};
+use crate::api::{Account, Reader, Refusal};
 use app::access::{Place, Principal, Scope};
 use app::errors::AppError;
 use app::map::geometry::{parse_import, Geometry, ImportError, IMPORT_MAX_BYTES};
@@ -13,7 +12,7 @@ use app::map::tiles::{
     mbtiles_row, tile_touches, village_reach, Area, TileInfo, ZOOM_MAX, ZOOM_MIN,
 };
 use axum::extract::{Path, Query, Request};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -615,13 +614,15 @@ pub fn routes<S: Clone + Send + Sync + 'static>(tiles: Option<TileSource>) -> Ro
     Router::new()
         .route(
             "/tiles/{z}/{x}/{y}",
-            get(move |path: Path<(u8, u32, u32)>, request: Request| {
-                tile(tiles.clone(), path, request)
-            }),
+            get(
+                move |path: Path<(u8, u32, u32)>, who: Account, reader: Reader| {
+                    tile(tiles.clone(), path, who, reader)
+                },
+            ),
         )
         .route(
             "/api/v1/map/tiles",
-            get(move |request: Request| info(info_source.clone(), request)),
+            get(move |_: Account| info(info_source.clone())),
         )
 }
 
@@ -630,18 +631,17 @@ pub fn routes<S: Clone + Send + Sync + 'static>(tiles: Option<TileSource>) -> Ro
 pub fn import_routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
     Router::new().route(
         "/api/v1/map/import",
-        post(move |query: Query<ImportQuery>, request: Request| {
-            import(pool.clone(), query, request)
-        }),
+        post(
+            move |query: Query<ImportQuery>, who: Account, reader: Reader, request: Request| {
+                import(pool.clone(), query, who, reader, request)
+            },
+        ),
     )
 }
 
-async fn info(tiles: Option<TileSource>, request: Request) -> Response {
-    if signed_in(&request).is_none() {
-        return refuse(request.headers(), AppError::SignInRequired);
-    }
-    let info = tiles.map(|t| t.info).unwrap_or_default();
-    Json(info).into_response()
+/// What base tiles the server offers (signed-in accounts only).
+async fn info(tiles: Option<TileSource>) -> Json<TileInfo> {
+    Json(tiles.map(|t| t.info).unwrap_or_default())
 }
 
 /// One tile, for signed-in accounts only, near their villages and at their rate (the server
@@ -649,47 +649,41 @@ async fn info(tiles: Option<TileSource>, request: Request) -> Response {
 async fn tile(
     tiles: Option<TileSource>,
     Path((zoom, x, y)): Path<(u8, u32, u32)>,
-    request: Request,
-) -> Response {
-    let headers = request.headers();
-    let Some(who) = signed_in(&request) else {
-        return refuse(headers, AppError::SignInRequired);
-    };
-    let Some(source) = tiles else {
-        return refuse(headers, AppError::NotFound);
-    };
+    Account(who): Account,
+    reader: Reader,
+) -> Result<Response, Refusal> {
+    let refuse = |error| Refusal::new(reader, error);
+    let source = tiles.ok_or_else(|| refuse(AppError::NotFound))?;
     // Every tile request counts, refused ones too: probing for the area is paced as well.
     if let Err(seconds) = source.guard.admit(&who.principal).await {
-        return refuse(headers, AppError::TooManyRequests { seconds });
+        return Err(refuse(AppError::TooManyRequests { seconds }));
     }
-    match source.serves(&who.principal, zoom, x, y).await {
-        Ok(true) => {}
-        Ok(false) => return refuse(headers, AppError::NotFound),
-        Err(error) => return database_failure(headers, error, "map tile area"),
+    let serves = source
+        .serves(&who.principal, zoom, x, y)
+        .await
+        .map_err(|error| Refusal::database(reader, error, "map tile area"))?;
+    if !serves {
+        return Err(refuse(AppError::NotFound));
     }
     match source.tile(zoom, x, y).await {
         Ok(Some(Tile {
             bytes,
             content_type,
-        })) => {
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.as_str()),
-                    // A day in the browser's own cache; offline copies live in the service
-                    // worker's tile cache, put there by "download this village".
-                    (header::CACHE_CONTROL, "private, max-age=86400"),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Ok(None) => refuse(headers, AppError::NotFound),
-        Err(TileError::Database(error)) => database_failure(headers, error, "map tile"),
+        })) => Ok((
+            [
+                (header::CONTENT_TYPE, content_type.as_str()),
+                // A day in the browser's own cache; offline copies live in the service
+                // worker's tile cache, put there by "download this village".
+                (header::CACHE_CONTROL, "private, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Ok(None) => Err(refuse(AppError::NotFound)),
+        Err(TileError::Database(error)) => Err(Refusal::database(reader, error, "map tile")),
         Err(TileError::Upstream(error)) => {
             tracing::warn!(%error, "the tile server did not give a tile");
-            let mut response = refuse(headers, AppError::Internal);
-            *response.status_mut() = StatusCode::BAD_GATEWAY;
-            response
+            Err(refuse(AppError::Internal).with_status(StatusCode::BAD_GATEWAY))
         }
     }
 }
@@ -700,31 +694,33 @@ pub struct ImportQuery {
     layer: String,
 }
 
-fn import_refused(headers: &HeaderMap, status: StatusCode, error: ImportError) -> Response {
+fn import_refused(reader: Reader, status: StatusCode, error: ImportError) -> Response {
     let body = serde_json::json!({
         "error": error,
-        "message": error.message(preferred_locale(headers)),
+        "message": error.message(reader.0),
     });
     (status, Json(body)).into_response()
 }
 
 /// Replaces a village's layer with a GeoJSON file's features: all of them or none.
-async fn import(pool: SqlitePool, Query(query): Query<ImportQuery>, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
+async fn import(
+    pool: SqlitePool,
+    Query(query): Query<ImportQuery>,
+    Account(who): Account,
+    reader: Reader,
+    request: Request,
+) -> Result<Response, Refusal> {
     if !app::map::store::may_import_layers(&who) {
-        return refuse(request.headers(), AppError::Forbidden);
+        return Err(Refusal::new(reader, AppError::Forbidden));
     }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, IMPORT_MAX_BYTES).await else {
-        return import_refused(
-            &parts.headers,
+    let Ok(bytes) = axum::body::to_bytes(request.into_body(), IMPORT_MAX_BYTES).await else {
+        return Ok(import_refused(
+            reader,
             StatusCode::PAYLOAD_TOO_LARGE,
             ImportError::TooLarge {
                 limit_mb: IMPORT_MAX_BYTES / (1024 * 1024),
             },
-        );
+        ));
     };
     let features = match parse_import(&query.layer, &bytes) {
         Ok(features) => features,
@@ -733,20 +729,20 @@ async fn import(pool: SqlitePool, Query(query): Query<ImportQuery>, request: Req
                 ImportError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            return import_refused(&parts.headers, status, error);
+            return Ok(import_refused(reader, status, error));
         }
     };
     let now = app::db::now_rfc3339();
     match import_layer(&pool, &who, &query.village, &query.layer, &features, &now).await {
         Ok(Ok(count)) => {
             tracing::info!(village = %query.village, layer = %query.layer, count, "map layer imported");
-            Json(serde_json::json!({ "imported": count })).into_response()
+            Ok(Json(serde_json::json!({ "imported": count })).into_response())
         }
-        Ok(Err(ImportRefusal::NotFound)) => refuse(&parts.headers, AppError::NotFound),
-        Ok(Err(ImportRefusal::Forbidden)) => refuse(&parts.headers, AppError::Forbidden),
+        Ok(Err(ImportRefusal::NotFound)) => Err(Refusal::new(reader, AppError::NotFound)),
+        Ok(Err(ImportRefusal::Forbidden)) => Err(Refusal::new(reader, AppError::Forbidden)),
         Err(error) => {
             tracing::error!(%error, "map import failed");
-            refuse(&parts.headers, AppError::Internal)
+            Err(Refusal::new(reader, AppError::Internal))
         }
     }
 }

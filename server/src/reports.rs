@@ -2,15 +2,15 @@
 //! reports page as CSV or XLSX, with the page's filter, headers and file name in the reader's
 //! language. Thin wrappers: `app::reports` holds the figures and the files' making. Every
 //! download is audited.
-use crate::security::{locale_from_tag, preferred_locale};
-use crate::sync::{database_failure, refuse, signed_in};
+use crate::api::{Account, Reader, Refusal};
+use crate::security::locale_from_tag;
 use app::audit::store::{record, Entry};
 use app::audit::AuditAction;
 use app::errors::AppError;
 use app::reports::export::{
     council_table, file_name, overview_table, themes_table, to_csv, to_xlsx, trend_table, Table,
 };
-use axum::extract::{Path, Query, Request};
+use axum::extract::{Path, Query};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -32,8 +32,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
             get(
                 move |Path(file): Path<String>,
                       Query(query): Query<ExportQuery>,
-                      request: Request| {
-                    overview_file(pool.clone(), file, query, request)
+                      who: Account,
+                      reader: Reader| {
+                    overview_file(pool.clone(), file, query, who, reader)
                 },
             ),
         )
@@ -42,8 +43,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
             get(
                 move |Path((id, file)): Path<(String, String)>,
                       Query(query): Query<ExportQuery>,
-                      request: Request| {
-                    trend_file(trend_pool.clone(), id, file, query, request)
+                      who: Account,
+                      reader: Reader| {
+                    trend_file(trend_pool.clone(), id, file, query, who, reader)
                 },
             ),
         )
@@ -70,22 +72,18 @@ async fn overview_file(
     pool: SqlitePool,
     file: String,
     query: ExportQuery,
-    request: Request,
-) -> Response {
-    let headers = request.headers();
-    let Some(who) = signed_in(&request) else {
-        return refuse(headers, AppError::SignInRequired);
-    };
+    Account(who): Account,
+    reader: Reader,
+) -> Result<Response, Refusal> {
     let Some((name, format)) =
         split(&file).filter(|(name, _)| matches!(*name, "overview" | "themes"))
     else {
-        return refuse(headers, AppError::NotFound);
+        return Err(Refusal::new(reader, AppError::NotFound));
     };
-    let locale = reader_locale(&query, headers);
-    let overview = match app::reports::server::overview(&pool, &who, query.district.clone()).await {
-        Ok(overview) => overview,
-        Err(error) => return refuse(headers, error),
-    };
+    let locale = file_locale(&query, reader);
+    let overview = app::reports::server::overview(&pool, &who, query.district.clone())
+        .await
+        .map_err(|error| Refusal::new(reader, error))?;
     let table = if name == "overview" {
         overview_table(&overview, locale)
     } else {
@@ -95,7 +93,7 @@ async fn overview_file(
     deliver(
         &pool,
         &who,
-        headers,
+        reader,
         &file,
         None,
         detail,
@@ -111,23 +109,19 @@ async fn trend_file(
     id: String,
     file: String,
     query: ExportQuery,
-    request: Request,
-) -> Response {
-    let headers = request.headers();
-    let Some(who) = signed_in(&request) else {
-        return refuse(headers, AppError::SignInRequired);
-    };
+    Account(who): Account,
+    reader: Reader,
+) -> Result<Response, Refusal> {
     let Some((name, format)) =
         split(&file).filter(|(name, _)| matches!(*name, "trend" | "council"))
     else {
-        return refuse(headers, AppError::NotFound);
+        return Err(Refusal::new(reader, AppError::NotFound));
     };
-    let locale = reader_locale(&query, headers);
-    let trend = match app::reports::server::trend(&pool, &who, &id).await {
-        Ok(Some(trend)) => trend,
-        Ok(None) => return refuse(headers, AppError::NotFound),
-        Err(error) => return refuse(headers, error),
-    };
+    let locale = file_locale(&query, reader);
+    let trend = app::reports::server::trend(&pool, &who, &id)
+        .await
+        .map_err(|error| Refusal::new(reader, error))?
+        .ok_or_else(|| Refusal::new(reader, AppError::NotFound))?;
     let table = if name == "trend" {
         trend_table(&trend, locale)
     } else {
@@ -136,7 +130,7 @@ async fn trend_file(
     deliver(
         &pool,
         &who,
-        headers,
+        reader,
         &file,
         Some(&id),
         String::new(),
@@ -147,12 +141,13 @@ async fn trend_file(
     .await
 }
 
-fn reader_locale(query: &ExportQuery, headers: &axum::http::HeaderMap) -> app::i18n::Locale {
+/// The file's language: the page's (`lang`), else the reader's.
+fn file_locale(query: &ExportQuery, reader: Reader) -> app::i18n::Locale {
     query
         .lang
         .as_deref()
         .and_then(locale_from_tag)
-        .unwrap_or_else(|| preferred_locale(headers))
+        .unwrap_or(reader.0)
 }
 
 /// Writes the file, audits the download, and answers with the file as an attachment named in
@@ -161,14 +156,14 @@ fn reader_locale(query: &ExportQuery, headers: &axum::http::HeaderMap) -> app::i
 async fn deliver(
     pool: &SqlitePool,
     who: &app::accounts::session::SignedIn,
-    headers: &axum::http::HeaderMap,
+    reader: Reader,
     file: &str,
     village: Option<&str>,
     detail: String,
     table: &Table,
     format: Format,
     computed_at: &str,
-) -> Response {
+) -> Result<Response, Refusal> {
     let today = computed_at.get(..10).unwrap_or("");
     let (bytes, content_type, extension) = match format {
         Format::Csv => (to_csv(table).ok(), "text/csv; charset=utf-8", "csv"),
@@ -180,14 +175,14 @@ async fn deliver(
     };
     let Some(bytes) = bytes else {
         tracing::error!(file, "a report file could not be written");
-        return refuse(headers, AppError::Internal);
+        return Err(Refusal::new(reader, AppError::Internal));
     };
     let entry = Entry::by(who, AuditAction::Export, "report")
         .record(file)
         .village(village)
         .detail(detail);
     if let Err(error) = record(pool, entry).await {
-        return database_failure(headers, error, "report export audit");
+        return Err(Refusal::database(reader, error, "report export audit"));
     }
     let name = file_name(table, today, extension);
     let encoded: String = name
@@ -212,5 +207,5 @@ async fn deliver(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    response
+    Ok(response)
 }

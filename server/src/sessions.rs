@@ -97,7 +97,7 @@ pub async fn layer(
             }
             Ok(Err(why)) => invalid = Some(why),
             Err(error) => {
-                return crate::sync::database_failure(request.headers(), error, "session lookup")
+                return crate::api::database_failure(request.headers(), error, "session lookup")
             }
         }
     }
@@ -107,7 +107,7 @@ pub async fn layer(
         .map(|who| who.principal.account_id.clone());
     if let (Some(account), false) = (&account, page) {
         if let Err(seconds) = rate.check(account) {
-            return crate::sync::refuse(
+            return crate::api::refuse(
                 request.headers(),
                 app::errors::AppError::TooManyRequests { seconds },
             );
@@ -118,7 +118,7 @@ pub async fn layer(
 
     let mut response = if invalid == Some(Invalid::Revoked) && !page {
         // The device's sync loop reads this answer and wipes the device.
-        crate::sync::refuse(request.headers(), app::errors::AppError::DeviceRevoked)
+        crate::api::refuse(request.headers(), app::errors::AppError::DeviceRevoked)
     } else if page && navigation && !signed_in && !PUBLIC_PAGES.contains(&path.as_str()) {
         let mut target = format!("/sign-in?next={}", encode(&path_and_query(&request)));
         match invalid {

@@ -1,10 +1,10 @@
 //! The sync endpoints of DESIGN §4 under `/api/v1/sync/`: thin HTTP wrappers around
-//! `app::sync::server`, which holds the rules. Errors are JSON with a translated message.
-use crate::security::preferred_locale;
-use app::accounts::session::SignedIn;
+//! `app::sync::server`, which holds the rules. Refusals are JSON with a translated message
+//! (`crate::api`).
+use crate::api::{json_body, Account, Reader, Refusal};
 use app::errors::AppError;
 use app::kinds::Kinds;
-use app::sync::contract::{PushRequest, Stream};
+use app::sync::contract::{PullPage, PushRequest, Reference, Stream};
 use app::sync::server::{self, PullError, PushError};
 use axum::body::Bytes;
 use axum::extract::{Query, Request};
@@ -37,95 +37,67 @@ pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool, settings: Sett
     Router::new()
         .route(
             "/api/v1/sync/push",
-            post(move |request: Request| push(push_pool.clone(), push_hold, request)),
-        )
-        .route(
-            "/api/v1/sync/pull",
-            get(move |query: Query<PullQuery>, request: Request| {
-                pull(pull_pool.clone(), query, request)
+            post(move |who: Account, reader: Reader, request: Request| {
+                push(push_pool.clone(), push_hold, who, reader, request)
             }),
         )
         .route(
+            "/api/v1/sync/pull",
+            get(
+                move |query: Query<PullQuery>, who: Account, reader: Reader| {
+                    pull(pull_pool.clone(), query, who, reader)
+                },
+            ),
+        )
+        .route(
             "/api/v1/sync/reference",
-            get(move |request: Request| reference(reference_pool.clone(), request)),
+            get(move |who: Account, reader: Reader| reference(reference_pool.clone(), who, reader)),
         )
         .route(
             "/api/v1/sync/reads",
-            post(move |request: Request| reads(reads_pool.clone(), request)),
+            post(move |who: Account, reader: Reader, request: Request| {
+                reads(reads_pool.clone(), who, reader, request)
+            }),
         )
         .route(
             "/api/v1/sync/key",
-            post(move |request: Request| key(pool.clone(), offline_window_secs, request)),
+            post(move |who: Account, reader: Reader, request: Request| {
+                key(pool.clone(), offline_window_secs, who, reader, request)
+            }),
         )
 }
 
-/// An error as the app's JSON answers carry it: a code and a message in the reader's language
-/// (shared by the sync and map routes).
-pub(crate) fn refuse(headers: &HeaderMap, error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::json!({
-        "error": error.to_string(),
-        "message": error.message(preferred_locale(headers)),
-    });
-    let mut response = (status, Json(body)).into_response();
-    if let Some(seconds) = error.retry_after() {
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, seconds.into());
-    }
-    response
-}
-
-/// A database failure behind a JSON route: a busy database (no free connection in time, the
-/// write lock not free) is "busy, try again" (503), anything else a server error (logged, no
-/// internals in the answer).
-pub(crate) fn database_failure(headers: &HeaderMap, error: sqlx::Error, what: &str) -> Response {
-    if app::errors::is_busy(&error) {
-        tracing::warn!(%error, what, "database busy: answered busy");
-        let seconds = app::errors::BUSY_RETRY_SECS;
-        return refuse(headers, AppError::Busy { seconds });
-    }
-    tracing::error!(%error, what, "database failure");
-    refuse(headers, AppError::Internal)
-}
-
-/// The account the session layer found for this request.
-pub(crate) fn signed_in(request: &Request) -> Option<SignedIn> {
-    request.extensions().get::<SignedIn>().cloned()
-}
-
-fn push_error(headers: &HeaderMap, error: PushError) -> Response {
+fn push_refusal(reader: Reader, error: PushError) -> Refusal {
     match error {
-        PushError::NotYourDevice | PushError::Revoked => refuse(headers, AppError::Forbidden),
-        PushError::Malformed(what) => refuse(headers, AppError::InvalidField(what.into())),
-        PushError::Database(error) => database_failure(headers, error, "sync push"),
+        PushError::NotYourDevice | PushError::Revoked => Refusal::new(reader, AppError::Forbidden),
+        PushError::Malformed(what) => Refusal::new(reader, AppError::InvalidField(what.into())),
+        PushError::Database(error) => Refusal::database(reader, error, "sync push"),
     }
 }
 
-async fn push(pool: SqlitePool, hold: Duration, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
+async fn push(
+    pool: SqlitePool,
+    hold: Duration,
+    Account(who): Account,
+    reader: Reader,
+    request: Request,
+) -> Result<Response, Refusal> {
+    let invalid = |what: &str| Refusal::new(reader, AppError::InvalidField(what.into()));
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES).await else {
-        return refuse(&parts.headers, AppError::InvalidField("body".into()));
-    };
+    let bytes = axum::body::to_bytes(body, crate::security::MAX_BODY_BYTES)
+        .await
+        .map_err(|_| invalid("body"))?;
     let bytes = match decoded(&parts.headers, bytes) {
         Ok(bytes) => bytes,
-        Err(BodyRefusal::TooLarge) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-        Err(BodyRefusal::Unreadable(what)) => {
-            return refuse(&parts.headers, AppError::InvalidField(what.into()))
-        }
+        Err(BodyRefusal::TooLarge) => return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
+        Err(BodyRefusal::Unreadable(what)) => return Err(invalid(what)),
     };
-    let batch: PushRequest = match parse(&bytes) {
-        Some(batch) => batch,
-        None => return refuse(&parts.headers, AppError::InvalidField("body".into())),
-    };
+    let batch: PushRequest = serde_json::from_slice(&bytes).map_err(|_| invalid("body"))?;
     let now = app::db::now_rfc3339();
-    match server::push(&pool, &Kinds, &who, batch, &now, hold).await {
-        Ok(response) => Json(response).into_response(),
-        Err(error) => push_error(&parts.headers, error),
-    }
+    let response = server::push(&pool, &Kinds, &who, batch, &now, hold)
+        .await
+        .map_err(|error| push_refusal(reader, error))?;
+    Ok(Json(response).into_response())
 }
 
 /// A push body as the browser sent it: plain, or gzip-compressed (README, "Light on a rural
@@ -161,10 +133,6 @@ fn decoded(headers: &HeaderMap, bytes: Bytes) -> Result<Bytes, BodyRefusal> {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Option<T> {
-    serde_json::from_slice(bytes).ok()
-}
-
 #[derive(Deserialize)]
 pub struct PullQuery {
     #[serde(default)]
@@ -178,27 +146,30 @@ pub struct PullQuery {
     device: Option<String>,
 }
 
-async fn pull(pool: SqlitePool, Query(query): Query<PullQuery>, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
+async fn pull(
+    pool: SqlitePool,
+    Query(query): Query<PullQuery>,
+    Account(who): Account,
+    reader: Reader,
+) -> Result<Json<PullPage>, Refusal> {
     let stream = query.stream.unwrap_or(Stream::Records);
     let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
     let device = query.device.as_deref();
-    match server::pull(&pool, &Kinds, &who, query.since, stream, limit, device).await {
-        Ok(page) => Json(page).into_response(),
-        Err(PullError::Database(error)) => database_failure(request.headers(), error, "sync pull"),
-    }
+    server::pull(&pool, &Kinds, &who, query.since, stream, limit, device)
+        .await
+        .map(Json)
+        .map_err(|PullError::Database(error)| Refusal::database(reader, error, "sync pull"))
 }
 
-async fn reference(pool: SqlitePool, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
-    match app::places::reference::reference(&pool, &who).await {
-        Ok(reference) => Json(reference).into_response(),
-        Err(error) => database_failure(request.headers(), error, "sync reference"),
-    }
+async fn reference(
+    pool: SqlitePool,
+    Account(who): Account,
+    reader: Reader,
+) -> Result<Json<Reference>, Refusal> {
+    app::places::reference::reference(&pool, &who)
+        .await
+        .map(Json)
+        .map_err(|error| Refusal::database(reader, error, "sync reference"))
 }
 
 #[derive(Deserialize)]
@@ -207,40 +178,34 @@ struct KeyRequest {
 }
 
 /// Reads of persons made on a device from its encrypted cache, recorded as audit events.
-async fn reads(pool: SqlitePool, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return refuse(&parts.headers, AppError::InvalidField("body".into()));
-    };
-    let Some(batch) = parse::<app::sync::reads::ReadsRequest>(&bytes) else {
-        return refuse(&parts.headers, AppError::InvalidField("reads".into()));
-    };
-    match app::sync::reads::record(&pool, &who, &batch, &app::db::now_rfc3339()).await {
-        Ok(count) => Json(serde_json::json!({ "recorded": count })).into_response(),
-        Err(error) => push_error(&parts.headers, error),
-    }
+async fn reads(
+    pool: SqlitePool,
+    Account(who): Account,
+    reader: Reader,
+    request: Request,
+) -> Result<Json<serde_json::Value>, Refusal> {
+    let batch: app::sync::reads::ReadsRequest =
+        json_body(reader, request.into_body(), 64 * 1024, "reads").await?;
+    let count = app::sync::reads::record(&pool, &who, &batch, &app::db::now_rfc3339())
+        .await
+        .map_err(|error| push_refusal(reader, error))?;
+    Ok(Json(serde_json::json!({ "recorded": count })))
 }
 
-async fn key(pool: SqlitePool, offline_window_secs: u64, request: Request) -> Response {
-    let Some(who) = signed_in(&request) else {
-        return refuse(request.headers(), AppError::SignInRequired);
-    };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 4096).await else {
-        return refuse(&parts.headers, AppError::InvalidField("body".into()));
-    };
-    let Some(KeyRequest { device_id }) = parse(&bytes) else {
-        return refuse(&parts.headers, AppError::InvalidField("device_id".into()));
-    };
-    match server::key_share(&pool, &who, &device_id, &app::db::now_rfc3339()).await {
-        Ok(share) => Json(serde_json::json!({
-            "share": share,
-            "offline_window_secs": offline_window_secs,
-        }))
-        .into_response(),
-        Err(error) => push_error(&parts.headers, error),
-    }
+async fn key(
+    pool: SqlitePool,
+    offline_window_secs: u64,
+    Account(who): Account,
+    reader: Reader,
+    request: Request,
+) -> Result<Json<serde_json::Value>, Refusal> {
+    let KeyRequest { device_id } =
+        json_body(reader, request.into_body(), 4096, "device_id").await?;
+    let share = server::key_share(&pool, &who, &device_id, &app::db::now_rfc3339())
+        .await
+        .map_err(|error| push_refusal(reader, error))?;
+    Ok(Json(serde_json::json!({
+        "share": share,
+        "offline_window_secs": offline_window_secs,
+    })))
 }
