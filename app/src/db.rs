@@ -6,11 +6,6 @@ use crate::errors::AppError;
 use leptos::prelude::*;
 use sqlx::SqlitePool;
 
-/// A new record id: a UUIDv7, so ids sort by creation time (DESIGN §4).
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
 /// The current time as record columns store it (RFC 3339, UTC).
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()

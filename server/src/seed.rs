@@ -63,4 +63,5 @@ where
     Ok(())
 }
 
-pub use app::db::{new_id, now_rfc3339};
+pub use app::db::now_rfc3339;
+pub use app::ids::new_id;

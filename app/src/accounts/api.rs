@@ -276,7 +276,7 @@ mod server {
         if let Some(known) = own_device(pool, account_id).await? {
             return Ok(known);
         }
-        let id = crate::db::new_id();
+        let id = crate::ids::new_id();
         let (secret, secret_hash) = session::new_token();
         let label = use_context::<http::request::Parts>()
             .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())

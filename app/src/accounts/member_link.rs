@@ -143,7 +143,7 @@ pub(super) mod server {
                         FieldRule::Duplicate,
                     )));
                 }
-                let id = crate::db::new_id();
+                let id = crate::ids::new_id();
                 insert_member(conn, who, &id, &draft, now).await?;
                 (draft.village_id, id)
             }

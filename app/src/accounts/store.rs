@@ -67,7 +67,7 @@ pub async fn insert(
             return Err(InsertError::UnknownDistrict);
         }
     }
-    let id = crate::db::new_id();
+    let id = crate::ids::new_id();
     sqlx::query(
         "INSERT INTO accounts (id, login, display_name, role, scope_kind, district_id, \
          language, password_hash, created_at, demo) \

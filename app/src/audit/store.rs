@@ -61,7 +61,7 @@ pub async fn record<'e>(
         "INSERT INTO audit_events (id, at, account_id, device_id, action, entity, record_id, \
          village_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(crate::db::new_id())
+    .bind(crate::ids::new_id())
     .bind(crate::db::now_rfc3339())
     .bind(entry.account_id)
     .bind(entry.device_id)

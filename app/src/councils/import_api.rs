@@ -138,7 +138,7 @@ mod server {
         }
         let members: Vec<_> = rows.iter().filter_map(|row| row.member.as_ref()).collect();
         for member in &members {
-            insert_member(&mut tx, &who, &crate::db::new_id(), member, &now).await?;
+            insert_member(&mut tx, &who, &crate::ids::new_id(), member, &now).await?;
         }
         tx.commit().await?;
         tracing::info!(%village_id, count = members.len(), "members imported");

@@ -129,7 +129,7 @@ pub async fn ensure_council(
     if let Some(id) = council_id_of(conn, village_id).await? {
         return Ok(id);
     }
-    let id = crate::db::new_id();
+    let id = crate::ids::new_id();
     sqlx::query(
         "INSERT INTO councils (id, village_id, formed_on, version, updated_at) \
          VALUES ($1, $2, NULL, 1, $3)",

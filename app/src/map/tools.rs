@@ -73,7 +73,7 @@ fn queue(
     let shown = serde_json::to_value(checked.shown(&id, version, geometry)).unwrap_or_default();
     let payload = serde_json::to_value(&checked).unwrap_or_default();
     leptos::task::spawn_local(async move {
-        if crate::sync::queue::enqueue(Entity::Feature, op, &id, base_version, payload, shown)
+        if crate::sync::queue::enqueue(Entity::MapFeature, op, &id, base_version, payload, shown)
             .await
             .is_ok()
         {
@@ -187,7 +187,7 @@ pub fn MapTools(
         queue(
             sync,
             Op::Create,
-            crate::sync::local::new_id(),
+            crate::ids::new_id(),
             None,
             draft,
             i18n,

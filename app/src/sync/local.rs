@@ -14,6 +14,7 @@
 // browser) without the IndexedDB half.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code, unused_imports))]
 use super::contract::{Answer, Change, Entity, Mutation, Op, Reason, Status, Stream};
+use crate::ids::new_id;
 use crate::stored::StoredEnum;
 use serde::{Deserialize, Serialize};
 
@@ -227,18 +228,6 @@ pub(super) async fn enqueue_sealed(
     {
         let _ = (entity, op, record_id, base_version, payload, shown);
         Err(LocalError::NoBrowser)
-    }
-}
-
-/// A new UUIDv7 made on this device.
-pub fn new_id() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        uuid::Uuid::now_v7().to_string()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        String::new()
     }
 }
 

@@ -84,7 +84,7 @@ pub async fn note(kind: ReadKind, record_id: &str) {
             record_id: record_id.to_owned(),
             at: js_sys::Date::new_0().to_iso_string().into(),
         };
-        let key = format!("{QUEUE_PREFIX}{}", super::local::new_id());
+        let key = format!("{QUEUE_PREFIX}{}", crate::ids::new_id());
         let _ = super::local::set_meta(&key, &read).await;
     }
     #[cfg(not(feature = "hydrate"))]

@@ -15,7 +15,7 @@ pub async fn save_new(
     payload: serde_json::Value,
     shown: impl FnOnce(&str) -> serde_json::Value,
 ) -> Result<String, local::LocalError> {
-    let id = local::new_id();
+    let id = crate::ids::new_id();
     crate::sync::queue::enqueue(entity, Op::Create, &id, None, payload, shown(&id)).await?;
     let _ = local::drop_draft(draft_key).await;
     if let Some(seq) = fix {

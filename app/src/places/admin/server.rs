@@ -66,7 +66,7 @@ pub async fn save_district(form: DistrictForm) -> Result<String, AppError> {
         return refuse(AppError::NameTaken(field.into()));
     }
     let id = if action == Action::Create {
-        let id = crate::db::new_id();
+        let id = crate::ids::new_id();
         sqlx::query("INSERT INTO districts (id, name_ru, name_kk) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(&district.name_ru)
@@ -133,7 +133,7 @@ pub async fn save_village(form: VillageForm) -> Result<String, AppError> {
             Some(point) => (false, Some(point)),
             None => (true, centre),
         };
-        let id = crate::db::new_id();
+        let id = crate::ids::new_id();
         sqlx::query(
             "INSERT INTO villages (id, district_id, name_ru, name_kk, rural_okrug_ru, \
              program_status, lat, lon, position_approximate) \
