@@ -10,39 +10,14 @@ use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    i64,
-    String,
-);
-
 const COLUMNS: &str =
     "SELECT id, village_id, kind, title, held_on, attendance, version, updated_at FROM events";
 
-fn event((id, village_id, kind, title, held_on, attendance, version, updated_at): Row) -> Event {
-    Event {
-        id,
-        village_id,
-        kind,
-        title,
-        held_on,
-        attendance,
-        version,
-        updated_at,
-    }
-}
-
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Event>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
+    sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    Ok(row.map(event))
+        .await
 }
 
 crate::changeable_record!(Event);
@@ -113,14 +88,13 @@ pub async fn recent(
     limit: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
     // One statement for the list: the village page runs under load (issue 16).
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "{COLUMNS} WHERE village_id = $1 ORDER BY held_on DESC, id DESC LIMIT $2"
     ))
     .bind(village_id)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(event).collect())
+    .await
 }
 
 /// A correction (often the attendance, counted afterwards); the event stays in its village.

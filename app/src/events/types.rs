@@ -37,6 +37,7 @@ pub fn attendance_from_text(text: &str) -> Result<Option<i64>, Reason> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Event {
     pub id: String,
     pub village_id: String,

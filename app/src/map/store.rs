@@ -14,32 +14,33 @@ use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in, stays_in, village_place};
 use sqlx::{SqliteConnection, SqlitePool};
 
-type Row = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    String,
-);
+/// A stored feature, its geometry still the GeoJSON text the column keeps.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    village_id: String,
+    layer: String,
+    kind: Option<String>,
+    name: Option<String>,
+    geometry: String,
+    version: i64,
+    updated_at: String,
+}
 
 const SELECT: &str =
     "SELECT id, village_id, layer, kind, name, geometry, version, updated_at FROM map_features";
 
 fn feature(row: Row) -> Option<Feature> {
-    let (id, village_id, layer, kind, name, geometry, version, updated_at) = row;
     Some(Feature {
-        id,
-        village_id,
-        layer,
-        kind,
-        name,
+        id: row.id,
+        village_id: row.village_id,
+        layer: row.layer,
+        kind: row.kind,
+        name: row.name,
         // Written only after `Geometry::check`; a row that does not parse is left out.
-        geometry: serde_json::from_str(&geometry).ok()?,
-        version,
-        updated_at,
+        geometry: serde_json::from_str(&row.geometry).ok()?,
+        version: row.version,
+        updated_at: row.updated_at,
     })
 }
 
@@ -58,7 +59,7 @@ fn decoded(payload: serde_json::Value) -> Result<(NewFeature, Geometry), Reason>
 crate::changeable_record!(Feature);
 
 impl SyncedKind for Feature {
-    const ENTITY: Entity = Entity::Feature;
+    const ENTITY: Entity = Entity::MapFeature;
 
     async fn create(
         conn: &mut SqliteConnection,
@@ -256,7 +257,7 @@ pub async fn import_layer(
     for imported in features {
         insert(
             &mut tx,
-            &crate::db::new_id(),
+            &crate::ids::new_id(),
             village_id,
             layer,
             imported.kind.as_deref(),

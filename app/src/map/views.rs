@@ -65,7 +65,7 @@ pub fn VillageMapPage() -> impl IntoView {
     let reference = use_reference();
     #[cfg(feature = "hydrate")]
     let role = use_role();
-    let all_features = use_local_records::<Feature>(Entity::Feature);
+    let all_features = use_local_records::<Feature>(Entity::MapFeature);
     let visits = use_local_records::<Visit>(Entity::Visit);
     let offences = use_local_records::<Offence>(Entity::Offence);
     let tasks = use_local_records::<Task>(Entity::Task);

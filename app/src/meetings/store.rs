@@ -13,40 +13,18 @@ use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
-type MeetingRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-);
-
 pub async fn load_meeting(
     conn: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Meeting>, sqlx::Error> {
-    let row: Option<MeetingRow> = sqlx::query_as(
-        "SELECT m.id, c.village_id, m.held_on, m.attendees, m.agenda, m.minutes, m.version, \
-         m.updated_at FROM meetings m JOIN councils c ON c.id = m.council_id WHERE m.id = $1",
+    sqlx::query_as(
+        "SELECT m.id, c.village_id, m.held_on, m.attendees, COALESCE(m.agenda, '') AS agenda, \
+         m.minutes, m.version, m.updated_at FROM meetings m JOIN councils c \
+         ON c.id = m.council_id WHERE m.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(
-        |(id, village_id, held_on, attendees, agenda, minutes, version, updated_at)| Meeting {
-            id,
-            village_id,
-            held_on,
-            attendees,
-            agenda: agenda.unwrap_or_default(),
-            minutes,
-            version,
-            updated_at,
-        },
-    ))
+    .await
 }
 
 crate::changeable_record!(Meeting);
@@ -180,41 +158,17 @@ pub async fn update_meeting(
     Ok(Applied { version })
 }
 
-type DecisionRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    i64,
-    String,
-);
-
 const DECISIONS: &str = "SELECT id, village_id, meeting_id, body, effective_on, version, \
     updated_at FROM decisions";
-
-fn decision(row: DecisionRow) -> Decision {
-    let (id, village_id, meeting_id, body, effective_on, version, updated_at) = row;
-    Decision {
-        id,
-        village_id,
-        meeting_id,
-        body,
-        effective_on,
-        version,
-        updated_at,
-    }
-}
 
 pub async fn load_decision(
     conn: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Decision>, sqlx::Error> {
-    let row: Option<DecisionRow> = sqlx::query_as(&format!("{DECISIONS} WHERE id = $1"))
+    sqlx::query_as(&format!("{DECISIONS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    Ok(row.map(decision))
+        .await
 }
 
 /// The village's latest decisions, newest first.
@@ -223,15 +177,14 @@ pub async fn recent_decisions(
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Decision>, sqlx::Error> {
-    let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "{DECISIONS} WHERE village_id = $1 \
          ORDER BY COALESCE(effective_on, substr(created_at, 1, 10)) DESC LIMIT $2"
     ))
     .bind(village_id)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(decision).collect())
+    .await
 }
 
 /// Checks that a decision's meeting (if any) is one of its own village's.

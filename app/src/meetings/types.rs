@@ -6,6 +6,7 @@ use crate::sync::contract::Reason;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Meeting {
     pub id: String,
     pub village_id: String,
@@ -68,6 +69,7 @@ impl From<&Meeting> for NewMeeting {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Decision {
     pub id: String,
     pub village_id: String,

@@ -10,59 +10,19 @@ use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::{changeable, decode, may_create_in, WriteResult};
 use sqlx::{SqliteConnection, SqlitePool};
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<f64>,
-    Option<f64>,
-    i64,
-    String,
-);
-
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offence>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, village_id, occurred_at, category, kind, description, register_number, \
-         lat, lon, version, updated_at FROM offences WHERE id = $1",
+    let found: Option<Offence> = sqlx::query_as(
+        "SELECT id, village_id, occurred_at AS occurred_on, category, kind, description, \
+         register_number, lat, lon, version, updated_at FROM offences WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((
-        id,
-        village_id,
-        occurred_on,
-        category,
-        kind,
-        description,
-        register_number,
-        lat,
-        lon,
-        version,
-        updated_at,
-    )) = row
-    else {
+    let Some(mut offence) = found else {
         return Ok(None);
     };
-    let persons = persons_of(conn, &id).await?;
-    Ok(Some(Offence {
-        id,
-        village_id,
-        occurred_on,
-        category,
-        kind,
-        description,
-        register_number,
-        persons,
-        lat,
-        lon,
-        version,
-        updated_at,
-    }))
+    offence.persons = persons_of(conn, &offence.id).await?;
+    Ok(Some(offence))
 }
 
 async fn persons_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<String>, sqlx::Error> {

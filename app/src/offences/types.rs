@@ -26,6 +26,7 @@ pub const PERSONS_MAX: usize = 20;
 /// An offence as devices cache and show it. Whether it is a repeat is not stored: it follows
 /// from the other offences of the same persons (`repeat::repeat_ids`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Offence {
     pub id: String,
     pub village_id: String,
@@ -35,7 +36,8 @@ pub struct Offence {
     pub kind: String,
     pub description: Option<String>,
     pub register_number: Option<String>,
-    /// Ids of the persons of attention involved.
+    /// Ids of the persons of attention involved (a table of their own in the database).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub persons: Vec<String>,
     /// Where it happened, when placed on the map or taken from GPS (WGS 84 degrees).
     #[serde(default)]

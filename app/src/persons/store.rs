@@ -28,70 +28,58 @@ impl Candidate {
     }
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    bool,
-    i64,
-    bool,
-);
+/// A person as stored, with the village's district and name, and whether the person is shared
+/// with the reader (`select`).
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    village_id: String,
+    district_id: String,
+    village_name: String,
+    full_name: String,
+    birth_year: Option<i64>,
+    household: Option<String>,
+    /// A JSON list of category codes.
+    categories: String,
+    register_basis: Option<String>,
+    status: String,
+    note: Option<String>,
+    demo: bool,
+    version: i64,
+    shared: bool,
+}
 
 /// Persons with their village and whether they are shared with the member bound as `$1`.
 fn select() -> String {
     format!(
-        "SELECT p.id, p.village_id, v.district_id, v.name_ru, p.full_name, p.birth_year, \
-         p.household, p.categories, p.register_basis, p.status, p.note, p.demo, p.version, \
-         p.id IN ({}) FROM persons p JOIN villages v ON v.id = p.village_id",
+        "SELECT p.id, p.village_id, v.district_id, v.name_ru AS village_name, p.full_name, \
+         p.birth_year, p.household, p.categories, p.register_basis, p.status, p.note, p.demo, \
+         p.version, p.id IN ({}) AS shared FROM persons p JOIN villages v ON v.id = p.village_id",
         crate::access::shared_with_member("$1")
     )
 }
 
 fn candidate(row: Row) -> Candidate {
-    let (
-        id,
-        village_id,
-        district_id,
-        village_name,
-        full_name,
-        birth_year,
-        household,
-        categories,
-        register_basis,
-        status,
-        note,
-        demo,
-        version,
-        shared,
-    ) = row;
     Candidate {
         place: Place {
-            village_id: village_id.clone(),
-            district_id,
+            village_id: row.village_id.clone(),
+            district_id: row.district_id,
         },
         person: Person {
-            id,
-            village_id,
-            village_name,
-            full_name,
-            birth_year,
-            household,
-            categories: serde_json::from_str(&categories).unwrap_or_default(),
-            register_basis,
-            status,
-            note,
-            demo,
-            version,
+            id: row.id,
+            village_id: row.village_id,
+            village_name: row.village_name,
+            full_name: row.full_name,
+            birth_year: row.birth_year,
+            household: row.household,
+            categories: serde_json::from_str(&row.categories).unwrap_or_default(),
+            register_basis: row.register_basis,
+            status: row.status,
+            note: row.note,
+            demo: row.demo,
+            version: row.version,
         },
-        shared_with_reader: shared,
+        shared_with_reader: row.shared,
     }
 }
 

@@ -11,45 +11,14 @@ use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    String,
-);
-
 const COLUMNS: &str = "SELECT id, village_id, author, category, body, status, answer, \
      submitted_on, version, updated_at FROM proposals";
 
-fn proposal(
-    (id, village_id, author, category, body, status, answer, submitted_on, version, updated_at): Row,
-) -> Proposal {
-    Proposal {
-        id,
-        village_id,
-        author,
-        category,
-        body,
-        status,
-        answer,
-        submitted_on,
-        version,
-        updated_at,
-    }
-}
-
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Proposal>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
+    sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    Ok(row.map(proposal))
+        .await
 }
 
 crate::changeable_record!(Proposal);
@@ -154,12 +123,11 @@ pub async fn recent(
     limit: i64,
 ) -> Result<Vec<Proposal>, sqlx::Error> {
     // One statement for the list: the village page runs under load (issue 16).
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "{COLUMNS} WHERE village_id = $1 ORDER BY submitted_on DESC, id DESC LIMIT $2"
     ))
     .bind(village_id)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(proposal).collect())
+    .await
 }

@@ -27,6 +27,7 @@ pub const STATUSES: &[&str] = &[
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Proposal {
     pub id: String,
     pub village_id: String,

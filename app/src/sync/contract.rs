@@ -14,8 +14,9 @@ pub enum Entity {
     Visit,
     Meeting,
     Decision,
-    /// A feature of a village map layer.
-    Feature,
+    /// A feature of a village map layer (`"feature"` on the wire and in the database).
+    #[serde(rename = "feature")]
+    MapFeature,
     /// A village's council: its formation date.
     Council,
     /// A member of a village's council.
@@ -33,7 +34,7 @@ impl crate::stored::StoredEnum for Entity {
         Self::Visit,
         Self::Meeting,
         Self::Decision,
-        Self::Feature,
+        Self::MapFeature,
         Self::Council,
         Self::Member,
     ];
@@ -48,7 +49,7 @@ impl crate::stored::StoredEnum for Entity {
             Self::Visit => "visit",
             Self::Meeting => "meeting",
             Self::Decision => "decision",
-            Self::Feature => "feature",
+            Self::MapFeature => "feature",
             Self::Council => "council",
             Self::Member => "member",
         }
@@ -68,7 +69,7 @@ impl Entity {
             Self::Visit => RecordKind::Visit,
             Self::Meeting => RecordKind::Meeting,
             Self::Decision => RecordKind::Decision,
-            Self::Feature => RecordKind::MapFeature,
+            Self::MapFeature => RecordKind::MapFeature,
             Self::Council | Self::Member => RecordKind::Council,
         }
     }

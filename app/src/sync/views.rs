@@ -20,7 +20,7 @@ pub fn entity_label(i18n: I18n, entity: Entity) -> &'static str {
         Entity::Visit => t_string!(i18n, entities.visit),
         Entity::Meeting => t_string!(i18n, entities.meeting),
         Entity::Decision => t_string!(i18n, entities.decision),
-        Entity::Feature => t_string!(i18n, entities.feature),
+        Entity::MapFeature => t_string!(i18n, entities.feature),
         Entity::Council => t_string!(i18n, entities.council),
         Entity::Member => t_string!(i18n, entities.member),
     }
@@ -159,7 +159,7 @@ fn OutboxItem(entry: OutboxEntry) -> impl IntoView {
                 Entity::Member => "/members/new",
                 // Map features are placed again on the map, and a council's date is set
                 // again on its page, not in a form of their own.
-                Entity::Feature | Entity::Council => return None,
+                Entity::MapFeature | Entity::Council => return None,
             };
             Some(format!("{path}?fix={seq}"))
         });

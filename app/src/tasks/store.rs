@@ -11,75 +11,31 @@ use crate::sync::write::{decode, may_create_in, village_place};
 use crate::sync::write::{WriteError, WriteResult};
 use sqlx::SqliteConnection;
 
-type Row = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-);
-
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
+    let found: Option<Task> = sqlx::query_as(
         "SELECT id, village_id, title, details, due_on, priority, status, person_id, proposal_id, \
          household, version, updated_at FROM tasks WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((
-        id,
-        village_id,
-        title,
-        details,
-        due_on,
-        priority,
-        status,
-        person_id,
-        proposal_id,
-        household,
-        version,
-        updated_at,
-    )) = row
-    else {
+    let Some(mut task) = found else {
         return Ok(None);
     };
-    let assignees: Vec<String> = sqlx::query_scalar(
+    task.assignees = sqlx::query_scalar(
         "SELECT member_id FROM task_assignees WHERE task_id = $1 ORDER BY member_id",
     )
-    .bind(&id)
+    .bind(&task.id)
     .fetch_all(&mut *conn)
     .await?;
-    let last_note: Option<String> = sqlx::query_scalar(
+    task.last_note = sqlx::query_scalar(
         "SELECT note FROM task_updates WHERE task_id = $1 AND note IS NOT NULL \
          ORDER BY created_at DESC, id DESC LIMIT 1",
     )
-    .bind(&id)
+    .bind(&task.id)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(Some(Task {
-        id,
-        village_id,
-        title,
-        details,
-        due_on,
-        priority,
-        status,
-        assignees,
-        last_note,
-        person_id,
-        proposal_id,
-        household,
-        version,
-        updated_at,
-    }))
+    Ok(Some(task))
 }
 
 /// The task as `who` may see it: the linked person's id only for someone who may read that
@@ -269,7 +225,7 @@ pub async fn update(
         "INSERT INTO task_updates (id, task_id, author_id, status, note, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(crate::db::new_id())
+    .bind(crate::ids::new_id())
     .bind(record_id)
     .bind(&who.principal.account_id)
     .bind(progress.status.as_ref())

@@ -12,6 +12,7 @@ pub const STATUSES: &[&str] = &["new", "in_progress", "done", "verified", "cance
 
 /// A task as devices cache and show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Task {
     pub id: String,
     pub village_id: String,
@@ -20,9 +21,11 @@ pub struct Task {
     pub due_on: Option<String>,
     pub priority: String,
     pub status: String,
-    /// Council member ids the task is assigned to.
+    /// Council member ids the task is assigned to (a table of their own).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub assignees: Vec<String>,
-    /// The latest progress note.
+    /// The latest progress note (from the task's updates).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub last_note: Option<String>,
     /// What the task concerns: a person of attention, a residents' proposal, a household.
     #[serde(default)]

@@ -10,61 +10,14 @@ use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
 use sqlx::SqliteConnection;
 
-type Row = (
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<f64>,
-    Option<f64>,
-    i64,
-    String,
-);
-
-const SELECT: &str = "SELECT id, village_id, person_id, household, kind, visited_at, outcome, \
-    note, lat, lon, version, updated_at FROM visits";
-
-fn visit(row: Row) -> Visit {
-    let (
-        id,
-        village_id,
-        person_id,
-        household,
-        kind,
-        visited_on,
-        outcome,
-        note,
-        lat,
-        lon,
-        version,
-        updated_at,
-    ) = row;
-    Visit {
-        id,
-        village_id,
-        person_id,
-        household,
-        kind,
-        visited_on,
-        outcome,
-        note,
-        lat,
-        lon,
-        version,
-        updated_at,
-    }
-}
+const SELECT: &str = "SELECT id, village_id, person_id, household, kind, \
+    visited_at AS visited_on, outcome, note, lat, lon, version, updated_at FROM visits";
 
 pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Visit>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
+    sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    Ok(row.map(visit))
+        .await
 }
 
 /// A person's visits and talks, newest first.
@@ -72,13 +25,12 @@ pub async fn of_person(
     conn: &mut SqliteConnection,
     person_id: &str,
 ) -> Result<Vec<Visit>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "{SELECT} WHERE person_id = $1 ORDER BY visited_at DESC"
     ))
     .bind(person_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(visit).collect())
+    .await
 }
 
 crate::changeable_record!(Visit);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const KINDS: &[&str] = &["visit", "preventive_talk"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Visit {
     pub id: String,
     pub village_id: String,
