@@ -34,10 +34,11 @@ LAYERS = [
     ("kinds", ["places", "councils", "persons", "offences", "visits", "tasks", "proposals",
                "meetings", "events", "map"]),
     # pages that combine kinds, and the administration of accounts and places
-    ("pages", ["home", "reports", "places/views", "places/admin_views", "accounts/views",
+    ("pages", ["home", "reports", "places/views", "places/village_results", "places/admin_views",
+               "accounts/views",
                "accounts/admin", "accounts/admin_views", "accounts/new_account",
                "accounts/member_link", "accounts/devices", "audit/views", "sync/views",
-               "sync/status", "councils/import_views"]),
+               "sync/status", "councils/import_views", "councils/import_preview"]),
     ("top", ["kinds", "shell", "lib"]),
 ]
 

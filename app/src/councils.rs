@@ -2,6 +2,7 @@
 //! and their pages.
 pub mod import;
 pub mod import_api;
+mod import_preview;
 mod import_views;
 mod member_form;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,8 @@
 //! The home page (issue 19): for a signed-in person, the work of their role read from this
 //! device (so it shows offline), then the program's villages; for a visitor, the villages.
+mod council;
+mod inspector;
+mod oversight;
 mod work;
 
 use crate::access::Role;
@@ -30,13 +33,13 @@ pub fn HomePage() -> impl IntoView {
 fn RoleHome(profile: Profile) -> impl IntoView {
     let i18n = use_i18n();
     let work = match profile.role {
-        Role::Inspector => view! { <work::InspectorWork /> }.into_any(),
+        Role::Inspector => view! { <inspector::InspectorWork /> }.into_any(),
         Role::CouncilMember => {
-            view! { <work::MemberWork member_id=profile.member_id.clone() /> }.into_any()
+            view! { <council::MemberWork member_id=profile.member_id.clone() /> }.into_any()
         }
-        Role::CouncilChair | Role::Akimat => view! { <work::CouncilWork /> }.into_any(),
+        Role::CouncilChair | Role::Akimat => view! { <council::CouncilWork /> }.into_any(),
         Role::DistrictSupervisor | Role::RegionCoordinator | Role::Admin => {
-            view! { <work::OversightWork /> }.into_any()
+            view! { <oversight::OversightWork /> }.into_any()
         }
     };
     view! {

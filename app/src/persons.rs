@@ -2,6 +2,8 @@
 //! access policy, and every read is audited — allowed or refused.
 mod api;
 mod choices;
+mod form;
+mod history;
 mod source;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -10,9 +12,10 @@ mod views;
 
 pub use api::*;
 pub use choices::{read_persons, use_person_choices, VillagePersonOptions};
+pub use form::{EditPersonPage, NewPersonPage};
 pub use source::sealed_persons;
 pub use types::*;
-pub use views::{EditPersonPage, NewPersonPage, PersonPage, PersonsPage};
+pub use views::{PersonPage, PersonsPage};
 
 /// Whether a page's address is one of the persons pages whose HTML may carry a person's data:
 /// the service worker must not keep them (issue 14), so the server marks them

@@ -8,6 +8,7 @@ pub mod reference;
 pub mod store;
 mod types;
 mod views;
+mod village_results;
 
 pub use admin::{
     list_districts, place_village, save_district, save_village, village_for_edit, DistrictEntry,

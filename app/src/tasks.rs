@@ -1,8 +1,10 @@
 //! Council tasks: the record, its rules, its server side and its pages.
+mod form;
 #[cfg(feature = "ssr")]
 pub mod store;
 mod types;
 mod views;
 
+pub use form::NewTaskPage;
 pub use types::*;
-pub use views::{status_label, NewTaskPage, TaskPage, TasksPage};
+pub use views::{status_label, TaskPage, TasksPage};
