@@ -10,57 +10,67 @@ use time::{Duration, OffsetDateTime};
 /// The password of every demo account (README lists the logins).
 pub const DEMO_PASSWORD: &str = "demo-zq-2026";
 
-/// (login, display name, role, scope kind, villages or district of the scope)
-const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, &[&str])] = &[
-    (
-        "demo.admin",
-        "Демо Администратор",
-        Role::Admin,
-        "region",
-        &[],
-    ),
-    (
-        "demo.coordinator",
-        "Демо Координатор области",
-        Role::RegionCoordinator,
-        "region",
-        &[],
-    ),
-    (
-        "demo.supervisor",
-        "Демо Руководитель района",
-        Role::DistrictSupervisor,
-        "district",
-        &["Атбасарский район"],
-    ),
-    (
-        "demo.inspector",
-        "Демо Участковый инспектор",
-        Role::Inspector,
-        "villages",
-        &["Шуйское", "Сепе", "Покровка", "Бастау"],
-    ),
-    (
-        "demo.chair",
-        "Демо Председатель совета",
-        Role::CouncilChair,
-        "villages",
-        &["Шуйское"],
-    ),
-    (
-        "demo.elder",
-        "Демо Аксакал",
-        Role::CouncilMember,
-        "villages",
-        &["Шуйское"],
-    ),
-    (
-        "demo.akimat",
-        "Демо Представитель акимата",
-        Role::Akimat,
-        "villages",
-        &["Сепе"],
-    ),
+/// A demo account: who signs in with it, and where it works.
+struct DemoAccount {
+    login: &'static str,
+    display_name: &'static str,
+    role: Role,
+    /// "region", "district" or "villages".
+    scope: &'static str,
+    /// The villages, or the district, of the scope (Russian names).
+    places: &'static [&'static str],
+}
+
+const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        login: "demo.admin",
+        display_name: "Демо Администратор",
+        role: Role::Admin,
+        scope: "region",
+        places: &[],
+    },
+    DemoAccount {
+        login: "demo.coordinator",
+        display_name: "Демо Координатор области",
+        role: Role::RegionCoordinator,
+        scope: "region",
+        places: &[],
+    },
+    DemoAccount {
+        login: "demo.supervisor",
+        display_name: "Демо Руководитель района",
+        role: Role::DistrictSupervisor,
+        scope: "district",
+        places: &["Атбасарский район"],
+    },
+    DemoAccount {
+        login: "demo.inspector",
+        display_name: "Демо Участковый инспектор",
+        role: Role::Inspector,
+        scope: "villages",
+        places: &["Шуйское", "Сепе", "Покровка", "Бастау"],
+    },
+    DemoAccount {
+        login: "demo.chair",
+        display_name: "Демо Председатель совета",
+        role: Role::CouncilChair,
+        scope: "villages",
+        places: &["Шуйское"],
+    },
+    DemoAccount {
+        login: "demo.elder",
+        display_name: "Демо Аксакал",
+        role: Role::CouncilMember,
+        scope: "villages",
+        places: &["Шуйское"],
+    },
+    DemoAccount {
+        login: "demo.akimat",
+        display_name: "Демо Представитель акимата",
+        role: Role::Akimat,
+        scope: "villages",
+        places: &["Сепе"],
+    },
 ];
 
 const MALE_NAMES: &[&str] = &[
@@ -216,8 +226,15 @@ pub(super) async fn load(
     };
 
     // Accounts, one per role.
-    let mut account_ids = Vec::new();
-    for ((login, name, role, scope, places), hash) in DEMO_ACCOUNTS.iter().zip(&password_hashes) {
+    let mut account_ids = std::collections::HashMap::new();
+    for (account, hash) in DEMO_ACCOUNTS.iter().zip(&password_hashes) {
+        let DemoAccount {
+            login,
+            display_name: name,
+            role,
+            scope,
+            places,
+        } = account;
         let id = new_id();
         let district_id: Option<String> = if *scope == "district" {
             sqlx::query_scalar("SELECT id FROM districts WHERE name_ru = $1")
@@ -262,10 +279,16 @@ pub(super) async fn load(
                 .map_err(db)?;
             }
         }
-        account_ids.push(id);
+        account_ids.insert(*login, id);
     }
-    let inspector = account_ids[3].clone();
-    let chair_account = account_ids[4].clone();
+    let account = |login: &str| {
+        account_ids
+            .get(login)
+            .cloned()
+            .expect("every demo login is in DEMO_ACCOUNTS")
+    };
+    let inspector = account("demo.inspector");
+    let chair_account = account("demo.chair");
 
     // Persons of attention (made-up people).
     let sepe = village_id("Сепе")?;
