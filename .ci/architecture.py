@@ -4,7 +4,8 @@
 Every file of app/src is a node; `use crate::…`, `super::…`, `self::…` and paths through a
 name imported that way are its edges. A path through a module file that only re-exports
 (`pub use types::*`) is followed to the file that defines the item, so a folder's facade
-does not hide or invent a dependency. Test modules (`#[cfg(test)] mod tests`) are left out.
+does not hide or invent a dependency. Test modules (`#[cfg(test)] mod …`, inline or in a file
+of their own) are left out; inline modules (`mod server { … }`) count as their file.
 
 Fails when
   - files import each other in a circle (directly or through others), or
@@ -31,7 +32,7 @@ LAYERS = [
     ("sync", ["sync", "accounts/device"]),
     # the kit every page shares, and the lock screen over every page
     ("ui", ["ui", "accounts/lock"]),
-    ("kinds", ["places", "councils", "persons", "offences", "visits", "tasks", "proposals",
+    ("records", ["places", "councils", "persons", "offences", "visits", "tasks", "proposals",
                "meetings", "events", "map"]),
     # pages that combine kinds, and the administration of accounts and places
     ("pages", ["home", "reports", "places/views", "places/village_results", "places/admin_views",
@@ -48,21 +49,63 @@ def module_path(relative):
     return () if parts == ["lib"] else tuple(parts)
 
 
+TEST_MODULE = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod (\w+)\s*([{;])")
+INLINE_MODULE = re.compile(r"(?m)^[ \t]*(?:pub(?:\([^)]*\))?\s+)?mod \w+\s*\{")
+
+
 def read_files():
+    """Every file of app/src but the test modules kept in files of their own."""
     files = {}
     for folder, _, names in os.walk(ROOT):
         for name in names:
             if name.endswith(".rs"):
                 relative = os.path.relpath(os.path.join(folder, name), ROOT)
                 files[module_path(relative)] = relative
+    for module, relative in list(files.items()):
+        with open(os.path.join(ROOT, relative), encoding="utf-8") as handle:
+            for match in TEST_MODULE.finditer(handle.read()):
+                if match.group(2) == ";":
+                    files.pop(module + (match.group(1),), None)
     return files
 
 
+def block_end(text, opening):
+    """The index after the brace that closes the one at `opening`."""
+    depth = 0
+    for index in range(opening, len(text)):
+        depth += text[index] == "{"
+        depth -= text[index] == "}"
+        if depth == 0:
+            return index + 1
+    return len(text)
+
+
 def source(relative):
+    """The file's code without comments, test modules and string literals, with the paths
+    of its inline modules (`mod server { … }`) made relative to the file itself."""
     with open(os.path.join(ROOT, relative), encoding="utf-8") as handle:
-        text = re.sub(r"//[^\n]*", "", handle.read())
-    cut = re.search(r"#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod tests", text)
-    return text[: cut.start()] if cut else text
+        text = handle.read()
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    text = re.sub(r"//[^\n]*", "", text)
+    while True:
+        match = TEST_MODULE.search(text)
+        if not match:
+            break
+        end = match.end() if match.group(2) == ";" else block_end(text, match.end() - 1)
+        text = text[: match.start()] + text[end:]
+    # Inside an inline module `super::` is the file's own module: one level fewer.
+    parts, last = [], 0
+    for match in INLINE_MODULE.finditer(text):
+        if match.start() < last:
+            continue
+        end = block_end(text, match.end() - 1)
+        inner = re.sub(r"(?<![\w:])super::(super::)?",
+                       lambda m: "super::" if m.group(1) else "self::",
+                       text[match.end(): end])
+        parts += [text[last: match.end()], inner]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def use_trees(body, prefix=()):

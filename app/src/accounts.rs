@@ -7,6 +7,8 @@ mod api;
 pub mod device;
 pub mod devices;
 mod fields;
+#[cfg(feature = "ssr")]
+mod gate;
 mod lock;
 mod member_link;
 mod new_account;

@@ -1,5 +1,9 @@
-//! The record kinds that travel through sync, named once (DESIGN §4). Adding a kind means
-//! implementing `SyncedKind` in its folder's `store.rs` and adding it to the list below.
+//! The record kinds that travel through sync, named once (DESIGN §4). Adding a kind means:
+//! an `Entity` variant in the contract (`sync/contract.rs`) and a `RecordKind` with its rows in
+//! the policy table (`access/policy.rs`); a migration with the table and its `sync_changes`
+//! triggers (without them no pull sees the records); `SyncedKind` implemented in the kind's
+//! `store.rs`; the kind added to the list below; its name in the outbox page
+//! (`sync/views.rs`, `entities.*` in the locales).
 use crate::access::Place;
 use crate::accounts::session::SignedIn;
 use crate::sync::contract::{Applied, Entity, Mutation, Reason};
@@ -12,7 +16,7 @@ pub struct Kinds;
 
 macro_rules! synced_kinds {
     ($($kind:ty),+ $(,)?) => {
-        impl crate::sync::kind::Kinds for Kinds {
+        impl crate::sync::kind::SyncedKinds for Kinds {
             async fn apply(
                 &self,
                 conn: &mut SqliteConnection,

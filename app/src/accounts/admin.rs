@@ -1,34 +1,9 @@
 //! The admin's server functions: list, create, disable and re-enable accounts, reset
 //! passwords. Every one asks the policy (accounts are the admin's alone) and is audited.
 //! Linking an account to a council member is in `member_link`.
-use super::types::AccountSummary;
+use super::types::{AccountSummary, NewAccount};
 use crate::errors::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// The create-account form.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NewAccount {
-    pub login: String,
-    pub display_name: String,
-    /// A stored role name (`inspector`, …).
-    pub role: String,
-    /// `region`, `district` or `villages`.
-    pub scope: String,
-    pub district_id: String,
-    /// Village ids, comma-separated.
-    pub village_ids: String,
-    pub password: String,
-    /// The existing council member a council-side account of one village is (empty for a
-    /// new member or an account that is none).
-    pub member_id: String,
-    /// A new member made with the account: the name (the account's when empty), the member
-    /// role (`chair`, `elder`, …; from the account's role when empty) and the phone.
-    pub new_member_name: String,
-    pub new_member_role: String,
-    pub new_member_phone: String,
-}
 
 #[server(endpoint = "admin/list_accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
@@ -57,33 +32,19 @@ pub async fn reset_password(account_id: String, new_password: String) -> Result<
 #[cfg(feature = "ssr")]
 pub(super) mod server {
     use super::super::fields::{Login, NewPassword};
+    use super::super::gate::admin;
     use super::super::member_link::server::{attach, linkable_of, wanted};
-    use super::super::session::{self, SignedIn};
+    use super::super::password;
+    use super::super::session;
     use super::super::store::{self, InsertError, NewAccountRow};
     use super::super::types::{takes_member, MemberChoice};
-    use super::super::{password, signed_in};
     use super::{AccountSummary, NewAccount};
-    use crate::access::{can, Action, RecordKind, Role, Scope, Target};
+    use crate::access::{Action, Role, Scope};
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
     use crate::errors::{refuse, AppError};
     use crate::stored::StoredEnum;
     use std::collections::HashMap;
-
-    /// The caller, if the policy lets them do `action` on accounts (other than their own).
-    pub(in crate::accounts) fn admin(action: Action) -> Result<SignedIn, AppError> {
-        let who = signed_in()?;
-        if can(
-            &who.principal,
-            action,
-            RecordKind::Account,
-            &Target::default(),
-        ) {
-            Ok(who)
-        } else {
-            Err(AppError::Forbidden.respond())
-        }
-    }
 
     #[derive(sqlx::FromRow)]
     struct AccountRow {

@@ -32,7 +32,7 @@ pub async fn revoke_device(device_id: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::super::admin::server::admin;
+    use super::super::gate::admin;
     use super::DeviceSummary;
     use crate::access::Action;
     use crate::audit::store::{self as audit, Entry};

@@ -20,9 +20,9 @@ pub async fn link_member(account_id: String, member_id: Option<String>) -> Resul
 
 #[cfg(feature = "ssr")]
 pub(super) mod server {
-    use super::super::admin::server::admin;
-    use super::super::admin::NewAccount;
+    use super::super::gate::admin;
     use super::super::session::SignedIn;
+    use super::super::types::NewAccount;
     use super::super::types::{member_role_for, member_village, takes_member};
     use super::MemberChoice;
     use crate::access::{Action, Role, Scope};

@@ -1,8 +1,9 @@
 //! The form that creates an account. A council chair's, member's or akimat's account of one
 //! village is a member of that village's council: the form asks which one, or makes a new one
 //! with the account.
-use super::admin::{create_account, NewAccount};
+use super::admin::create_account;
 use super::member_link::linkable_members;
+use super::types::NewAccount;
 use super::types::{member_role_for, member_village, MemberChoice};
 use super::views::role_label;
 use crate::access::Role;

@@ -77,3 +77,27 @@ pub fn member_role_for(role: Role) -> &'static str {
         _ => "elder",
     }
 }
+
+/// The create-account form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewAccount {
+    pub login: String,
+    pub display_name: String,
+    /// A stored role name (`inspector`, …).
+    pub role: String,
+    /// `region`, `district` or `villages`.
+    pub scope: String,
+    pub district_id: String,
+    /// Village ids, comma-separated.
+    pub village_ids: String,
+    pub password: String,
+    /// The existing council member a council-side account of one village is (empty for a
+    /// new member or an account that is none).
+    pub member_id: String,
+    /// A new member made with the account: the name (the account's when empty), the member
+    /// role (`chair`, `elder`, …; from the account's role when empty) and the phone.
+    pub new_member_name: String,
+    pub new_member_role: String,
+    pub new_member_phone: String,
+}

@@ -53,7 +53,7 @@ pub fn EditPersonPage() -> impl IntoView {
 }
 
 /// The form for a new person of attention or a correction (`existing`). Works offline; the
-/// entry waits in the outbox and the person is never cached in clear (`local::enqueue`).
+/// entry waits in the outbox and the person is never cached in clear (`queue::enqueue`).
 #[component]
 fn PersonForm(existing: Option<Person>) -> impl IntoView {
     let i18n = use_i18n();

@@ -1,7 +1,8 @@
 //! What a record kind gives sync to take part in it (server only, DESIGN §4): its entity,
 //! how a pushed create, update or delete is written, and what a caller may read of a record.
 //! Each kind implements [`SyncedKind`] in its own `store.rs`; the list of kinds is named once,
-//! in `crate::kinds`, and sync's core applies and hands out records without naming any.
+//! in `crate::kinds` (which implements [`SyncedKinds`]), and sync's core applies and hands out
+//! records without naming any.
 use super::contract::{Applied, Entity, Mutation, Op, Reason};
 use super::write::{WriteError, WriteResult};
 use crate::access::{can, Action, Place, Target};
@@ -87,13 +88,14 @@ pub async fn apply<K: SyncedKind>(
         Op::Create => K::create(conn, who, id, payload, now).await,
         Op::Update => K::update(conn, who, id, mutation.base_version, payload, now).await,
         Op::Delete => K::delete(conn, who, id, mutation.base_version).await,
+        // The core answers a skipped entry itself (`server::apply`) and never hands it here.
         Op::Skip => Err(WriteError::Refused(Reason::Unsupported)),
     }
 }
 
 /// Every kind that syncs, as the core sees them: the one place that dispatches on the entity
 /// (implemented by `crate::kinds::Kinds`).
-pub trait Kinds: Sync {
+pub trait SyncedKinds: Sync {
     fn apply(
         &self,
         conn: &mut SqliteConnection,

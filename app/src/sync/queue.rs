@@ -25,7 +25,6 @@ pub async fn enqueue(
     local::enqueue_sealed(entity, op, record_id, base_version, payload, shown).await
 }
 
-/// A payload's fields as the texts a form shows.
 /// An outbox entry's payload (or the server's copy it conflicted with) in clear: a person's is
 /// opened with the cache key (`None` while the cache is locked).
 pub async fn opened_payload(payload: serde_json::Value) -> Option<serde_json::Value> {

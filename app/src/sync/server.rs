@@ -4,7 +4,7 @@ use super::contract::{
     Answer, Change, Entity, Mutation, Op, Outcome, PullPage, PushRequest, PushResponse, Reason,
     Status, Stream, PULL_PAGE_MAX, PUSH_BATCH_MAX,
 };
-use super::kind::Kinds;
+use super::kind::SyncedKinds;
 use super::write::WriteError;
 use crate::access::Place;
 use crate::accounts::session::SignedIn;
@@ -30,7 +30,7 @@ pub enum PushError {
 /// mutation id) gets the stored answer instead of a second write.
 pub async fn push(
     pool: &SqlitePool,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     request: PushRequest,
     now: &str,
@@ -80,7 +80,7 @@ enum Guard {
 /// The batch's answers, or `None` when an optimistic run hit a broken constraint.
 async fn apply_batch(
     tx: &mut SqliteConnection,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     request: &PushRequest,
     now: &str,
@@ -155,7 +155,7 @@ async fn apply_batch(
 /// Applies one mutation under `guard`; `None` when an optimistic run must start again guarded.
 async fn apply_guarded(
     tx: &mut SqliteConnection,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     mutation: &Mutation,
     now: &str,
@@ -303,7 +303,7 @@ async fn store_answers(
 /// the device keeps them sealed, and each copy handed out is audited by the pull.
 async fn mark_own_change(
     conn: &mut SqliteConnection,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     device_id: &str,
     mutation: &Mutation,
@@ -372,10 +372,11 @@ fn answer(mutation: &Mutation, outcome: Outcome) -> Answer {
     answer
 }
 
-/// One mutation, handed to its kind; a create first claims its id across every kind.
+/// One mutation, handed to its kind; a create first checks that no record of its entity has
+/// that id yet.
 async fn apply(
     conn: &mut SqliteConnection,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     mutation: &Mutation,
     now: &str,
@@ -414,7 +415,7 @@ pub enum PullError {
 /// (DESIGN §4, "under load").
 pub async fn pull(
     pool: &SqlitePool,
-    kinds: &impl Kinds,
+    kinds: &impl SyncedKinds,
     who: &SignedIn,
     since: i64,
     stream: Stream,

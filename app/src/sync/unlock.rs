@@ -29,7 +29,7 @@ pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
             }
             Err(_) => PersonsCache::NeedsConnection,
         });
-        // A revoked device learns it at this sync and is wiped (`state::runner`).
+        // A revoked device learns it at this sync and is wiped (`runner`).
         if matches!(outcome, Ok(_) | Err(sealed::SealError::Revoked)) {
             sync.changed();
         }

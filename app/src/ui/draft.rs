@@ -138,6 +138,7 @@ pub fn default_to_today(field: RwSignal<String>) {
     });
 }
 
+/// A payload's fields as the texts a form shows.
 fn to_texts(payload: &serde_json::Value) -> BTreeMap<String, String> {
     payload
         .as_object()
