@@ -188,6 +188,13 @@ pub enum Command {
     /// Removes every demo row (accounts, councils, records, their sessions and devices),
     /// leaving tombstones so devices drop what they had pulled, then exits.
     PurgeDemo,
+    /// Writes a consistent copy of the database to a new file while the server may keep
+    /// running (SQLite's VACUUM INTO), then exits. Never overwrites a file.
+    Backup {
+        /// The new file the copy goes to.
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

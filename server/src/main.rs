@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             runtime.block_on(create_admin(&config, &login, &name))
         }
         Some(Command::PurgeDemo) => runtime.block_on(purge_demo(&config)),
+        Some(Command::Backup { ref to }) => runtime.block_on(backup(&config, to)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +70,13 @@ async fn purge_demo(config: &Config) -> Result<(), BoxError> {
     let report = report?;
     tracing::info!(%report, "demo data purged");
     println!("{report}");
+    Ok(())
+}
+
+async fn backup(config: &Config, to: &std::path::Path) -> Result<(), BoxError> {
+    let bytes = server::backup::backup(&config.database, to).await?;
+    tracing::info!(to = %to.display(), bytes, "backup written");
+    println!("backup written to {} ({bytes} bytes)", to.display());
     Ok(())
 }
 

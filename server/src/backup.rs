@@ -1,0 +1,112 @@
+//! `server backup --to FILE`: a consistent copy of the SQLite database, taken while the server
+//! keeps serving. SQLite's `VACUUM INTO` reads one snapshot of the database (WAL readers do not
+//! block writers) and writes it, compacted, to a new file that is a database of its own: a
+//! restore is copying it back while the server is stopped (README, "Backup and restore").
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("there is no database at {0}")]
+    NoDatabase(String),
+    #[error("{} exists already: a backup never overwrites a file; name a new one", .0.display())]
+    Exists(PathBuf),
+    #[error("the folder of {} does not exist", .0.display())]
+    NoFolder(PathBuf),
+    #[error("the backup file name {} is not valid UTF-8", .0.display())]
+    BadName(PathBuf),
+    #[error("cannot open the database {0}: {1}")]
+    Open(String, #[source] sqlx::Error),
+    #[error("cannot write the backup {}: {}", .0.display(), .1)]
+    Write(PathBuf, #[source] sqlx::Error),
+}
+
+/// Writes the database at `location` (a path or a `sqlite:` URL) to the new file `to`;
+/// returns the copy's size in bytes. Nothing is created or changed at `location`.
+pub async fn backup(location: &str, to: &Path) -> Result<u64, BackupError> {
+    if to.exists() {
+        return Err(BackupError::Exists(to.to_path_buf()));
+    }
+    if let Some(folder) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !folder.is_dir() {
+            return Err(BackupError::NoFolder(to.to_path_buf()));
+        }
+    }
+    let target = to
+        .to_str()
+        .ok_or_else(|| BackupError::BadName(to.to_path_buf()))?;
+    let options = if location.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(location)
+            .map_err(|e| BackupError::Open(location.to_owned(), e))?
+    } else {
+        if !Path::new(location).is_file() {
+            return Err(BackupError::NoDatabase(location.to_owned()));
+        }
+        SqliteConnectOptions::new().filename(location)
+    };
+    // The running server may hold the write lock for a moment: wait for it as the server does.
+    let mut connection = options
+        .create_if_missing(false)
+        .busy_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("14") => {
+                BackupError::NoDatabase(location.to_owned())
+            }
+            other => BackupError::Open(location.to_owned(), other),
+        })?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(&mut connection)
+        .await
+        .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
+    connection
+        .close()
+        .await
+        .map_err(|e| BackupError::Open(location.to_owned(), e))?;
+    Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_backup_holds_the_rows_and_never_overwrites_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("zq.sqlite");
+        let pool = crate::db::connect(database.to_str().unwrap())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO districts (id, name_ru, name_kk) VALUES ('d1', 'Район', NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let copy = dir.path().join("copy.sqlite");
+        let bytes = backup(database.to_str().unwrap(), &copy).await.unwrap();
+        assert!(bytes > 0);
+        let copied = crate::db::connect(copy.to_str().unwrap()).await.unwrap();
+        let name: String = sqlx::query_scalar("SELECT name_ru FROM districts WHERE id = 'd1'")
+            .fetch_one(&copied)
+            .await
+            .unwrap();
+        assert_eq!(name, "Район");
+        let again = backup(database.to_str().unwrap(), &copy).await.unwrap_err();
+        assert!(matches!(again, BackupError::Exists(_)), "{again:?}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_database_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.sqlite");
+        let error = backup(missing.to_str().unwrap(), &dir.path().join("copy.sqlite"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, BackupError::NoDatabase(_)), "{error:?}");
+        assert!(!missing.exists());
+    }
+}
