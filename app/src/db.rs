@@ -1,10 +1,87 @@
 //! Access to the database from server functions (server only).
 //!
-//! The server puts its `SqlitePool` into the Leptos context of every request, so server
-//! functions ask for it here rather than holding a global.
+//! The server puts its pool into the Leptos context of every request, so server functions ask
+//! for it here rather than holding a global.
+//!
+//! The store speaks to one backend per build (issue 18, DESIGN §3.4): SQLite by default,
+//! PostgreSQL with the `postgres` feature. Everything above names these aliases, never a
+//! backend, so both builds compile the same queries and sqlx checks each against its driver.
 use crate::errors::AppError;
 use leptos::prelude::*;
-use sqlx::SqlitePool;
+
+#[cfg(not(feature = "postgres"))]
+pub use sqlx::{
+    Sqlite as Db, SqliteConnection as DbConnection, SqliteExecutor as DbExecutor,
+    SqlitePool as DbPool,
+};
+
+#[cfg(feature = "postgres")]
+pub use sqlx::{
+    PgConnection as DbConnection, PgExecutor as DbExecutor, PgPool as DbPool, Postgres as Db,
+};
+
+/// Opens a transaction that reads and then writes as one step: a sign-in's count of failures,
+/// a device's applied seq, a month closed. On SQLite `BEGIN IMMEDIATE` takes the write lock at
+/// once, so two such transactions queue instead of both reading the same value. PostgreSQL
+/// has no database-wide write lock, so each takes the same transaction-scoped advisory lock
+/// first, which every instance over the database shares (DESIGN §3.4).
+pub trait BeginWrite {
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for DbPool {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+        #[cfg(not(feature = "postgres"))]
+        {
+            self.begin_with("BEGIN IMMEDIATE").await
+        }
+        #[cfg(feature = "postgres")]
+        {
+            let mut tx = self.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// A transaction on a connection already held, for writes that need no queue on PostgreSQL
+/// (inserts of their own rows); on SQLite it still takes the write lock at once, so it never
+/// has to upgrade a read lock under a busy writer.
+pub async fn begin_on(conn: &mut DbConnection) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+    #[cfg(not(feature = "postgres"))]
+    {
+        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
+    }
+    #[cfg(feature = "postgres")]
+    {
+        sqlx::Connection::begin(conn).await
+    }
+}
+
+/// Adds ` AND {column} IN (…)` with one bound value per id (no ids: a condition that holds
+/// for no row, since `IN ()` is not SQL everywhere).
+pub fn push_in(query: &mut sqlx::QueryBuilder<'_, Db>, column: &str, ids: &[String]) {
+    if ids.is_empty() {
+        query.push(" AND 1 = 0");
+        return;
+    }
+    query.push(" AND ").push(column).push(" IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    query.push(")");
+}
+
+/// The key of the writers' lock on PostgreSQL; the change feed's lock is another key
+/// (`server/migrations/postgres/0001_schema.sql`).
+#[cfg(feature = "postgres")]
+const WRITE_LOCK: i64 = 7318200;
 
 /// The current time as record columns store it (RFC 3339, UTC).
 pub fn now_rfc3339() -> String {
@@ -13,9 +90,24 @@ pub fn now_rfc3339() -> String {
         .expect("a UTC time always formats as RFC 3339")
 }
 
+/// The time `days` days ago as the feed's and the audit's cut-offs compare it
+/// (`YYYY-MM-DDTHH:MM:SSZ`, UTC), reckoned here so the SQL is the same on both backends.
+pub fn utc_days_ago(days: u32) -> String {
+    let then = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        then.year(),
+        u8::from(then.month()),
+        then.day(),
+        then.hour(),
+        then.minute(),
+        then.second()
+    )
+}
+
 /// The request's database pool.
-pub fn pool() -> Result<SqlitePool, AppError> {
-    use_context::<SqlitePool>().ok_or_else(|| {
+pub fn pool() -> Result<DbPool, AppError> {
+    use_context::<DbPool>().ok_or_else(|| {
         tracing::error!("database pool missing from the request context");
         AppError::Internal.respond()
     })

@@ -6,10 +6,10 @@
 //! (`sync/views.rs`, `entities.*` in the locales).
 use crate::access::Place;
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::sync::contract::{Applied, Entity, Mutation, Reason};
 use crate::sync::kind::{apply, SyncedKind};
 use crate::sync::write::{WriteError, WriteResult};
-use sqlx::SqliteConnection;
 
 /// Hands each mutation, and each read, to its kind.
 pub struct Kinds;
@@ -19,7 +19,7 @@ macro_rules! synced_kinds {
         impl crate::sync::kind::SyncedKinds for Kinds {
             async fn apply(
                 &self,
-                conn: &mut SqliteConnection,
+                conn: &mut DbConnection,
                 who: &SignedIn,
                 mutation: &Mutation,
                 now: &str,
@@ -32,7 +32,7 @@ macro_rules! synced_kinds {
 
             async fn readable(
                 &self,
-                conn: &mut SqliteConnection,
+                conn: &mut DbConnection,
                 who: &SignedIn,
                 entity: Entity,
                 id: &str,

@@ -4,6 +4,8 @@ pub mod contract;
 #[cfg(feature = "hydrate")]
 pub mod engine;
 pub mod failure;
+#[cfg(feature = "ssr")]
+pub mod history;
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod kind;
@@ -12,6 +14,8 @@ pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod reach;
 pub mod reads;
+#[cfg(feature = "hydrate")]
+mod restore;
 pub mod runner;
 #[cfg(feature = "hydrate")]
 pub mod sealed;

@@ -2,8 +2,8 @@
 use app::access::{Role, Scope};
 use app::accounts::store::{self, InsertError, NewAccountRow};
 use app::accounts::{AccountFieldError, Login, NewPassword};
+use app::db::DbPool;
 use app::stored::StoredEnum;
-use sqlx::SqlitePool;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateAdminError {
@@ -22,7 +22,7 @@ pub enum CreateAdminError {
 /// Creates the first admin (region scope). Refused once any admin exists, so the command
 /// cannot be used to take over a running installation.
 pub async fn create_first_admin(
-    pool: &SqlitePool,
+    pool: &DbPool,
     login: &str,
     display_name: &str,
     password: &str,

@@ -68,6 +68,28 @@ pub async fn backup(location: &str, to: &Path) -> Result<u64, BackupError> {
         .close()
         .await
         .map_err(|e| BackupError::Open(location.to_owned(), e))?;
+    // The copy is marked as one: a server that opens it gives it a new epoch (DESIGN §4.9).
+    let mut copy = SqliteConnectOptions::new()
+        .filename(to)
+        .create_if_missing(false)
+        .connect()
+        .await
+        .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
+    // A database older than the epoch gets one when a server first migrates it: a new one.
+    let has_epoch: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'installation')",
+    )
+    .fetch_one(&mut copy)
+    .await
+    .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
+    if has_epoch {
+        app::sync::history::mark_copy(&mut copy)
+            .await
+            .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
+    }
+    copy.close()
+        .await
+        .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
     Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
 }
 
@@ -97,6 +119,48 @@ mod tests {
         assert_eq!(name, "Район");
         let again = backup(database.to_str().unwrap(), &copy).await.unwrap_err();
         assert!(matches!(again, BackupError::Exists(_)), "{again:?}");
+    }
+
+    async fn epoch(pool: &sqlx::SqlitePool) -> String {
+        sqlx::query_scalar("SELECT epoch FROM installation")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_restored_copy_has_an_epoch_of_its_own_each_time_it_is_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("zq.sqlite");
+        let live = crate::db::connect(database.to_str().unwrap())
+            .await
+            .unwrap();
+        let before = epoch(&live).await;
+        let copy = dir.path().join("copy.sqlite");
+        backup(database.to_str().unwrap(), &copy).await.unwrap();
+        assert_eq!(
+            epoch(&live).await,
+            before,
+            "the live database keeps its epoch"
+        );
+        // Restored twice from the same file: each restore is a history of its own.
+        let mut seen = vec![before];
+        for restore in ["first.sqlite", "second.sqlite"] {
+            let restored = dir.path().join(restore);
+            std::fs::copy(&copy, &restored).unwrap();
+            let pool = crate::db::connect(restored.to_str().unwrap())
+                .await
+                .unwrap();
+            let renewed = epoch(&pool).await;
+            assert!(!seen.contains(&renewed), "{renewed} seen before: {seen:?}");
+            pool.close().await;
+            // Opened again (a restart), it keeps the epoch it got.
+            let pool = crate::db::connect(restored.to_str().unwrap())
+                .await
+                .unwrap();
+            assert_eq!(epoch(&pool).await, renewed);
+            seen.push(renewed);
+        }
     }
 
     #[tokio::test]

@@ -1,14 +1,22 @@
-//! The embedded SQLite store: open (creating the file), WAL mode, foreign keys, migrations.
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+//! The store's opening: the embedded SQLite file by default (`sqlite.rs`: WAL mode, foreign
+//! keys), PostgreSQL in a build with the `postgres` feature (`postgres.rs`); migrations per
+//! backend (`migrations/sqlite`, `migrations/postgres`). Both give the same functions.
+use std::path::PathBuf;
 use std::time::Duration;
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(not(feature = "postgres"))]
+mod sqlite;
+#[cfg(feature = "postgres")]
+pub use postgres::{connect, connect_with, health_connection};
+#[cfg(not(feature = "postgres"))]
+pub use sqlite::{connect, connect_with, health_connection};
 
 /// Why the database could not be made ready. Each says what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("the database setting {0:?} is not a file path or a sqlite: URL ({1})")]
+    #[error("the database setting {0:?} is not a file path, a sqlite: or a postgres: URL ({1})")]
     BadLocation(String, #[source] sqlx::Error),
     #[error("cannot create the folder {} for the database: {}", .0.display(), .1)]
     Folder(PathBuf, #[source] std::io::Error),
@@ -39,122 +47,30 @@ impl Default for PoolSettings {
     }
 }
 
-/// Opens the database named by `location`, creating it when missing, and applies migrations.
-pub async fn connect(location: &str) -> Result<SqlitePool, DbError> {
-    connect_with(location, PoolSettings::default()).await
-}
-
-/// `connect` with the pool's size and wait set by the configuration.
-pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<SqlitePool, DbError> {
-    let options = options(location)?;
-    let pool = SqlitePoolOptions::new()
-        .max_connections(settings.size)
-        .acquire_timeout(settings.acquire_timeout)
-        .connect_with(options)
-        .await
-        .map_err(|e| classify_open_error(location, e))?;
-
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .map_err(|e| match e {
-            sqlx::migrate::MigrateError::Execute(inner) if is_not_a_database(&inner) => {
-                DbError::NotADatabase(location.to_owned())
-            }
-            other => DbError::Migrate(location.to_owned(), other),
-        })?;
-    Ok(pool)
-}
-
-/// One connection of its own for the health check, opened after `connect_with` made the
-/// database ready. It still proves the file answers, but a queue of requests in the shared
-/// pool (a region's morning sync) does not make a working server look dead to whatever
-/// watches `/healthz` and would restart it in the middle of that sync.
-pub async fn health_connection(location: &str) -> Result<SqlitePool, DbError> {
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(2))
-        .connect_with(options(location)?)
-        .await
-        .map_err(|e| classify_open_error(location, e))
-}
-
-fn options(location: &str) -> Result<SqliteConnectOptions, DbError> {
-    let options = if location.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(location)
-            .map_err(|e| DbError::BadLocation(location.to_owned(), e))?
-    } else {
-        let path = Path::new(location);
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder)
-                .map_err(|e| DbError::Folder(folder.to_path_buf(), e))?;
-        }
-        SqliteConnectOptions::new().filename(path)
-    };
-    let options = options
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // NORMAL is durable across application crashes in WAL mode; only power loss can
-        // drop the last transactions, which the device outboxes resend.
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    Ok(options)
-}
-
-fn is_not_a_database(error: &sqlx::Error) -> bool {
-    // SQLITE_NOTADB (26) and SQLITE_CORRUPT (11).
-    matches!(error, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("26") | Some("11")))
-}
-
-fn classify_open_error(location: &str, error: sqlx::Error) -> DbError {
-    if is_not_a_database(&error) {
-        DbError::NotADatabase(location.to_owned())
-    } else {
-        DbError::Open(location.to_owned(), error)
+/// The URL without its password, for messages and logs.
+pub fn shown(location: &str) -> String {
+    match url_password(location) {
+        Some(password) => location.replacen(&format!(":{password}@"), ":***@", 1),
+        None => location.to_owned(),
     }
+}
+
+fn url_password(location: &str) -> Option<&str> {
+    let rest = location.split_once("://")?.1;
+    let credentials = rest.split_once('@')?.0;
+    credentials.split_once(':').map(|(_, password)| password)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_new_file_is_created_migrated_in_wal_mode_with_foreign_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nested/zq.sqlite");
-        let pool = connect(path.to_str().unwrap()).await.unwrap();
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(mode, "wal");
-        assert_eq!(fk, 1);
-        assert!(path.exists());
-    }
-
-    #[tokio::test]
-    async fn a_file_that_is_not_sqlite_gives_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("broken.sqlite");
-        std::fs::write(&path, vec![b'x'; 8192]).unwrap();
-        let error = connect(path.to_str().unwrap()).await.unwrap_err();
-        assert!(matches!(error, DbError::NotADatabase(_)), "{error:?}");
-        assert!(error.to_string().contains("not a SQLite database"));
-    }
-
-    #[tokio::test]
-    async fn a_folder_that_cannot_be_created_gives_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let blocker = dir.path().join("file");
-        std::fs::write(&blocker, b"").unwrap();
-        let error = connect(blocker.join("sub/zq.sqlite").to_str().unwrap())
-            .await
-            .unwrap_err();
-        assert!(matches!(error, DbError::Folder(..)), "{error:?}");
+    #[test]
+    fn a_password_never_reaches_a_message() {
+        assert_eq!(
+            shown("postgres://zq:s3cret@db.example:5432/zq"),
+            "postgres://zq:***@db.example:5432/zq"
+        );
+        assert_eq!(shown("postgres://zq@db/zq"), "postgres://zq@db/zq");
     }
 }

@@ -2,6 +2,7 @@
 //! demo data, the PWA files, and the HTTP application that serves the Leptos app.
 pub mod accounts;
 pub mod api;
+#[cfg(not(feature = "postgres"))]
 pub mod backup;
 pub mod config;
 pub mod db;

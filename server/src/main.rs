@@ -37,7 +37,7 @@ type BoxError = Box<dyn std::error::Error>;
 async fn serve(config: Config) -> Result<(), BoxError> {
     let app = Application::build(&config).await?;
     let address = app.local_addr();
-    tracing::info!(%address, database = %config.database, demo_data = config.demo_data, "listening");
+    tracing::info!(%address, database = %server::db::shown(&config.database), demo_data = config.demo_data, "listening");
     // Scripts and tests read the real address (port 0 picks one) from this line.
     println!("listening on http://{address}");
     app.run_until(shutdown_signal()).await?;
@@ -73,6 +73,12 @@ async fn purge_demo(config: &Config) -> Result<(), BoxError> {
     Ok(())
 }
 
+#[cfg(feature = "postgres")]
+async fn backup(_: &Config, _: &std::path::Path) -> Result<(), BoxError> {
+    Err("a PostgreSQL database is backed up with pg_dump (README, \"Backup and restore\")".into())
+}
+
+#[cfg(not(feature = "postgres"))]
 async fn backup(config: &Config, to: &std::path::Path) -> Result<(), BoxError> {
     let bytes = server::backup::backup(&config.database, to).await?;
     tracing::info!(to = %to.display(), bytes, "backup written");

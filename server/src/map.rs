@@ -5,6 +5,7 @@
 //! not an open map server.
 use crate::api::{Account, Reader, Refusal};
 use app::access::{Place, Principal, Scope};
+use app::db::DbPool;
 use app::errors::AppError;
 use app::map::geometry::{parse_import, Geometry, ImportError, IMPORT_MAX_BYTES};
 use app::map::store::{import_layer, ImportRefusal};
@@ -20,7 +21,6 @@ use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::Path as FilePath;
@@ -86,7 +86,7 @@ pub struct TileSource {
 #[derive(Clone)]
 enum Origin {
     /// An MBTiles file (a SQLite database of tiles), opened read-only.
-    Mbtiles(SqlitePool),
+    Mbtiles(sqlx::SqlitePool),
     Upstream(Arc<Upstream>),
 }
 
@@ -121,7 +121,7 @@ impl TileSource {
     /// Tiles from an MBTiles file; `db` is the app's database (the accounts' villages).
     pub async fn open(
         path: &FilePath,
-        db: SqlitePool,
+        db: DbPool,
         limits: TileLimits,
     ) -> Result<TileSource, TileSourceError> {
         let name = path.display().to_string();
@@ -176,7 +176,7 @@ impl TileSource {
     pub fn upstream(
         template: &str,
         attribution: Option<String>,
-        db: SqlitePool,
+        db: DbPool,
         limits: TileLimits,
     ) -> Result<TileSource, TileSourceError> {
         if !template_allowed(template) {
@@ -275,7 +275,7 @@ fn template_allowed(template: &str) -> bool {
 /// near its villages, and only so many a second.
 struct Guard {
     /// The app's database: villages and what is drawn on their maps.
-    db: SqlitePool,
+    db: DbPool,
     /// Keyed by account id. Keys are never dropped: one per account that fetched tiles since
     /// the start (tens to hundreds), a few dozen bytes each.
     rate: DefaultKeyedRateLimiter<String>,
@@ -288,7 +288,7 @@ struct Guard {
 }
 
 impl Guard {
-    fn new(db: SqlitePool, limits: TileLimits) -> Guard {
+    fn new(db: DbPool, limits: TileLimits) -> Guard {
         // The flags refuse 0; were it given anyway, 1 is the least that still serves tiles.
         let per_second = NonZeroU32::new(limits.per_second).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(limits.burst).unwrap_or(NonZeroU32::MIN);
@@ -355,7 +355,7 @@ fn whole_seconds(wait: Duration) -> u32 {
 
 /// The box around the reach (`app::map::tiles::village_reach`) of every village in `scope`:
 /// their centres and everything drawn on their maps.
-async fn account_area(db: &SqlitePool, scope: &Scope) -> Result<Option<Area>, sqlx::Error> {
+async fn account_area(db: &DbPool, scope: &Scope) -> Result<Option<Area>, sqlx::Error> {
     let villages: Vec<_> = app::places::store::list_villages(db)
         .await?
         .into_iter()
@@ -377,7 +377,7 @@ async fn account_area(db: &SqlitePool, scope: &Scope) -> Result<Option<Area>, sq
 /// The extent of the features drawn for each of these villages (outline, streets, households,
 /// landmarks), by village id.
 async fn drawn_extents(
-    db: &SqlitePool,
+    db: &DbPool,
     village_ids: &[&str],
 ) -> Result<HashMap<String, Area>, sqlx::Error> {
     if village_ids.is_empty() {
@@ -501,7 +501,7 @@ async fn read_tile(mut response: reqwest::Response) -> Result<Vec<u8>, TileError
 
 /// A tile server's tiles kept in the app's database (`tile_cache`), up to `max_bytes`.
 struct TileCache {
-    db: SqlitePool,
+    db: DbPool,
     max_bytes: u64,
     /// The bytes of tiles in `tile_cache`, summed at the first insert after the start (or
     /// after a failed one) and kept up to date here: summing on every insert would read every
@@ -594,7 +594,7 @@ impl TileCache {
             let size: Option<i64> = sqlx::query_scalar(
                 "DELETE FROM tile_cache WHERE (zoom, x, y) = \
                  (SELECT zoom, x, y FROM tile_cache ORDER BY last_used_at LIMIT 1) \
-                 RETURNING length(data)",
+                 RETURNING CAST(length(data) AS BIGINT)",
             )
             .fetch_optional(&mut *tx)
             .await?;
@@ -628,7 +628,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(tiles: Option<TileSource>) -> Ro
 
 /// The import route, kept apart: it takes files up to `IMPORT_MAX_BYTES`, above the body
 /// limit of every other route.
-pub fn import_routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
+pub fn import_routes<S: Clone + Send + Sync + 'static>(pool: DbPool) -> Router<S> {
     Router::new().route(
         "/api/v1/map/import",
         post(
@@ -704,7 +704,7 @@ fn import_refused(reader: Reader, status: StatusCode, error: ImportError) -> Res
 
 /// Replaces a village's layer with a GeoJSON file's features: all of them or none.
 async fn import(
-    pool: SqlitePool,
+    pool: DbPool,
     Query(query): Query<ImportQuery>,
     Account(who): Account,
     reader: Reader,

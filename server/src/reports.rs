@@ -6,6 +6,7 @@ use crate::api::{Account, Reader, Refusal};
 use crate::security::locale_from_tag;
 use app::audit::store::{record, Entry};
 use app::audit::AuditAction;
+use app::db::DbPool;
 use app::errors::AppError;
 use app::reports::export::{
     council_table, file_name, overview_table, themes_table, to_csv, to_xlsx, trend_table, Table,
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ExportQuery {
@@ -24,7 +24,7 @@ pub struct ExportQuery {
     lang: Option<String>,
 }
 
-pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool) -> Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(pool: DbPool) -> Router<S> {
     let trend_pool = pool.clone();
     Router::new()
         .route(
@@ -69,7 +69,7 @@ enum Format {
 }
 
 async fn overview_file(
-    pool: SqlitePool,
+    pool: DbPool,
     file: String,
     query: ExportQuery,
     Account(who): Account,
@@ -105,7 +105,7 @@ async fn overview_file(
 }
 
 async fn trend_file(
-    pool: SqlitePool,
+    pool: DbPool,
     id: String,
     file: String,
     query: ExportQuery,
@@ -154,7 +154,7 @@ fn file_locale(query: &ExportQuery, reader: Reader) -> app::i18n::Locale {
 /// the reader's language (RFC 6266's `filename*`, with a plain fallback name).
 #[allow(clippy::too_many_arguments)]
 async fn deliver(
-    pool: &SqlitePool,
+    pool: &DbPool,
     who: &app::accounts::session::SignedIn,
     reader: Reader,
     file: &str,

@@ -4,7 +4,8 @@
 //! logged with its counts (never with names).
 use crate::limits::AccountRate;
 use app::accounts::session::AuthSettings;
-use sqlx::SqlitePool;
+use app::db::BeginWrite;
+use app::db::DbPool;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug)]
@@ -25,7 +26,7 @@ pub struct Pruned {
 }
 
 pub async fn prune(
-    pool: &SqlitePool,
+    pool: &DbPool,
     retention: Retention,
     auth: &AuthSettings,
 ) -> Result<Pruned, sqlx::Error> {
@@ -38,13 +39,11 @@ pub async fn prune(
         .await?
         .rows_affected();
     let devices = forget_devices(pool, now - i64::from(retention.device_days) * 86_400).await?;
-    let audit_events = sqlx::query(
-        "DELETE FROM audit_events WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $1)",
-    )
-    .bind(format!("-{} days", retention.audit_days))
-    .execute(pool)
-    .await?
-    .rows_affected();
+    let audit_events = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+        .bind(app::db::utc_days_ago(retention.audit_days))
+        .execute(pool)
+        .await?
+        .rows_affected();
     let tombstones = app::sync::server::prune_tombstones(pool, retention.tombstone_days).await?;
     Ok(Pruned {
         throttle,
@@ -58,8 +57,8 @@ pub async fn prune(
 /// Browsers that never pushed anything, have no session and have not been seen since
 /// `cutoff` (each sign-in from a fresh browser leaves one). A device that ever synced is kept:
 /// its applied seq is what makes its pushes exactly-once if it comes back.
-async fn forget_devices(pool: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+async fn forget_devices(pool: &DbPool, cutoff: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin_write().await?;
     let forgettable = "SELECT d.id FROM devices d WHERE d.kind = 'browser' \
          AND COALESCE(d.last_seen_at, 0) < $1 \
          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.device_id = d.id) \
@@ -75,7 +74,7 @@ async fn forget_devices(pool: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Err
 }
 
 /// Prunes now and then every hour, for as long as the server runs.
-pub fn spawn(pool: SqlitePool, retention: Retention, auth: AuthSettings, rate: AccountRate) {
+pub fn spawn(pool: DbPool, retention: Retention, auth: AuthSettings, rate: AccountRate) {
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         loop {

@@ -8,7 +8,8 @@ mod demo_results;
 mod places;
 pub mod purge;
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use app::db::{Db, DbPool};
+use sqlx::Transaction;
 
 pub use places::{ProgramPlaces, PLACES_JSON};
 
@@ -23,7 +24,7 @@ pub enum SeedError {
 }
 
 /// Loads what is missing: places always, demo data when `with_demo` is set.
-pub async fn load(pool: &SqlitePool, with_demo: bool) -> Result<(), SeedError> {
+pub async fn load(pool: &DbPool, with_demo: bool) -> Result<(), SeedError> {
     run_once(pool, "places", |tx| Box::pin(places::load(tx))).await?;
     if with_demo {
         let accounts = demo::hash_demo_passwords()?;
@@ -37,9 +38,9 @@ pub async fn load(pool: &SqlitePool, with_demo: bool) -> Result<(), SeedError> {
 type LoadFuture<'a> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), SeedError>> + Send + 'a>>;
 
-async fn run_once<F>(pool: &SqlitePool, name: &'static str, load: F) -> Result<(), SeedError>
+async fn run_once<F>(pool: &DbPool, name: &'static str, load: F) -> Result<(), SeedError>
 where
-    F: for<'t> FnOnce(&'t mut Transaction<'static, Sqlite>) -> LoadFuture<'t>,
+    F: for<'t> FnOnce(&'t mut Transaction<'static, Db>) -> LoadFuture<'t>,
 {
     let db = |e| SeedError::Database(name, e);
     let mut tx = pool.begin().await.map_err(db)?;

@@ -5,11 +5,11 @@
 //! from the browser's cache.
 use crate::limits::AccountRate;
 use app::accounts::session::{self, AuthSettings, ClientAddress, Invalid};
+use app::db::DbPool;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 
 /// Pages anyone may open.
@@ -62,7 +62,7 @@ pub fn forwarded_client(headers: &[&str], hops: u8) -> Option<String> {
 }
 
 pub async fn layer(
-    pool: SqlitePool,
+    pool: DbPool,
     settings: AuthSettings,
     rate: AccountRate,
     mut request: Request,

@@ -9,6 +9,7 @@ use crate::seed::{self, SeedError};
 use crate::sessions;
 use crate::sync;
 use app::accounts::session::AuthSettings;
+use app::db::DbPool;
 use app::{shell, App, AssetLinks};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,7 +22,6 @@ use leptos::config::{get_configuration, LeptosOptions};
 use leptos::nonce::use_nonce;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
-use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,7 +62,7 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pool: SqlitePool,
+    pool: DbPool,
     retention: Retention,
     auth: AuthSettings,
     rate: AccountRate,
@@ -189,10 +189,7 @@ impl Application {
 
 /// A demo database answers to a published password: fine on this machine, refused where
 /// others can reach it.
-async fn refuse_demo_on_public_address(
-    config: &Config,
-    pool: &SqlitePool,
-) -> Result<(), StartupError> {
+async fn refuse_demo_on_public_address(config: &Config, pool: &DbPool) -> Result<(), StartupError> {
     // Behind a proxy a loopback address still serves whoever the proxy lets in.
     let public = !config.addr.ip().is_loopback() || config.https || config.trusted_proxy_hops > 0;
     if !public || config.allow_demo_on_public_address {
@@ -215,9 +212,9 @@ async fn refuse_demo_on_public_address(
 
 /// What the middleware and routes share.
 struct Shared {
-    pool: SqlitePool,
+    pool: DbPool,
     /// The health check's own connection (see `db::health_connection`).
-    health: SqlitePool,
+    health: DbPool,
     auth: AuthSettings,
     rate: AccountRate,
 }
@@ -330,8 +327,8 @@ fn precompressed(files: ServeDir) -> ServeDir {
     files.precompressed_br().precompressed_gzip()
 }
 
-async fn healthz(pool: SqlitePool) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1")
+async fn healthz(pool: DbPool) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
         .fetch_one(&pool)
         .await
     {

@@ -2,6 +2,7 @@
 //! `app::sync::server`, which holds the rules. Refusals are JSON with a translated message
 //! (`crate::api`).
 use crate::api::{json_body, Account, Reader, Refusal};
+use app::db::DbPool;
 use app::errors::AppError;
 use app::kinds::Kinds;
 use app::sync::contract::{PullPage, PushRequest, Reference, Stream};
@@ -13,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 use std::time::Duration;
 
 /// What the sync routes are told at start.
@@ -25,7 +25,7 @@ pub struct Settings {
     pub offline_window_secs: u64,
 }
 
-pub fn routes<S: Clone + Send + Sync + 'static>(pool: SqlitePool, settings: Settings) -> Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(pool: DbPool, settings: Settings) -> Router<S> {
     let Settings {
         push_hold,
         offline_window_secs,
@@ -76,7 +76,7 @@ fn push_refusal(reader: Reader, error: PushError) -> Refusal {
 }
 
 async fn push(
-    pool: SqlitePool,
+    pool: DbPool,
     hold: Duration,
     Account(who): Account,
     reader: Reader,
@@ -147,7 +147,7 @@ pub struct PullQuery {
 }
 
 async fn pull(
-    pool: SqlitePool,
+    pool: DbPool,
     Query(query): Query<PullQuery>,
     Account(who): Account,
     reader: Reader,
@@ -162,7 +162,7 @@ async fn pull(
 }
 
 async fn reference(
-    pool: SqlitePool,
+    pool: DbPool,
     Account(who): Account,
     reader: Reader,
 ) -> Result<Json<Reference>, Refusal> {
@@ -179,7 +179,7 @@ struct KeyRequest {
 
 /// Reads of persons made on a device from its encrypted cache, recorded as audit events.
 async fn reads(
-    pool: SqlitePool,
+    pool: DbPool,
     Account(who): Account,
     reader: Reader,
     request: Request,
@@ -193,7 +193,7 @@ async fn reads(
 }
 
 async fn key(
-    pool: SqlitePool,
+    pool: DbPool,
     offline_window_secs: u64,
     Account(who): Account,
     reader: Reader,

@@ -42,6 +42,7 @@ pub(super) mod server {
     use crate::access::{Action, Role, Scope};
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
+    use crate::db::BeginWrite;
     use crate::errors::{refuse, AppError};
     use crate::stored::StoredEnum;
     use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub(super) mod server {
         let pool = crate::db::pool()?;
         let rows: Vec<AccountRow> = sqlx::query_as(
             "SELECT a.id, a.login, a.display_name, a.role, a.scope_kind, d.name_ru AS district, \
-                 (SELECT group_concat(v.name_ru, ', ') FROM account_villages av \
+                 (SELECT string_agg(v.name_ru, ', ') FROM account_villages av \
                   JOIN villages v ON v.id = av.village_id WHERE av.account_id = a.id) AS villages, \
                  a.disabled, a.member_id, m.full_name AS member, \
                  (SELECT COUNT(DISTINCT av.village_id) FROM account_villages av \
@@ -156,7 +157,7 @@ pub(super) mod server {
 
         // All or nothing: the account, its villages, its member (made here when new) and the
         // audit lines.
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let row = NewAccountRow {
             login: &login,
             display_name: &display_name,

@@ -246,7 +246,7 @@ mod server {
     /// secret's hash is kept: a device id is shown in the audit trail, so knowing one must not
     /// let anyone count attempts under it (and lock its owner's phone).
     async fn own_device(
-        pool: &sqlx::SqlitePool,
+        pool: &crate::db::DbPool,
         account_id: &str,
     ) -> Result<Option<(String, String)>, AppError> {
         let Some(cookie) = request_cookie(session::DEVICE_COOKIE) else {
@@ -270,7 +270,7 @@ mod server {
     /// This browser's device for the account and its cookie value: the one its cookie proves
     /// if that device belongs to the account and is not revoked, else a new one.
     async fn known_device(
-        pool: &sqlx::SqlitePool,
+        pool: &crate::db::DbPool,
         account_id: &str,
     ) -> Result<(String, String), AppError> {
         if let Some(known) = own_device(pool, account_id).await? {

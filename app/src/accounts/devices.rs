@@ -37,6 +37,7 @@ mod server {
     use crate::access::Action;
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
+    use crate::db::BeginWrite;
     use crate::errors::{refuse, AppError};
 
     type Row = (
@@ -85,7 +86,7 @@ mod server {
         let who = admin(Action::Update)?;
         let pool = crate::db::pool()?;
         let now = crate::db::now_rfc3339();
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let account: Option<String> =
             sqlx::query_scalar("SELECT account_id FROM devices WHERE id = $1 AND kind = 'browser'")
                 .bind(&device_id)

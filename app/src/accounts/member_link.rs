@@ -30,10 +30,11 @@ pub(super) mod server {
     use crate::audit::AuditAction;
     use crate::councils::store::{insert_member, load_member, members_of, name_taken};
     use crate::councils::NewMember;
+    use crate::db::BeginWrite;
+    use crate::db::DbConnection;
     use crate::errors::{refuse, AppError};
     use crate::stored::StoredEnum;
     use crate::sync::contract::{FieldRule, Reason};
-    use sqlx::SqliteConnection;
     use std::collections::HashSet;
 
     /// The member a new account is to be linked to, checked before anything is written.
@@ -124,7 +125,7 @@ pub(super) mod server {
     /// Links the new account as `wanted` says, on the account's transaction: a new member is
     /// written into the village's council (made if missing) first.
     pub async fn attach(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         account_id: &str,
         wanted: Wanted,
@@ -154,7 +155,7 @@ pub(super) mod server {
     /// Refuses a member who is not a current member of the village's council, or who is
     /// linked to another account already.
     async fn check_linkable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         village_id: &str,
         member_id: &str,
         account_id: &str,
@@ -177,7 +178,7 @@ pub(super) mod server {
 
     /// Writes the link (or its removal) and its audit line.
     async fn set_member(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         account_id: &str,
         village_id: Option<&str>,
@@ -205,7 +206,7 @@ pub(super) mod server {
 
     /// The current members of a village's council that no account is linked to.
     pub async fn linkable_of(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         village_id: &str,
     ) -> Result<Vec<MemberChoice>, sqlx::Error> {
         let linked: HashSet<String> =
@@ -250,7 +251,7 @@ pub(super) mod server {
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty());
         let pool = crate::db::pool()?;
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.role, a.scope_kind, a.member_id, \
                  (SELECT COUNT(DISTINCT village_id) FROM account_villages \

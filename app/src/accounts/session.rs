@@ -2,10 +2,10 @@
 //! holds its SHA-256, the account, the device, and two times that decide expiry: an idle
 //! timeout (no request for a while) and an absolute one (hours since sign-in), ASVS 3.3.
 use crate::access::{Principal, Role, Scope};
+use crate::db::DbPool;
 use crate::stored::StoredEnum;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 pub const SESSION_COOKIE: &str = "zq_session";
 /// Over HTTPS the session cookie carries the `__Host-` prefix: browsers then accept it only
@@ -96,7 +96,7 @@ pub fn hash_token(token: &str) -> String {
 /// Opens a session; returns the cookie token. A new token every time: a token planted before
 /// sign-in is never promoted (session fixation, ASVS 3.2.1).
 pub async fn start(
-    pool: &SqlitePool,
+    pool: &DbPool,
     account_id: &str,
     device_id: &str,
     now: i64,
@@ -119,7 +119,7 @@ pub async fn start(
 /// Notes when the device was last seen and the app version it said it runs (for the admin's
 /// device list).
 pub async fn seen(
-    pool: &SqlitePool,
+    pool: &DbPool,
     device_id: &str,
     now: i64,
     app_version: Option<&str>,
@@ -149,7 +149,7 @@ pub enum Invalid {
 /// Looks the token up; an expired session is deleted on the spot. A live one has its
 /// `last_seen_at` moved forward (at most once a minute, to spare the disk).
 pub async fn resolve(
-    pool: &SqlitePool,
+    pool: &DbPool,
     token: &str,
     settings: &AuthSettings,
     now: i64,
@@ -205,7 +205,7 @@ pub fn is_expired(created_at: i64, last_seen_at: i64, now: i64, settings: &AuthS
         || now - created_at >= settings.absolute_timeout_secs
 }
 
-pub async fn end(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn end(pool: &DbPool, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(pool)
@@ -216,7 +216,7 @@ pub async fn end(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error>
 /// Ends every session of the account except `keep` (after a password change, a reset or a
 /// disable).
 pub async fn end_all_for(
-    pool: &SqlitePool,
+    pool: &DbPool,
     account_id: &str,
     keep: Option<&str>,
 ) -> Result<(), sqlx::Error> {
@@ -237,7 +237,7 @@ pub struct AccountRecord {
 }
 
 pub async fn load_account(
-    pool: &SqlitePool,
+    pool: &DbPool,
     account_id: &str,
 ) -> Result<Option<AccountRecord>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
@@ -251,7 +251,7 @@ pub async fn load_account(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT login, display_name, role, district_id, scope_kind, member_id \
-         FROM accounts WHERE id = $1 AND disabled = 0",
+         FROM accounts WHERE id = $1 AND disabled = FALSE",
     )
     .bind(account_id)
     .fetch_optional(pool)

@@ -3,8 +3,8 @@
 //! villages) inside the caller's transaction.
 use super::fields::Login;
 use crate::access::{Role, Scope};
+use crate::db::DbConnection;
 use crate::stored::StoredEnum;
-use sqlx::SqliteConnection;
 
 /// An account about to be written.
 pub struct NewAccountRow<'a> {
@@ -28,7 +28,7 @@ pub enum InsertError {
 }
 
 async fn exists(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     query: &'static str,
     value: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -38,7 +38,7 @@ async fn exists(
 /// Inserts the account and its villages; returns its id. Nothing is written when a check
 /// fails, as long as the caller drops its transaction on the error.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     account: NewAccountRow<'_>,
 ) -> Result<String, InsertError> {
     let login = account.login.as_str();
@@ -71,7 +71,7 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO accounts (id, login, display_name, role, scope_kind, district_id, \
          language, password_hash, created_at, demo) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'ru', $7, $8, 0)",
+         VALUES ($1, $2, $3, $4, $5, $6, 'ru', $7, $8, FALSE)",
     )
     .bind(&id)
     .bind(login)

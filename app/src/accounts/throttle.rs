@@ -16,7 +16,8 @@
 //! transaction: forty guesses sent at once see the counts of each other and at most the
 //! limit of them reach the password check.
 use super::session::AuthSettings;
-use sqlx::{SqliteExecutor, SqlitePool};
+use crate::db::BeginWrite;
+use crate::db::{DbExecutor, DbPool};
 
 /// One key's record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -86,10 +87,7 @@ pub struct Limit {
     pub shared: bool,
 }
 
-async fn load<'e>(
-    executor: impl SqliteExecutor<'e>,
-    key: &str,
-) -> Result<Option<Record>, sqlx::Error> {
+async fn load<'e>(executor: impl DbExecutor<'e>, key: &str) -> Result<Option<Record>, sqlx::Error> {
     sqlx::query_as(
         "SELECT failures, first_failure, locked_until FROM login_throttle WHERE key = $1",
     )
@@ -99,7 +97,7 @@ async fn load<'e>(
 }
 
 async fn store<'e>(
-    executor: impl SqliteExecutor<'e>,
+    executor: impl DbExecutor<'e>,
     key: &str,
     record: Record,
 ) -> Result<(), sqlx::Error> {
@@ -122,12 +120,12 @@ async fn store<'e>(
 /// seconds until the longest lock ends. One immediate transaction: parallel attempts queue on
 /// SQLite's write lock and each sees the ones before it.
 pub async fn attempt(
-    pool: &SqlitePool,
+    pool: &DbPool,
     limits: &[Limit],
     settings: &AuthSettings,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     let mut records = Vec::with_capacity(limits.len());
     let mut longest = None;
     for limit in limits {
@@ -149,8 +147,8 @@ pub async fn attempt(
 
 /// After a right password: the person's keys start again, and the attempt is taken back from
 /// the shared ones.
-pub async fn succeeded(pool: &SqlitePool, limits: &[Limit]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn succeeded(pool: &DbPool, limits: &[Limit]) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin_write().await?;
     for limit in limits {
         let statement = if limit.shared {
             "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
@@ -166,11 +164,7 @@ pub async fn succeeded(pool: &SqlitePool, limits: &[Limit]) -> Result<(), sqlx::
 }
 
 /// Forgets keys whose window and lock are over (they would only grow the table).
-pub async fn prune(
-    pool: &SqlitePool,
-    settings: &AuthSettings,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn prune(pool: &DbPool, settings: &AuthSettings, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM login_throttle WHERE first_failure < $1 \
          AND (locked_until IS NULL OR locked_until < $2)",

@@ -2,8 +2,8 @@
 use super::types::{AuditAction, AuditFilter, AuditRow};
 use crate::access::Scope;
 use crate::accounts::session::SignedIn;
+use crate::db::{Db, DbExecutor};
 use crate::stored::StoredEnum;
-use sqlx::{Sqlite, SqliteExecutor};
 
 /// One audited access. `record_id` and `detail` carry ids and counts, never names.
 pub struct Entry<'a> {
@@ -54,7 +54,7 @@ impl<'a> Entry<'a> {
 }
 
 pub async fn record<'e>(
-    executor: impl SqliteExecutor<'e>,
+    executor: impl DbExecutor<'e>,
     entry: Entry<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -84,12 +84,12 @@ pub async fn record<'e>(
 /// The newest events the scope covers (events on a village of the scope, and for region-wide
 /// readers also those of no village: sign-ins, account changes), filtered.
 pub async fn list<'e>(
-    executor: impl SqliteExecutor<'e>,
+    executor: impl DbExecutor<'e>,
     scope: &Scope,
     filter: &AuditFilter,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+    let mut query = sqlx::QueryBuilder::<Db>::new(
         "SELECT e.at, a.login AS account_login, e.device_id, e.action, e.entity, e.record_id, \
          e.village_id, e.outcome = 'allowed' AS allowed FROM audit_events e LEFT JOIN accounts a ON a.id = e.account_id \
          LEFT JOIN villages v ON v.id = e.village_id WHERE 1 = 1",
@@ -102,9 +102,7 @@ pub async fn list<'e>(
                 .push_bind(district.clone());
         }
         Scope::Villages(villages) => {
-            query.push(" AND e.village_id IN (SELECT value FROM json_each(");
-            query.push_bind(serde_json::to_string(villages).unwrap_or_else(|_| "[]".into()));
-            query.push("))");
+            crate::db::push_in(&mut query, "e.village_id", villages);
         }
     }
     let text = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());

@@ -32,14 +32,15 @@ mod server {
     use super::super::store::{insert_member, members_of};
     use crate::access::{can, Action, RecordKind, Target};
     use crate::accounts::session::SignedIn;
+    use crate::db::BeginWrite;
+    use crate::db::DbConnection;
     use crate::errors::{refuse, AppError};
     use crate::sync::write::village_place;
     use base64::Engine;
-    use sqlx::SqliteConnection;
 
     /// The caller, if they may add members to this village's council: a village they do not
     /// see is "not found", one they see but may not change is "not allowed".
-    async fn importer(conn: &mut SqliteConnection, village_id: &str) -> Result<SignedIn, AppError> {
+    async fn importer(conn: &mut DbConnection, village_id: &str) -> Result<SignedIn, AppError> {
         let who = crate::accounts::signed_in()?;
         let Some(place) = village_place(conn, village_id).await? else {
             return refuse(AppError::NotFound);
@@ -125,7 +126,7 @@ mod server {
         };
         // IMMEDIATE: the names compared with the file are still the council's when the
         // members land, and the caller's rights are read again inside the transaction.
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let who = importer(&mut tx, &village_id).await?;
         let existing = members_of(&mut tx, &village_id).await?;
         let now = crate::db::now_rfc3339();

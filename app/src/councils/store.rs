@@ -6,6 +6,7 @@ use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
+use crate::db::DbConnection;
 use crate::fields::invalid;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
@@ -13,7 +14,6 @@ use crate::sync::contract::FieldRule;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::{changeable, decode, may_create_in, stays_in};
 use crate::sync::write::{WriteError, WriteResult};
-use sqlx::SqliteConnection;
 
 #[derive(sqlx::FromRow)]
 struct CouncilRow {
@@ -70,7 +70,7 @@ const MEMBERS: &str = "SELECT m.id, c.village_id, m.full_name, m.role, m.phone, 
     JOIN councils c ON c.id = m.council_id";
 
 pub async fn load_council(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<Council>, sqlx::Error> {
     let row: Option<CouncilRow> = sqlx::query_as(
@@ -82,10 +82,7 @@ pub async fn load_council(
     Ok(row.map(Council::from))
 }
 
-pub async fn load_member(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> Result<Option<Member>, sqlx::Error> {
+pub async fn load_member(conn: &mut DbConnection, id: &str) -> Result<Option<Member>, sqlx::Error> {
     let row: Option<MemberRow> = sqlx::query_as(&format!("{MEMBERS} WHERE m.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -95,7 +92,7 @@ pub async fn load_member(
 
 /// The members of a village's council, those who left included, in name order.
 pub async fn members_of(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
 ) -> Result<Vec<Member>, sqlx::Error> {
     let rows: Vec<MemberRow> = sqlx::query_as(&format!(
@@ -109,7 +106,7 @@ pub async fn members_of(
 
 /// The council of a village, if it has one.
 pub async fn council_id_of(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM councils WHERE village_id = $1")
@@ -121,7 +118,7 @@ pub async fn council_id_of(
 /// The council of a village, formed now (no date known) when it has none yet: the first
 /// member recorded for a village makes its council exist.
 pub async fn ensure_council(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     village_id: &str,
     now: &str,
@@ -144,7 +141,7 @@ pub async fn ensure_council(
 }
 
 async fn audited(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     action: AuditAction,
     entity: &str,
@@ -166,7 +163,7 @@ impl SyncedKind for Council {
     const ENTITY: Entity = Entity::Council;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -176,7 +173,7 @@ impl SyncedKind for Council {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -187,7 +184,7 @@ impl SyncedKind for Council {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -202,7 +199,7 @@ impl SyncedKind for Member {
     const ENTITY: Entity = Entity::Member;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -212,7 +209,7 @@ impl SyncedKind for Member {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -223,7 +220,7 @@ impl SyncedKind for Member {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -233,7 +230,7 @@ impl SyncedKind for Member {
 }
 
 pub async fn create_council(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -272,7 +269,7 @@ pub async fn create_council(
 }
 
 pub async fn update_council(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -306,7 +303,7 @@ pub async fn update_council(
 /// Refuses a name already held by a current member of the council (`except` is the member
 /// being corrected).
 pub async fn unique_name(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
     full_name: &str,
     except: Option<&str>,
@@ -319,7 +316,7 @@ pub async fn unique_name(
 
 /// Whether a current member of the village's council other than `except` has this name.
 pub async fn name_taken(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
     full_name: &str,
     except: Option<&str>,
@@ -333,7 +330,7 @@ pub async fn name_taken(
 
 /// Writes a checked new member into the village's council (made if missing), audited.
 pub async fn insert_member(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     draft: &NewMember,
@@ -366,7 +363,7 @@ pub async fn insert_member(
 }
 
 pub async fn create_member(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -384,7 +381,7 @@ pub async fn create_member(
 /// A correction, or the member leaving (`left_on`): his record and his tasks' history stay;
 /// open tasks still assigned to him show that they need another assignee.
 pub async fn update_member(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -432,7 +429,7 @@ pub async fn update_member(
 /// sign-in but loses "my tasks" and what his tasks shared (the admin links it anew or
 /// disables it). Audited as a change of the account.
 async fn unlink_leaver(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     member_id: &str,
     village_id: &str,

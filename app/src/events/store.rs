@@ -3,17 +3,17 @@ use super::types::{Event, NewEvent};
 use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
-use sqlx::SqliteConnection;
 
 const COLUMNS: &str =
     "SELECT id, village_id, kind, title, held_on, attendance, version, updated_at FROM events";
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Event>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Event>, sqlx::Error> {
     sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -26,7 +26,7 @@ impl SyncedKind for Event {
     const ENTITY: Entity = Entity::Event;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -36,7 +36,7 @@ impl SyncedKind for Event {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -47,7 +47,7 @@ impl SyncedKind for Event {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -57,7 +57,7 @@ impl SyncedKind for Event {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -83,7 +83,7 @@ pub async fn create(
 
 /// The village's latest events, newest first.
 pub async fn recent(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
@@ -99,7 +99,7 @@ pub async fn recent(
 
 /// A correction (often the attendance, counted afterwards); the event stays in its village.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,

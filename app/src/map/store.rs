@@ -6,13 +6,14 @@ use super::types::{Feature, NewFeature};
 use crate::access::Place;
 use crate::access::{can, Action, RecordKind, Target};
 use crate::accounts::session::SignedIn;
+use crate::db::BeginWrite;
+use crate::db::{DbConnection, DbPool};
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
 use crate::sync::contract::Reason;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in, stays_in, village_place};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// A stored feature, its geometry still the GeoJSON text the column keeps.
 #[derive(sqlx::FromRow)]
@@ -44,7 +45,7 @@ fn feature(row: Row) -> Option<Feature> {
     })
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Feature>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Feature>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -62,7 +63,7 @@ impl SyncedKind for Feature {
     const ENTITY: Entity = Entity::MapFeature;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -72,7 +73,7 @@ impl SyncedKind for Feature {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -83,7 +84,7 @@ impl SyncedKind for Feature {
     }
 
     async fn delete(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -92,7 +93,7 @@ impl SyncedKind for Feature {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -102,7 +103,7 @@ impl SyncedKind for Feature {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -127,7 +128,7 @@ pub async fn create(
 
 #[allow(clippy::too_many_arguments)]
 async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
     village_id: &str,
     layer: &str,
@@ -156,7 +157,7 @@ async fn insert(
 
 /// A point moved, an area redrawn, a name corrected; the feature keeps its village and layer.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -192,7 +193,7 @@ pub async fn update(
 
 /// A point put in by mistake is removed (the devices get a tombstone).
 pub async fn delete(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -224,14 +225,14 @@ pub fn may_import_layers(who: &SignedIn) -> bool {
 }
 
 pub async fn import_layer(
-    pool: &SqlitePool,
+    pool: &DbPool,
     who: &SignedIn,
     village_id: &str,
     layer: &str,
     features: &[ImportedFeature],
     now: &str,
 ) -> Result<Result<usize, ImportRefusal>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     let Some(place) = village_place(&mut tx, village_id).await? else {
         return Ok(Err(ImportRefusal::NotFound));
     };
@@ -278,7 +279,7 @@ pub async fn import_layer(
         sqlx::query(
             "UPDATE villages SET boundary_geojson = $1, \
              lat = COALESCE($2, lat), lon = COALESCE($3, lon), \
-             position_approximate = CASE WHEN $2 IS NULL THEN position_approximate ELSE 0 END \
+             position_approximate = CASE WHEN $2 IS NULL THEN position_approximate ELSE FALSE END \
              WHERE id = $4",
         )
         .bind(outline.and_then(|f| serde_json::to_string(&f.geometry).ok()))

@@ -4,6 +4,7 @@ use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
 use crate::councils::store::council_id_of;
+use crate::db::DbConnection;
 use crate::fields::invalid;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
@@ -11,10 +12,9 @@ use crate::sync::contract::FieldRule;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
-use sqlx::SqliteConnection;
 
 pub async fn load_meeting(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<Meeting>, sqlx::Error> {
     sqlx::query_as(
@@ -33,7 +33,7 @@ impl SyncedKind for Meeting {
     const ENTITY: Entity = Entity::Meeting;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -43,7 +43,7 @@ impl SyncedKind for Meeting {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -54,7 +54,7 @@ impl SyncedKind for Meeting {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -69,7 +69,7 @@ impl SyncedKind for Decision {
     const ENTITY: Entity = Entity::Decision;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -79,7 +79,7 @@ impl SyncedKind for Decision {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -90,7 +90,7 @@ impl SyncedKind for Decision {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -100,7 +100,7 @@ impl SyncedKind for Decision {
 }
 
 pub async fn create_meeting(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -130,7 +130,7 @@ pub async fn create_meeting(
 
 /// Minutes written up afterwards, or a correction; the meeting stays in its village.
 pub async fn update_meeting(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -162,7 +162,7 @@ const DECISIONS: &str = "SELECT id, village_id, meeting_id, body, effective_on, 
     updated_at FROM decisions";
 
 pub async fn load_decision(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<Decision>, sqlx::Error> {
     sqlx::query_as(&format!("{DECISIONS} WHERE id = $1"))
@@ -173,7 +173,7 @@ pub async fn load_decision(
 
 /// The village's latest decisions, newest first.
 pub async fn recent_decisions(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Decision>, sqlx::Error> {
@@ -188,7 +188,7 @@ pub async fn recent_decisions(
 }
 
 /// Checks that a decision's meeting (if any) is one of its own village's.
-async fn meeting_of_village(conn: &mut SqliteConnection, draft: &NewDecision) -> WriteResult<()> {
+async fn meeting_of_village(conn: &mut DbConnection, draft: &NewDecision) -> WriteResult<()> {
     let Some(meeting) = &draft.meeting_id else {
         return Ok(());
     };
@@ -203,7 +203,7 @@ async fn meeting_of_village(conn: &mut SqliteConnection, draft: &NewDecision) ->
 
 /// A corrected decision (its wording, the date it takes effect); it stays in its village.
 pub async fn update_decision(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -232,7 +232,7 @@ pub async fn update_decision(
 }
 
 pub async fn create_decision(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,

@@ -5,12 +5,12 @@ use super::types::{NewOffence, Offence};
 use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::db::{DbConnection, DbPool};
 use crate::sync::contract::{Applied, Entity};
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::{changeable, decode, may_create_in, WriteResult};
-use sqlx::{SqliteConnection, SqlitePool};
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offence>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Offence>, sqlx::Error> {
     let found: Option<Offence> = sqlx::query_as(
         "SELECT id, village_id, occurred_at AS occurred_on, category, kind, description, \
          register_number, lat, lon, version, updated_at FROM offences WHERE id = $1",
@@ -25,7 +25,7 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Offenc
     Ok(Some(offence))
 }
 
-async fn persons_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<String>, sqlx::Error> {
+async fn persons_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT person_id FROM offence_persons WHERE offence_id = $1 ORDER BY person_id",
     )
@@ -35,7 +35,7 @@ async fn persons_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<String>
 }
 
 async fn link_persons(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
     persons: &[String],
 ) -> Result<(), sqlx::Error> {
@@ -59,7 +59,7 @@ impl SyncedKind for Offence {
     const ENTITY: Entity = Entity::Offence;
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -68,7 +68,7 @@ impl SyncedKind for Offence {
     }
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -78,7 +78,7 @@ impl SyncedKind for Offence {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -90,7 +90,7 @@ impl SyncedKind for Offence {
 }
 
 async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -123,7 +123,7 @@ async fn create(
 
 /// A correction: the whole record as the inspector now has it.
 async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -163,13 +163,13 @@ async fn update(
 /// The village's offence figures as of `today`. Repeats are judged against every offence of
 /// the persons involved, wherever in the region it happened.
 pub async fn village_figures(
-    pool: &SqlitePool,
+    pool: &DbPool,
     village_id: &str,
     joined_on: Option<&str>,
     today: &str,
 ) -> Result<OffenceFigures, sqlx::Error> {
-    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT o.id, o.occurred_at, group_concat(op.person_id), o.village_id = $1 \
+    let rows: Vec<(String, String, Option<String>, bool)> = sqlx::query_as(
+        "SELECT o.id, o.occurred_at, string_agg(op.person_id, ','), o.village_id = $1 \
          FROM offences o LEFT JOIN offence_persons op ON op.offence_id = o.id \
          WHERE o.village_id = $1 OR o.id IN ( \
              SELECT offence_id FROM offence_persons WHERE person_id IN ( \
@@ -196,7 +196,7 @@ pub async fn village_figures(
     );
     let facts: Vec<OffenceFact> = rows
         .iter()
-        .filter(|(_, _, _, here)| *here == 1)
+        .filter(|(_, _, _, here)| *here)
         .map(|(id, date, _, _)| OffenceFact {
             date: date.clone(),
             repeat: repeats.contains(id),

@@ -3,7 +3,7 @@
 use super::types::Person;
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
-use sqlx::{SqliteExecutor, SqlitePool};
+use crate::db::{DbExecutor, DbPool};
 
 /// A stored person with what the policy needs to judge a read.
 pub struct Candidate {
@@ -85,7 +85,7 @@ fn candidate(row: Row) -> Candidate {
 
 /// Every person (optionally of one village) with the reader's sharing flag.
 pub async fn candidates(
-    pool: &SqlitePool,
+    pool: &DbPool,
     reader: &SignedIn,
     village_id: Option<&str>,
 ) -> Result<Vec<Candidate>, sqlx::Error> {
@@ -114,7 +114,7 @@ pub async fn candidates(
 /// One person with the reader's sharing flag; on whatever connection the caller already holds
 /// (a pull reads many on one, never waiting for a second from the pool).
 pub async fn candidate_by_id<'e>(
-    executor: impl SqliteExecutor<'e>,
+    executor: impl DbExecutor<'e>,
     reader: &SignedIn,
     id: &str,
 ) -> Result<Option<Candidate>, sqlx::Error> {
@@ -130,7 +130,7 @@ pub async fn candidate_by_id<'e>(
 /// Refuses a record's links (`field`) to persons its writer may not read; an unknown id
 /// answers the same as one out of reach.
 pub async fn check_links(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::DbConnection,
     who: &SignedIn,
     field: &str,
     persons: &[String],
@@ -149,7 +149,7 @@ pub async fn check_links(
 
 /// Whether `who` may read the person.
 pub async fn readable_on(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::DbConnection,
     who: &SignedIn,
     id: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -172,18 +172,18 @@ pub mod writes {
     use crate::accounts::session::SignedIn;
     use crate::audit::store::{record as audit, Entry};
     use crate::audit::AuditAction;
+    use crate::db::DbConnection;
     use crate::sync::contract::Reason;
     use crate::sync::contract::{Applied, Entity};
     use crate::sync::kind::SyncedKind;
     use crate::sync::write::WriteResult;
     use crate::sync::write::{decode, may_create_in, may_update};
-    use sqlx::SqliteConnection;
 
     impl SyncedKind for Person {
         const ENTITY: Entity = Entity::Person;
 
         async fn create(
-            conn: &mut SqliteConnection,
+            conn: &mut DbConnection,
             who: &SignedIn,
             id: &str,
             payload: serde_json::Value,
@@ -193,7 +193,7 @@ pub mod writes {
         }
 
         async fn update(
-            conn: &mut SqliteConnection,
+            conn: &mut DbConnection,
             who: &SignedIn,
             id: &str,
             base_version: Option<i64>,
@@ -204,7 +204,7 @@ pub mod writes {
         }
 
         async fn readable(
-            conn: &mut SqliteConnection,
+            conn: &mut DbConnection,
             who: &SignedIn,
             id: &str,
             _place: &Place,
@@ -221,7 +221,7 @@ pub mod writes {
     }
 
     pub async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         record_id: &str,
         payload: serde_json::Value,
@@ -260,7 +260,7 @@ pub mod writes {
     /// A correction or a closed file: the whole person as the inspector now has it. The
     /// person stays in their village (moving a file is an admin's work).
     pub async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         record_id: &str,
         base_version: Option<i64>,

@@ -2,12 +2,12 @@
 //! in the caller's scope and, where the policy lets them read the council, its members.
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
+use crate::db::DbPool;
 use crate::sync::contract::{Reference, ReferenceMember, ReferenceVillage};
-use sqlx::SqlitePool;
 
 /// The villages in the caller's scope and, where the policy lets them read the council, its
 /// current members.
-pub async fn reference(pool: &SqlitePool, who: &SignedIn) -> Result<Reference, sqlx::Error> {
+pub async fn reference(pool: &DbPool, who: &SignedIn) -> Result<Reference, sqlx::Error> {
     let mut reference = Reference::default();
     for village in super::store::list_villages(pool).await? {
         let id = village.id;

@@ -2,8 +2,8 @@
 //! portable to PostgreSQL.
 use super::types::{LocalizedName, ProgramStatus, VillageDetails, VillageSummary};
 use crate::councils::{CouncilMember, MemberRole};
+use crate::db::DbPool;
 use crate::stored::StoredEnum;
-use sqlx::SqlitePool;
 
 #[derive(sqlx::FromRow)]
 struct VillageRow {
@@ -46,7 +46,7 @@ const VILLAGE_COLUMNS: &str =
      d.name_kk AS district_kk, v.rural_okrug_ru, v.program_status, v.joined_on, v.lat, v.lon, \
      v.position_approximate FROM villages v JOIN districts d ON d.id = v.district_id";
 
-pub async fn list_villages(pool: &SqlitePool) -> Result<Vec<VillageSummary>, sqlx::Error> {
+pub async fn list_villages(pool: &DbPool) -> Result<Vec<VillageSummary>, sqlx::Error> {
     let rows: Vec<VillageRow> =
         sqlx::query_as(&format!("{VILLAGE_COLUMNS} ORDER BY d.name_ru, v.name_ru"))
             .fetch_all(pool)
@@ -67,7 +67,7 @@ pub async fn list_villages(pool: &SqlitePool) -> Result<Vec<VillageSummary>, sql
 
 /// What the village's results need of it: its district and the day it joined the program.
 pub async fn village_program(
-    pool: &SqlitePool,
+    pool: &DbPool,
     id: &str,
 ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
     sqlx::query_as("SELECT district_id, joined_on FROM villages WHERE id = $1")
@@ -87,7 +87,7 @@ struct MemberRow {
 }
 
 pub async fn village_details(
-    pool: &SqlitePool,
+    pool: &DbPool,
     id: &str,
 ) -> Result<Option<VillageDetails>, sqlx::Error> {
     let row: Option<VillageRow> = sqlx::query_as(&format!("{VILLAGE_COLUMNS} WHERE v.id = $1"))

@@ -3,18 +3,18 @@ use super::types::{may_move, NewProposal, Proposal, ProposalReview};
 use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
 use crate::sync::contract::Reason;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
-use sqlx::SqliteConnection;
 
 const COLUMNS: &str = "SELECT id, village_id, author, category, body, status, answer, \
      submitted_on, version, updated_at FROM proposals";
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Proposal>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Proposal>, sqlx::Error> {
     sqlx::query_as(&format!("{COLUMNS} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -27,7 +27,7 @@ impl SyncedKind for Proposal {
     const ENTITY: Entity = Entity::Proposal;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -37,7 +37,7 @@ impl SyncedKind for Proposal {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -48,7 +48,7 @@ impl SyncedKind for Proposal {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -58,7 +58,7 @@ impl SyncedKind for Proposal {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -84,7 +84,7 @@ pub async fn create(
 
 /// A review: a new status and the answer, on the version the reviewer saw.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -118,7 +118,7 @@ pub async fn update(
 
 /// The village's latest proposals, newest first.
 pub async fn recent(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
     limit: i64,
 ) -> Result<Vec<Proposal>, sqlx::Error> {

@@ -38,8 +38,8 @@ pub mod server {
     use super::super::work;
     use crate::access::{Place, Role, Scope};
     use crate::accounts::session::SignedIn;
+    use crate::db::DbPool;
     use crate::errors::AppError;
-    use sqlx::SqlitePool;
     use std::collections::{HashMap, HashSet};
 
     /// The fewest comparison villages whose sums a reader of a few villages is shown.
@@ -89,7 +89,7 @@ pub mod server {
     /// Reads what a report of `villages` needs, with the repeats of its last `repeat_months`
     /// (the repeat rule reads a year before those, so fewer months read fewer links).
     async fn load(
-        pool: &SqlitePool,
+        pool: &DbPool,
         villages: Villages<'_>,
         repeat_months: i32,
     ) -> Result<Loaded, AppError> {
@@ -125,7 +125,7 @@ pub mod server {
     }
 
     pub async fn overview(
-        pool: &SqlitePool,
+        pool: &DbPool,
         who: &SignedIn,
         district: Option<String>,
     ) -> Result<Overview, AppError> {
@@ -185,7 +185,7 @@ pub mod server {
     }
 
     pub async fn trend(
-        pool: &SqlitePool,
+        pool: &DbPool,
         who: &SignedIn,
         village_id: &str,
     ) -> Result<Option<Trend>, AppError> {

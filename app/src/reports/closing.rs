@@ -50,10 +50,11 @@ mod server {
     use crate::accounts::session::SignedIn;
     use crate::audit::store::{record, Entry};
     use crate::audit::AuditAction;
+    use crate::db::BeginWrite;
+    use crate::db::DbPool;
     use crate::errors::{refuse, AppError};
     use crate::places::LocalizedName;
     use crate::reports::months::Month;
-    use sqlx::SqlitePool;
     use std::collections::HashMap;
 
     fn may_close(who: &SignedIn, village_id: &str, district_id: &str) -> bool {
@@ -76,7 +77,7 @@ mod server {
         Month::of(&crate::dates::region_today()).ok_or(AppError::Internal)
     }
 
-    pub async fn list(pool: &SqlitePool, who: &SignedIn) -> Result<Vec<VillageMonths>, AppError> {
+    pub async fn list(pool: &DbPool, who: &SignedIn) -> Result<Vec<VillageMonths>, AppError> {
         let villages: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT v.id, v.name_ru, v.name_kk, v.district_id FROM villages v \
              JOIN districts d ON d.id = v.district_id ORDER BY d.name_ru, v.name_ru",
@@ -129,7 +130,7 @@ mod server {
     }
 
     pub async fn close(
-        pool: &SqlitePool,
+        pool: &DbPool,
         who: &SignedIn,
         village_id: &str,
         month: &str,
@@ -142,7 +143,7 @@ mod server {
         if month >= current || month < current.plus(-OPEN_MONTHS) {
             return refuse(AppError::InvalidField("month".into()));
         }
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let district: Option<String> =
             sqlx::query_scalar("SELECT district_id FROM villages WHERE id = $1")
                 .bind(village_id)

@@ -152,10 +152,11 @@ mod server {
     use crate::accounts::session::SignedIn;
     use crate::audit::store::Entry;
     use crate::audit::AuditAction;
+    use crate::db::BeginWrite;
+    use crate::db::DbPool;
     use crate::errors::{refuse, AppError};
     use crate::places::{LocalizedName, ProgramStatus};
     use crate::stored::StoredEnum;
-    use sqlx::SqlitePool;
 
     /// The admin and the region coordinator, working for the whole region.
     pub fn may_keep(who: &SignedIn) -> Result<(), AppError> {
@@ -183,11 +184,11 @@ mod server {
         bool,
     );
 
-    pub async fn list(pool: &SqlitePool) -> Result<Vec<Membership>, sqlx::Error> {
+    pub async fn list(pool: &DbPool) -> Result<Vec<Membership>, sqlx::Error> {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT v.id, v.name_ru, v.name_kk, d.name_ru, d.name_kk, v.program_status, \
              v.joined_on, v.left_on, v.population, v.households, v.population_source, \
-             v.population_year, v.demo = 1 OR v.membership_demo = 1 \
+             v.population_year, v.demo = TRUE OR v.membership_demo = TRUE \
              FROM villages v JOIN districts d ON d.id = v.district_id ORDER BY d.name_ru, v.name_ru",
         )
         .fetch_all(pool)
@@ -223,11 +224,11 @@ mod server {
         let now = crate::db::now_rfc3339();
         let checked = form.checked(&now[..10]).map_err(AppError::respond)?;
         let pool = crate::db::pool()?;
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = pool.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE villages SET program_status = $1, joined_on = $2, left_on = $3, \
              population = $4, households = $5, population_source = $6, population_year = $7, \
-             membership_demo = 0 WHERE id = $8",
+             membership_demo = FALSE WHERE id = $8",
         )
         .bind(checked.status.as_str())
         .bind(&checked.joined_on)

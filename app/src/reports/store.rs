@@ -2,10 +2,10 @@
 //! offences counted by village, month, category and kind, the repeats among them, the months
 //! closed and each village's last offence. The arithmetic is in `compute`.
 use super::months::Month;
+use crate::db::DbPool;
 use crate::offences::repeat::{repeat_ids, OffenceDates};
 use crate::places::{LocalizedName, ProgramStatus};
 use crate::stored::StoredEnum;
-use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
 
 /// A village as the reports need it.
@@ -35,7 +35,7 @@ struct VillageRow {
     population: Option<i64>,
 }
 
-pub async fn villages(pool: &SqlitePool) -> Result<Vec<ReportVillage>, sqlx::Error> {
+pub async fn villages(pool: &DbPool) -> Result<Vec<ReportVillage>, sqlx::Error> {
     let rows: Vec<VillageRow> = sqlx::query_as(
         "SELECT v.id, v.name_ru, v.name_kk, v.district_id, d.name_ru AS district_ru, \
          d.name_kk AS district_kk, v.program_status, v.joined_on, v.left_on, v.population \
@@ -104,7 +104,7 @@ impl Villages<'_> {
 /// Offences by village and month from the tallies the write paths keep (migration 0013), and
 /// the repeats among them from `repeats_from` on.
 pub async fn counts(
-    pool: &SqlitePool,
+    pool: &DbPool,
     from: Month,
     repeats_from: Month,
     villages: Villages<'_>,
@@ -114,7 +114,7 @@ pub async fn counts(
     // rows over one by one, and a row per village and month (340,000 of them for 6,000
     // villages) was most of a large region's overview time; SQLite packs them in a tenth.
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT village_id, group_concat(month || ' ' || offences) FROM offence_months \
+        "SELECT village_id, string_agg(month || ' ' || offences, ',') FROM offence_months \
          WHERE month >= $1 AND offences > 0 AND ($2 IS NULL OR village_id = $2) \
          GROUP BY village_id",
     )
@@ -213,28 +213,30 @@ pub struct ThemeCount {
 /// Offences by month, category and kind from `first` to `last` (whole months) in `villages`
 /// (all of them when `None`), from the index that holds all three.
 pub async fn themes(
-    pool: &SqlitePool,
+    pool: &DbPool,
     first: Month,
     last: Month,
     villages: Option<&[String]>,
 ) -> Result<Vec<ThemeCount>, sqlx::Error> {
-    let list = villages.map(|ids| serde_json::to_string(ids).unwrap_or_default());
     // The month is the date's first seven characters, as the `offence_months` tally keeps it.
-    sqlx::query_as(
+    let mut query = sqlx::QueryBuilder::<crate::db::Db>::new(
         "SELECT substr(occurred_at, 1, 7) AS month, category, kind, COUNT(*) AS offences \
-         FROM offences WHERE occurred_at >= $1 AND occurred_at < $2 \
-         AND ($3 IS NULL OR village_id IN (SELECT value FROM json_each($3))) GROUP BY 1, 2, 3",
-    )
-    .bind(first.first_day())
-    .bind(last.plus(1).first_day())
-    .bind(list)
-    .fetch_all(pool)
-    .await
+         FROM offences WHERE occurred_at >= ",
+    );
+    query
+        .push_bind(first.first_day())
+        .push(" AND occurred_at < ")
+        .push_bind(last.plus(1).first_day());
+    if let Some(villages) = villages {
+        crate::db::push_in(&mut query, "village_id", villages);
+    }
+    query.push(" GROUP BY 1, 2, 3");
+    query.build_query_as().fetch_all(pool).await
 }
 
 /// The months closed since `from`, by village.
 pub async fn closings(
-    pool: &SqlitePool,
+    pool: &DbPool,
     from: Month,
     villages: Villages<'_>,
 ) -> Result<HashSet<(String, Month)>, sqlx::Error> {
@@ -254,7 +256,7 @@ pub async fn closings(
 
 /// Each village's latest offence day up to `today`: one index seek per village.
 pub async fn last_offences(
-    pool: &SqlitePool,
+    pool: &DbPool,
     today: &str,
 ) -> Result<HashMap<String, String>, sqlx::Error> {
     // Every time of `today` sorts before "…T99", and the next day after it.
@@ -273,7 +275,7 @@ pub async fn last_offences(
 }
 
 /// The first month with an offence on record anywhere (see `Facts::data_start`).
-pub async fn data_start(pool: &SqlitePool) -> Result<Option<Month>, sqlx::Error> {
+pub async fn data_start(pool: &DbPool) -> Result<Option<Month>, sqlx::Error> {
     let first: Option<String> =
         sqlx::query_scalar("SELECT MIN(month) FROM offence_months WHERE offences > 0")
             .fetch_one(pool)

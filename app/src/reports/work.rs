@@ -3,12 +3,12 @@
 //! visits. Counts only.
 use super::months::Month;
 use super::types::CouncilMonth;
-use sqlx::SqlitePool;
+use crate::db::DbPool;
 use std::collections::HashMap;
 
 /// The village's last `count` months up to `last`, oldest first.
 pub async fn council_work(
-    pool: &SqlitePool,
+    pool: &DbPool,
     village_id: &str,
     last: Month,
     count: i32,
@@ -25,9 +25,9 @@ pub async fn council_work(
     // A task is done in the month of its first "done" (or "verified") progress note.
     let done = by_month(
         sqlx::query_as(
-            "SELECT substr(d, 1, 7), COUNT(*), 0 FROM (SELECT MIN(u.created_at) AS d \
+            "SELECT substr(d, 1, 7), COUNT(*), CAST(0 AS BIGINT) FROM (SELECT MIN(u.created_at) AS d \
              FROM task_updates u JOIN tasks t ON t.id = u.task_id \
-             WHERE t.village_id = $1 AND u.status IN ('done', 'verified') GROUP BY u.task_id) \
+             WHERE t.village_id = $1 AND u.status IN ('done', 'verified') GROUP BY u.task_id) AS first_done \
              WHERE d >= $2 AND d < $3 GROUP BY 1",
         )
         .bind(village_id)
@@ -39,7 +39,7 @@ pub async fn council_work(
     // Overdue now, counted in the month it was due.
     let overdue = by_month(
         sqlx::query_as(
-            "SELECT substr(due_on, 1, 7), COUNT(*), 0 FROM tasks WHERE village_id = $1 \
+            "SELECT substr(due_on, 1, 7), COUNT(*), CAST(0 AS BIGINT) FROM tasks WHERE village_id = $1 \
              AND due_on >= $2 AND due_on < $3 AND due_on < $4 \
              AND status IN ('new', 'in_progress') GROUP BY 1",
         )
@@ -53,7 +53,7 @@ pub async fn council_work(
     let proposals = by_month(
         sqlx::query_as(
             "SELECT substr(submitted_on, 1, 7), COUNT(*), \
-             SUM(status IN ('accepted', 'implemented')) FROM proposals \
+             COUNT(*) FILTER (WHERE status IN ('accepted', 'implemented')) FROM proposals \
              WHERE village_id = $1 AND submitted_on >= $2 AND submitted_on < $3 GROUP BY 1",
         )
         .bind(village_id)
@@ -64,7 +64,7 @@ pub async fn council_work(
     );
     let events = by_month(
         sqlx::query_as(
-            "SELECT substr(held_on, 1, 7), COUNT(*), COALESCE(SUM(attendance), 0) FROM events \
+            "SELECT substr(held_on, 1, 7), COUNT(*), CAST(COALESCE(SUM(attendance), 0) AS BIGINT) FROM events \
              WHERE village_id = $1 AND held_on >= $2 AND held_on < $3 GROUP BY 1",
         )
         .bind(village_id)
@@ -75,7 +75,7 @@ pub async fn council_work(
     );
     let visits = by_month(
         sqlx::query_as(
-            "SELECT substr(visited_at, 1, 7), COUNT(*), 0 FROM visits \
+            "SELECT substr(visited_at, 1, 7), COUNT(*), CAST(0 AS BIGINT) FROM visits \
              WHERE village_id = $1 AND visited_at >= $2 AND visited_at < $3 GROUP BY 1",
         )
         .bind(village_id)

@@ -226,6 +226,9 @@ pub struct PushResponse {
     pub answers: Vec<Answer>,
     /// The highest seq of this device the server has settled.
     pub applied_seq: u64,
+    /// Which history the server holds (DESIGN §4.9); empty from a server that predates it.
+    #[serde(default)]
+    pub epoch: String,
 }
 
 /// Which records a pull returns: sensitive ones come in their own stream, so a device that
@@ -266,6 +269,9 @@ pub struct PullPage {
     pub remaining: i64,
     /// The cursor was too old: the device must drop its copy and pull from 0.
     pub reset: bool,
+    /// Which history the server holds (DESIGN §4.9); empty from a server that predates it.
+    #[serde(default)]
+    pub epoch: String,
 }
 
 /// Largest page a pull returns.

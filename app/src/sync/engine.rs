@@ -3,6 +3,7 @@
 //! since every step is settled in IndexedDB before the next one starts.
 use super::contract::{PullPage, PushRequest, PushResponse, Reference, Status, Stream};
 use super::local::{self, EntryState};
+use super::restore;
 use super::state::{SyncFailure, SyncState};
 use super::transport::{fetch, fetch_gzipped};
 use leptos::prelude::*;
@@ -24,9 +25,12 @@ pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
             return Err(failure);
         }
     }
-    pull(state, Stream::Records).await?;
-    if super::sealed::ready() {
-        pull(state, Stream::Sensitive).await?;
+    if let Pulled::Restart(epoch) = pull_streams(state).await? {
+        // The server went back in time (DESIGN §4.9): what it lacks goes again, then every
+        // stream is pulled from nothing.
+        recover(&epoch).await?;
+        push_all().await?;
+        pull_streams(state).await?;
     }
     let (status, body) = fetch("GET", "/api/v1/sync/reference", None).await?;
     check(status)?;
@@ -51,11 +55,57 @@ fn check(status: u16) -> Result<(), SyncFailure> {
     }
 }
 
+/// How a pull ended.
+enum Pulled {
+    Done,
+    /// The server holds another history: its epoch.
+    Restart(String),
+}
+
+async fn pull_streams(state: SyncState) -> Result<Pulled, SyncFailure> {
+    if let Pulled::Restart(epoch) = pull(state, Stream::Records).await? {
+        return Ok(Pulled::Restart(epoch));
+    }
+    if super::sealed::ready() {
+        return pull(state, Stream::Sensitive).await;
+    }
+    Ok(Pulled::Done)
+}
+
+/// Asks the server which of this device's seqs it holds (a push of nothing), and puts what it
+/// lacks back in line; the pull cursors start from nothing.
+async fn recover(epoch: &str) -> Result<(), SyncFailure> {
+    let applied = match local::device_id().await.map_err(storage)? {
+        Some(device_id) => {
+            let request = PushRequest {
+                device_id,
+                mutations: Vec::new(),
+            };
+            let body = serde_json::to_string(&request).unwrap_or_default();
+            let (status, text) = fetch_gzipped("POST", "/api/v1/sync/push", body).await?;
+            check(status)?;
+            serde_json::from_str::<PushResponse>(&text)
+                .map_err(|_| SyncFailure::Server(status))?
+                .applied_seq
+        }
+        None => 0,
+    };
+    restore::resend_after(applied, Some(epoch))
+        .await
+        .map_err(storage)?;
+    Ok(())
+}
+
+/// How often one push run may find the server behind before it gives up (each time puts
+/// entries back in line or fills a missing seq, so more means something else is wrong).
+const RECOVERIES_PER_RUN: usize = 3;
+
 async fn push_all() -> Result<(), SyncFailure> {
     // No device id means nothing was ever made here, so nothing waits.
     let Some(device_id) = local::device_id().await.map_err(storage)? else {
         return Ok(());
     };
+    let mut recoveries = 0;
     loop {
         let pending: Vec<_> = local::outbox()
             .await
@@ -117,11 +167,30 @@ async fn push_all() -> Result<(), SyncFailure> {
             .filter(|a| a.status != Status::Gap)
             .count();
         local::settle(&response.answers).await.map_err(storage)?;
-        if settled == 0 {
-            // The server wants a seq this device no longer has: nothing more can go until
-            // someone looks (shown as a server problem, the entries stay).
-            return Err(SyncFailure::Server(409));
+        let expected = response.answers.iter().find_map(|a| a.expected);
+        let new_history = restore::is_new_history(&response.epoch)
+            .await
+            .map_err(storage)?;
+        if settled > 0 && !new_history {
+            continue;
         }
+        // The server went back in time (a new epoch), or asks for a seq this device sent
+        // long ago (DESIGN §4.9): what it lacks goes again, from where it stands.
+        let behind = expected.filter(|e| request.mutations.first().is_some_and(|m| *e < m.seq));
+        if recoveries < RECOVERIES_PER_RUN && (new_history || behind.is_some()) {
+            recoveries += 1;
+            let epoch = Some(response.epoch.as_str()).filter(|_| new_history);
+            restore::resend_after(response.applied_seq, epoch)
+                .await
+                .map_err(storage)?;
+            if let Some(expected) = behind {
+                restore::fill_gap(expected).await.map_err(storage)?;
+            }
+            continue;
+        }
+        // The server wants a seq this device never made: nothing more can go until someone
+        // looks (shown as a server problem, the entries stay).
+        return Err(SyncFailure::Server(409));
     }
 }
 
@@ -141,10 +210,13 @@ async fn seal_sensitive_answers(response: &mut PushResponse, sent: &[super::cont
     }
 }
 
-async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
+async fn pull(state: SyncState, stream: Stream) -> Result<Pulled, SyncFailure> {
     let mut since = local::cursor(stream).await.map_err(storage)?;
     // Named so the server leaves out what this device pushed: the push answered it already.
+    // Not while pulling from nothing (a new, wiped or reset copy): every page of that pull
+    // must bring this device's own records back too, not only the first.
     let device = local::device_id().await.map_err(storage)?;
+    let mut from_nothing = since == 0;
     let mut received = 0usize;
     loop {
         let address = format!(
@@ -155,6 +227,7 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
             },
             device
                 .as_deref()
+                .filter(|_| !from_nothing)
                 .map(|d| format!("&device={d}"))
                 .unwrap_or_default()
         );
@@ -162,9 +235,19 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
         check(status)?;
         let page: PullPage =
             serde_json::from_str(&body).map_err(|_| SyncFailure::Server(status))?;
+        if restore::is_new_history(&page.epoch)
+            .await
+            .map_err(storage)?
+        {
+            return Ok(Pulled::Restart(page.epoch));
+        }
         if page.reset {
+            // A cursor before the pruned tombstones, or past the server's history: this stream
+            // starts again from nothing. If the server lost history, the next push meets a gap
+            // below what this device sent and sends it again (DESIGN §4.9).
             local::reset(stream).await.map_err(storage)?;
             since = 0;
+            from_nothing = true;
             continue;
         }
         received += page.changes.len();
@@ -179,7 +262,7 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
                         Some(sealed) => Some(sealed),
                         // The cache was locked mid-pull: applying the page would drop the
                         // record and move the cursor past it. The next unlock pulls it again.
-                        None => return Ok(()),
+                        None => return Ok(Pulled::Done),
                     }
                 }
                 other => other,
@@ -191,7 +274,7 @@ async fn pull(state: SyncState, stream: Stream) -> Result<(), SyncFailure> {
             .map_err(storage)?;
         since = page.cursor;
         if !page.more {
-            return Ok(());
+            return Ok(Pulled::Done);
         }
     }
 }

@@ -7,14 +7,14 @@ use super::contract::{Applied, Entity, Mutation, Op, Reason};
 use super::write::{WriteError, WriteResult};
 use crate::access::{can, Action, Place, Target};
 use crate::accounts::session::SignedIn;
-use sqlx::SqliteConnection;
+use crate::db::DbConnection;
 use std::future::Future;
 
 pub trait SyncedKind: serde::Serialize + Send + Sized {
     const ENTITY: Entity;
 
     fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -22,7 +22,7 @@ pub trait SyncedKind: serde::Serialize + Send + Sized {
     ) -> impl Future<Output = WriteResult<Applied>> + Send;
 
     fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -32,7 +32,7 @@ pub trait SyncedKind: serde::Serialize + Send + Sized {
 
     /// Most kinds are never deleted through sync (a record is closed or cancelled instead).
     fn delete(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -45,7 +45,7 @@ pub trait SyncedKind: serde::Serialize + Send + Sized {
     /// caller's role in the record's village decides ([`read_in_village`]); some kinds weigh
     /// each record (assigned, shared).
     fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -77,7 +77,7 @@ where
 
 /// One mutation of kind `K`, by its operation.
 pub async fn apply<K: SyncedKind>(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     mutation: &Mutation,
     now: &str,
@@ -98,7 +98,7 @@ pub async fn apply<K: SyncedKind>(
 pub trait SyncedKinds: Sync {
     fn apply(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         mutation: &Mutation,
         now: &str,
@@ -106,7 +106,7 @@ pub trait SyncedKinds: Sync {
 
     fn readable(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         entity: Entity,
         id: &str,

@@ -4,7 +4,8 @@
 //!   rejected and conflicting entries stay until the person fixes or discards them.
 //! - `records`: the records of the person's scope, keyed `entity:id`, as last pulled or as
 //!   changed here (with the state of that change).
-//! - `meta`: the device id and next seq, the pull cursors, the last sync time, reference data.
+//! - `meta`: the device id and next seq, the pull cursors, the last sync time, reference data,
+//!   the server's epoch and the journal of the last entries the server settled (DESIGN §4.9).
 //! - `drafts`: half-filled forms, saved as the person types.
 //!
 //! Values are JSON text, so what is stored is exactly what travels. The outbox entry, the
@@ -70,23 +71,31 @@ pub enum LocalError {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct DeviceMeta {
-    device_id: String,
-    next_seq: u64,
+pub(super) struct DeviceMeta {
+    pub(super) device_id: String,
+    pub(super) next_seq: u64,
 }
 
-const OUTBOX: &str = "outbox";
-const RECORDS: &str = "records";
-const META: &str = "meta";
+pub(super) const OUTBOX: &str = "outbox";
+pub(super) const RECORDS: &str = "records";
+pub(super) const META: &str = "meta";
 const DRAFTS: &str = "drafts";
-const DEVICE_KEY: &str = "device";
+pub(super) const DEVICE_KEY: &str = "device";
+/// How many entries the server settled stay in the journal (`meta`, keys `sent:…`), to be
+/// sent again if the server loses them (DESIGN §4.9): about two months of an inspector's work.
+pub(super) const JOURNAL_KEEP: u64 = 2000;
+
+/// The journal's key of a settled entry; zero-padded, so keys sort as seqs do.
+pub(super) fn journal_key(seq: u64) -> String {
+    format!("sent:{seq:020}")
+}
 pub const DATABASE: &str = "zq";
 
-fn record_key(entity: Entity, id: &str) -> String {
+pub(super) fn record_key(entity: Entity, id: &str) -> String {
     format!("{}:{id}", entity.as_str())
 }
 
-fn cursor_key(stream: Stream) -> &'static str {
+pub(super) fn cursor_key(stream: Stream) -> &'static str {
     match stream {
         Stream::Records => "cursor:records",
         Stream::Sensitive => "cursor:sensitive",
@@ -94,7 +103,7 @@ fn cursor_key(stream: Stream) -> &'static str {
 }
 
 #[cfg(feature = "hydrate")]
-mod idb {
+pub(super) mod idb {
     use super::*;
     use rexie::{ObjectStore, Rexie, TransactionMode};
     use wasm_bindgen::JsValue;
@@ -307,9 +316,10 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
         use idb::*;
         use wasm_bindgen::JsValue;
         let db = open().await?;
-        let tx = tx(&db, &[OUTBOX, RECORDS], Mode::ReadWrite)?;
+        let tx = tx(&db, &[OUTBOX, RECORDS, META], Mode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let records = tx.store(RECORDS)?;
+        let journal = tx.store(META)?;
         let waiting: Vec<OutboxEntry> = outbox
             .get_all(None, None)
             .await?
@@ -342,6 +352,17 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
                 Status::Gap => continue,
                 Status::Applied | Status::Skipped => {
                     outbox.delete(seq_key(answer.seq)).await?;
+                    // Kept as it was sent (a person's still sealed), in case the server loses
+                    // it (DESIGN §4.9).
+                    journal
+                        .put(
+                            &text(&entry),
+                            Some(&JsValue::from_str(&journal_key(answer.seq))),
+                        )
+                        .await?;
+                    if let Some(old) = answer.seq.checked_sub(JOURNAL_KEEP) {
+                        journal.delete(JsValue::from_str(&journal_key(old))).await?;
+                    }
                     // The record as the server stored it (names tidied, who and when): the
                     // pull will not bring it back.
                     if let Some(record) = answer

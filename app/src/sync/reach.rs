@@ -31,7 +31,7 @@ pub fn condition(who: &SignedIn, stream: Stream) -> String {
                     who.member_id.as_deref().unwrap_or_default()
                 ))
             ),
-            _ => "0".to_owned(),
+            _ => "FALSE".to_owned(),
         };
         // A person handed out before comes again when it changes: whole if still readable, or
         // as the tombstone that takes it off the device. Nobody else learns a person's id.
@@ -42,7 +42,7 @@ pub fn condition(who: &SignedIn, stream: Stream) -> String {
         ));
     }
     if clauses.is_empty() {
-        "0".to_owned()
+        "FALSE".to_owned()
     } else {
         format!("({})", clauses.join(" OR "))
     }
@@ -51,11 +51,13 @@ pub fn condition(who: &SignedIn, stream: Stream) -> String {
 /// The caller's villages as a condition on `village_id`.
 fn scope(scope: &Scope) -> String {
     match scope {
-        Scope::Region => "1".to_owned(),
+        Scope::Region => "TRUE".to_owned(),
         Scope::District(district) => format!(
             "village_id IN (SELECT id FROM villages WHERE district_id = {})",
             quote(district)
         ),
+        // `IN ()` is not SQL everywhere.
+        Scope::Villages(villages) if villages.is_empty() => "FALSE".to_owned(),
         Scope::Villages(villages) => {
             let list: Vec<&str> = villages.iter().map(String::as_str).collect();
             format!("village_id IN ({})", quoted(&list))

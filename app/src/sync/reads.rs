@@ -4,6 +4,8 @@
 //! audit it, so the device queues each read (which person, what, when; never a name) and
 //! hands the queue to `/api/v1/sync/reads` at the next sync, where each becomes an audit
 //! event marked "read on device".
+#[cfg(feature = "ssr")]
+use crate::db::BeginWrite;
 use serde::{Deserialize, Serialize};
 
 /// The most reads one request may carry; a longer queue goes in several.
@@ -154,7 +156,7 @@ fn is_utc_time(text: &str) -> bool {
 /// so a doubled read is visible as such.
 #[cfg(feature = "ssr")]
 pub async fn record(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::db::DbPool,
     who: &crate::accounts::session::SignedIn,
     request: &ReadsRequest,
     now: &str,
@@ -173,7 +175,7 @@ pub async fn record(
     if !super::server::valid_id(&request.device_id) || !request.reads.iter().all(well_formed) {
         return Err(PushError::Malformed("reads"));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     super::server::claim_device(&mut tx, who, &request.device_id, now).await?;
     for read in &request.reads {
         let mut entry = Entry::by(who, AuditAction::ReadOnDevice, "person").detail(format!(

@@ -10,8 +10,9 @@ use crate::access::Place;
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{record as audit, Entry};
 use crate::audit::AuditAction;
+use crate::db::BeginWrite;
+use crate::db::{DbConnection, DbPool};
 use crate::stored::StoredEnum;
-use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -29,7 +30,7 @@ pub enum PushError {
 /// written in one transaction, so a crash leaves either all of it or none, and a replay (same
 /// mutation id) gets the stored answer instead of a second write.
 pub async fn push(
-    pool: &SqlitePool,
+    pool: &DbPool,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     request: PushRequest,
@@ -48,12 +49,12 @@ pub async fn push(
     // and, on such an error, is rolled back and run again with them.
     // IMMEDIATE takes the write lock at once: two pushes of one device queue up instead of
     // both reading the same applied seq.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     let response = match apply_batch(&mut tx, kinds, who, &request, now, Guard::Optimistic).await? {
         Some(response) => response,
         None => {
             tx.rollback().await?;
-            tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            tx = pool.begin_write().await?;
             apply_batch(&mut tx, kinds, who, &request, now, Guard::Savepoints)
                 .await?
                 .ok_or_else(|| {
@@ -64,6 +65,10 @@ pub async fn push(
     if !hold.is_zero() {
         tokio::time::sleep(hold).await;
     }
+    let response = PushResponse {
+        epoch: super::history::epoch(&mut tx).await?,
+        ..response
+    };
     tx.commit().await?;
     Ok(response)
 }
@@ -79,7 +84,7 @@ enum Guard {
 
 /// The batch's answers, or `None` when an optimistic run hit a broken constraint.
 async fn apply_batch(
-    tx: &mut SqliteConnection,
+    tx: &mut DbConnection,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     request: &PushRequest,
@@ -149,12 +154,13 @@ async fn apply_batch(
     Ok(Some(PushResponse {
         answers,
         applied_seq,
+        epoch: String::new(),
     }))
 }
 
 /// Applies one mutation under `guard`; `None` when an optimistic run must start again guarded.
 async fn apply_guarded(
-    tx: &mut SqliteConnection,
+    tx: &mut DbConnection,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     mutation: &Mutation,
@@ -194,7 +200,7 @@ pub(super) fn valid_id(id: &str) -> bool {
 /// session, even of the same account, cannot push or take a key share as it, and revoking
 /// the browser revokes it.
 pub(super) async fn claim_device(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     device_id: &str,
     now: &str,
@@ -240,7 +246,7 @@ pub(super) async fn claim_device(
 
 /// The answers this device was given before for any mutation of the batch, by mutation id.
 async fn stored_answers(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     device_id: &str,
     mutations: &[Mutation],
 ) -> Result<std::collections::HashMap<String, Answer>, sqlx::Error> {
@@ -248,7 +254,7 @@ async fn stored_answers(
     if mutations.is_empty() {
         return Ok(found);
     }
-    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+    let mut query = sqlx::QueryBuilder::<crate::db::Db>::new(
         "SELECT mutation_id, answer FROM sync_mutations WHERE device_id = ",
     );
     query.push_bind(device_id).push(" AND mutation_id IN (");
@@ -268,7 +274,7 @@ async fn stored_answers(
 
 /// Records the answers of the mutations settled by this push, in one statement.
 async fn store_answers(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     device_id: &str,
     mutations: &[&Mutation],
     answers: &std::collections::HashMap<String, Answer>,
@@ -277,7 +283,7 @@ async fn store_answers(
     if mutations.is_empty() {
         return Ok(());
     }
-    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+    let mut query = sqlx::QueryBuilder::<crate::db::Db>::new(
         "INSERT INTO sync_mutations (device_id, seq, mutation_id, entity, record_id, status, \
          answer, at) ",
     );
@@ -302,7 +308,7 @@ async fn store_answers(
 /// delete and insert it) and so clears the mark. Sensitive records are not answered this way:
 /// the device keeps them sealed, and each copy handed out is audited by the pull.
 async fn mark_own_change(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     device_id: &str,
@@ -311,7 +317,7 @@ async fn mark_own_change(
     // Marked even when the caller may not read the record back: a pull would leave it out too.
     let place: Option<(String, Option<String>)> = sqlx::query_as(
         "UPDATE sync_changes SET origin_device = $1 \
-         WHERE entity = $2 AND record_id = $3 AND deleted = 0 \
+         WHERE entity = $2 AND record_id = $3 AND deleted = FALSE \
          RETURNING village_id, (SELECT district_id FROM villages \
                                 WHERE villages.id = sync_changes.village_id)",
     )
@@ -330,7 +336,7 @@ async fn mark_own_change(
 
 /// Undoes [`mark_own_change`] for a replayed mutation: its stored answer carries no record.
 async fn forget_own_change(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     device_id: &str,
     mutation: &Mutation,
 ) -> Result<(), sqlx::Error> {
@@ -375,7 +381,7 @@ fn answer(mutation: &Mutation, outcome: Outcome) -> Answer {
 /// One mutation, handed to its kind; a create first checks that no record of its entity has
 /// that id yet.
 async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     mutation: &Mutation,
@@ -414,7 +420,7 @@ pub enum PullError {
 /// waiting for a second froze the server once as many pulls ran as the pool had connections
 /// (DESIGN §4, "under load").
 pub async fn pull(
-    pool: &SqlitePool,
+    pool: &DbPool,
     kinds: &impl SyncedKinds,
     who: &SignedIn,
     since: i64,
@@ -424,16 +430,18 @@ pub async fn pull(
 ) -> Result<PullPage, PullError> {
     let mut conn = pool.acquire().await?;
     let limit = limit.clamp(1, PULL_PAGE_MAX);
-    let horizon: i64 = sqlx::query_scalar("SELECT pruned_below FROM sync_horizon WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
-    if since > 0 && since < horizon {
+    let bounds = super::history::feed_bounds(&mut conn).await?;
+    let epoch = bounds.epoch;
+    // Below the horizon a deletion may have been missed; past the highest version ever given,
+    // the cursor came from a history this database does not hold (DESIGN §4.9).
+    if since > 0 && (since < bounds.horizon || since > bounds.highest) {
         return Ok(PullPage {
             changes: Vec::new(),
             cursor: 0,
             more: true,
             remaining: 0,
             reset: true,
+            epoch,
         });
     }
     // The rows the caller may be told of at all: the same for the page and for `remaining`.
@@ -456,7 +464,7 @@ pub async fn pull(
         "SELECT version, entity, record_id, village_id, deleted, \
          (SELECT district_id FROM villages WHERE villages.id = sync_changes.village_id) \
          FROM sync_changes \
-         WHERE version > $1 AND {reach} AND origin_device IS NOT $3 \
+         WHERE version > $1 AND {reach} AND origin_device IS DISTINCT FROM $3 \
          ORDER BY version LIMIT $2"
     ))
     .bind(since)
@@ -496,7 +504,7 @@ pub async fn pull(
     }
     let remaining: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM sync_changes WHERE version > $1 AND {reach} \
-         AND origin_device IS NOT $2"
+         AND origin_device IS DISTINCT FROM $2"
     ))
     .bind(cursor)
     .bind(&own)
@@ -509,20 +517,21 @@ pub async fn pull(
         more,
         remaining,
         reset: false,
+        epoch,
     })
 }
 
 /// One audit line per sensitive record in the page, written in one transaction on the pull's
 /// own connection before the page leaves the server: no audit, no data.
 async fn audit_handed_out(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     handed_out: &[(String, String)],
 ) -> Result<(), sqlx::Error> {
     if handed_out.is_empty() {
         return Ok(());
     }
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_on(&mut *conn).await?;
     for (record_id, village_id) in handed_out {
         audit(
             &mut *tx,
@@ -534,12 +543,14 @@ async fn audit_handed_out(
         .await?;
     }
     // What `reach` sends tombstones for once the caller may no longer read them.
-    let mut handouts =
-        sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT OR IGNORE INTO person_handouts ");
+    let mut handouts = sqlx::QueryBuilder::<crate::db::Db>::new(
+        "INSERT INTO person_handouts (account_id, person_id) ",
+    );
     handouts.push_values(handed_out, |mut row, (record_id, _)| {
         row.push_bind(&who.principal.account_id)
             .push_bind(record_id);
     });
+    handouts.push(" ON CONFLICT DO NOTHING");
     handouts.build().execute(&mut *tx).await?;
     tx.commit().await
 }
@@ -555,28 +566,29 @@ fn known_place((village_id, district_id): (String, Option<String>)) -> Option<Pl
 
 /// Drops tombstones older than `days` and moves the horizon past them: devices whose cursor is
 /// older must start again ("reset"), since they may have missed a deletion.
-pub async fn prune_tombstones(pool: &SqlitePool, days: u32) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let cutoff = format!("-{days} days");
+pub async fn prune_tombstones(pool: &DbPool, days: u32) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin_write().await?;
     let newest: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(version) FROM sync_changes WHERE deleted = 1 \
-         AND changed_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', $1)",
+        "SELECT MAX(version) FROM sync_changes WHERE deleted = TRUE AND changed_at <= $1",
     )
-    .bind(&cutoff)
+    .bind(crate::db::utc_days_ago(days))
     .fetch_one(&mut *tx)
     .await?;
     let Some(newest) = newest else {
         return Ok(0);
     };
-    let gone = sqlx::query("DELETE FROM sync_changes WHERE deleted = 1 AND version <= $1")
+    let gone = sqlx::query("DELETE FROM sync_changes WHERE deleted = TRUE AND version <= $1")
         .bind(newest)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("UPDATE sync_horizon SET pruned_below = MAX(pruned_below, $1 + 1) WHERE id = 1")
-        .bind(newest)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE sync_horizon SET pruned_below = CASE WHEN pruned_below > $1 THEN pruned_below \
+         ELSE $1 + 1 END WHERE id = 1",
+    )
+    .bind(newest)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(gone)
 }
@@ -584,7 +596,7 @@ pub async fn prune_tombstones(pool: &SqlitePool, days: u32) -> Result<u64, sqlx:
 /// The server's share of this device's cache key, made on first request. Refused when the
 /// device is revoked or belongs to someone else: its encrypted cache stays unreadable.
 pub async fn key_share(
-    pool: &SqlitePool,
+    pool: &DbPool,
     who: &SignedIn,
     device_id: &str,
     now: &str,
@@ -592,7 +604,7 @@ pub async fn key_share(
     if !valid_id(device_id) {
         return Err(PushError::Malformed("device id"));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     claim_device(&mut tx, who, device_id, now).await?;
     let share: Option<String> = sqlx::query_scalar("SELECT key_share FROM devices WHERE id = $1")
         .bind(device_id)

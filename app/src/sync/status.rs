@@ -208,7 +208,9 @@ pub fn SyncDetails() -> impl IntoView {
                             .to_string()
                     }}
                 </strong>
-                <Show when=move || { sync.problems.get() > 0 }>
+                // Hidden, not left out: this page hydrates after its chunk loads, and a sync
+                // may have changed these by then; the page's shape must match the server's.
+                <span hidden=move || sync.problems.get() == 0>
                     " · "
                     <strong class="sync-problems">
                         {move || {
@@ -216,10 +218,12 @@ pub fn SyncDetails() -> impl IntoView {
                                 .to_string()
                         }}
                     </strong>
-                </Show>
+                </span>
             </p>
             <p class="sync-last" role="status">{move || last_sync_text(i18n, sync)}</p>
-            {move || sync.failure.get().map(|failure| view! { <p class="error">{failure_text(i18n, failure)}</p> })}
+            <p class="error" hidden=move || sync.failure.get().is_none()>
+                {move || sync.failure.get().map(|failure| failure_text(i18n, failure)).unwrap_or_default()}
+            </p>
             <button
                 type="button"
                 id="outbox-sync-now"

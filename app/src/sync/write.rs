@@ -4,8 +4,8 @@
 use super::contract::{Applied, FieldRule, Outcome, Reason};
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::fields::invalid;
-use sqlx::SqliteConnection;
 
 /// Why a synced write did not happen. Refusals and conflicts are answers to the device
 /// (DESIGN §4); a database error fails the whole push, which the device sends again.
@@ -46,7 +46,7 @@ impl WriteError {
 
 /// The village and its district, or `None` for an unknown village.
 pub async fn village_place(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     village_id: &str,
 ) -> Result<Option<Place>, sqlx::Error> {
     let district: Option<String> =
@@ -68,7 +68,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(payload: serde_json::Value) -> Res
 /// Refuses a new record of `kind` in a village that does not exist, or where the caller may
 /// not create it.
 pub async fn may_create_in(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     kind: RecordKind,
     village_id: &str,
@@ -91,7 +91,7 @@ pub async fn may_create_in(
 /// found", as for a missing id), may change it there, and must have made the change on the
 /// current version — otherwise the person gets the server's record to compare (`Conflict`).
 pub async fn may_update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     kind: RecordKind,
     village_id: &str,
@@ -144,7 +144,7 @@ macro_rules! changeable_record {
 /// The stored record a change is for (`loaded`), when the caller may make it on
 /// `base_version`; otherwise not found, forbidden, or a conflict (`may_update`).
 pub async fn changeable<T: Changeable>(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     kind: RecordKind,
     loaded: Option<T>,

@@ -2,6 +2,7 @@
 use super::types::{may_move, NewTask, Task, TaskProgress};
 use crate::access::{can, Action, Place, RecordKind, Target};
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::fields::invalid;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
@@ -9,9 +10,8 @@ use crate::sync::contract::{FieldRule, Reason};
 use crate::sync::kind::SyncedKind;
 use crate::sync::write::{decode, may_create_in, village_place};
 use crate::sync::write::{WriteError, WriteResult};
-use sqlx::SqliteConnection;
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Task>, sqlx::Error> {
     let found: Option<Task> = sqlx::query_as(
         "SELECT id, village_id, title, details, due_on, priority, status, person_id, proposal_id, \
          household, version, updated_at FROM tasks WHERE id = $1",
@@ -41,7 +41,7 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Task>,
 /// The task as `who` may see it: the linked person's id only for someone who may read that
 /// person. A task goes to everyone in its village; a person's id must not (issue 14).
 pub async fn as_seen_by(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     mut task: Task,
 ) -> Result<Task, sqlx::Error> {
@@ -69,7 +69,7 @@ impl SyncedKind for Task {
     const ENTITY: Entity = Entity::Task;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -79,7 +79,7 @@ impl SyncedKind for Task {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -90,7 +90,7 @@ impl SyncedKind for Task {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -111,7 +111,7 @@ impl SyncedKind for Task {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -163,7 +163,7 @@ pub async fn create(
     .execute(&mut *conn)
     .await?;
     for member in &draft.assignees {
-        sqlx::query("INSERT OR IGNORE INTO task_assignees (task_id, member_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO task_assignees (task_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(record_id)
             .bind(member)
             .execute(&mut *conn)
@@ -173,7 +173,7 @@ pub async fn create(
 }
 
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,
@@ -237,7 +237,7 @@ pub async fn update(
 }
 
 /// How many of the village's tasks still need work (`types::is_open`).
-pub async fn open_count(conn: &mut SqliteConnection, village_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn open_count(conn: &mut DbConnection, village_id: &str) -> Result<i64, sqlx::Error> {
     let statuses: Vec<&str> = super::types::STATUSES
         .iter()
         .copied()

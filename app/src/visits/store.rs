@@ -3,17 +3,17 @@ use super::types::{NewVisit, Visit};
 use crate::access::Place;
 use crate::access::RecordKind;
 use crate::accounts::session::SignedIn;
+use crate::db::DbConnection;
 use crate::sync::contract::Applied;
 use crate::sync::contract::Entity;
 use crate::sync::kind::{read_in_village, SyncedKind};
 use crate::sync::write::WriteResult;
 use crate::sync::write::{changeable, decode, may_create_in};
-use sqlx::SqliteConnection;
 
 const SELECT: &str = "SELECT id, village_id, person_id, household, kind, \
     visited_at AS visited_on, outcome, note, lat, lon, version, updated_at FROM visits";
 
-pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Visit>, sqlx::Error> {
+pub async fn load(conn: &mut DbConnection, id: &str) -> Result<Option<Visit>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -22,7 +22,7 @@ pub async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Visit>
 
 /// A person's visits and talks, newest first.
 pub async fn of_person(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     person_id: &str,
 ) -> Result<Vec<Visit>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -39,7 +39,7 @@ impl SyncedKind for Visit {
     const ENTITY: Entity = Entity::Visit;
 
     async fn create(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         payload: serde_json::Value,
@@ -49,7 +49,7 @@ impl SyncedKind for Visit {
     }
 
     async fn update(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         base_version: Option<i64>,
@@ -60,7 +60,7 @@ impl SyncedKind for Visit {
     }
 
     async fn readable(
-        conn: &mut SqliteConnection,
+        conn: &mut DbConnection,
         who: &SignedIn,
         id: &str,
         place: &Place,
@@ -70,7 +70,7 @@ impl SyncedKind for Visit {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     payload: serde_json::Value,
@@ -103,7 +103,7 @@ pub async fn create(
 
 /// A correction (the outcome written up later, a wrong date); the visit stays in its village.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     who: &SignedIn,
     record_id: &str,
     base_version: Option<i64>,

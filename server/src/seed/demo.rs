@@ -1,10 +1,11 @@
 //! Demo data: a council for every village, an account for every role, and a few records of
-//! each kind. Every row carries `demo = 1`; the people, phone numbers (+7 700 000 …) and
+//! each kind. Every row carries `demo = TRUE`; the people, phone numbers (+7 700 000 …) and
 //! events are made up. Offences are not put in Шуйское: the real pilot reported none.
 use super::{new_id, now_rfc3339, SeedError};
 use app::access::Role;
+use app::db::Db;
 use app::stored::StoredEnum;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use time::{Duration, OffsetDateTime};
 
 /// The password of every demo account (README lists the logins).
@@ -160,7 +161,7 @@ fn moment(offset_days: i64) -> String {
 }
 
 pub(super) async fn load(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     password_hashes: Vec<String>,
 ) -> Result<(), SeedError> {
     let db = |e| SeedError::Database("demo", e);
@@ -185,7 +186,7 @@ pub(super) async fn load(
         let council_id = new_id();
         sqlx::query(
             "INSERT INTO councils (id, village_id, formed_on, updated_at, demo) \
-             VALUES ($1, $2, $3, $4, 1)",
+             VALUES ($1, $2, $3, $4, TRUE)",
         )
         .bind(&council_id)
         .bind(vid)
@@ -199,7 +200,7 @@ pub(super) async fn load(
             let id = new_id();
             sqlx::query(
                 "INSERT INTO council_members (id, council_id, full_name, role, phone, since, \
-                 updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+                 updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE)",
             )
             .bind(&id)
             .bind(&council_id)
@@ -253,7 +254,7 @@ pub(super) async fn load(
         sqlx::query(
             "INSERT INTO accounts (id, login, display_name, role, scope_kind, district_id, \
              member_id, language, password_hash, created_at, demo) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'ru', $8, $9, 1)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'ru', $8, $9, TRUE)",
         )
         .bind(&id)
         .bind(login)
@@ -352,7 +353,7 @@ pub(super) async fn load(
         sqlx::query(
             "INSERT INTO persons (id, village_id, full_name, birth_year, household, categories, \
              register_basis, responsible_inspector_id, status, created_at, updated_at, demo) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9, 1)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9, TRUE)",
         )
         .bind(id)
         .bind(vid)
@@ -398,7 +399,7 @@ pub(super) async fn load(
         let id = new_id();
         sqlx::query(
             "INSERT INTO offences (id, village_id, occurred_at, category, kind, description, \
-             recorded_by, created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
+             recorded_by, created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, TRUE)",
         )
         .bind(&id)
         .bind(vid)
@@ -440,7 +441,7 @@ pub(super) async fn load(
     ] {
         sqlx::query(
             "INSERT INTO visits (id, village_id, person_id, visitor_id, kind, visited_at, outcome, \
-             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
+             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, TRUE)",
         )
         .bind(new_id())
         .bind(vid)
@@ -478,7 +479,7 @@ pub(super) async fn load(
         sqlx::query(
             "INSERT INTO proposals (id, village_id, author, category, body, status, answer, \
              submitted_on, created_at, updated_at, demo) \
-             VALUES ($1, $2, 'Демо житель', $3, $4, $5, $6, $7, $8, $8, 1)",
+             VALUES ($1, $2, 'Демо житель', $3, $4, $5, $6, $7, $8, $8, TRUE)",
         )
         .bind(id)
         .bind(vid)
@@ -527,7 +528,7 @@ pub(super) async fn load(
         sqlx::query(
             "INSERT INTO tasks (id, village_id, title, creator_id, due_on, priority, status, \
              proposal_id, created_at, updated_at, demo) \
-             VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $8, 1)",
+             VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $8, TRUE)",
         )
         .bind(&id)
         .bind(vid)
@@ -553,7 +554,7 @@ pub(super) async fn load(
     sqlx::query(
         "INSERT INTO tasks (id, village_id, title, creator_id, due_on, priority, status, \
          person_id, created_at, updated_at, demo) \
-         VALUES ($1, $2, $3, $4, $5, 'normal', 'in_progress', $6, $7, $7, 1)",
+         VALUES ($1, $2, $3, $4, $5, 'normal', 'in_progress', $6, $7, $7, TRUE)",
     )
     .bind(&mentoring)
     .bind(&shuiskoe)
@@ -591,7 +592,7 @@ pub(super) async fn load(
     ] {
         sqlx::query(
             "INSERT INTO events (id, village_id, kind, title, held_on, audience, attendance, \
-             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, 'жители села', $6, $7, $7, 1)",
+             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, 'жители села', $6, $7, $7, TRUE)",
         )
         .bind(new_id())
         .bind(vid)
@@ -614,7 +615,7 @@ pub(super) async fn load(
     let meeting_id = new_id();
     sqlx::query(
         "INSERT INTO meetings (id, council_id, held_on, attendees, agenda, minutes, created_at, \
-         updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1)",
+         updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, TRUE)",
     )
     .bind(&meeting_id)
     .bind(&sepe_council)
@@ -628,7 +629,7 @@ pub(super) async fn load(
     .map_err(db)?;
     sqlx::query(
         "INSERT INTO decisions (id, village_id, meeting_id, body, effective_on, created_at, \
-         updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $6, 1)",
+         updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, $6, TRUE)",
     )
     .bind(new_id())
     .bind(&sepe)

@@ -1,16 +1,17 @@
 //! A demo map for Сепе: a made-up outline, two streets, households along them (two of them the
 //! demo persons' addresses) and a school, an akimat, a shop, a water point and a pasture. It
 //! is drawn around the village's approximate centre and is not the real village: every row
-//! carries `demo = 1`.
+//! carries `demo = TRUE`.
 use super::{new_id, now_rfc3339, SeedError};
+use app::db::Db;
 use serde_json::json;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 /// Degrees per 100 m north (latitude) at about 51.5° N, and east (longitude).
 const NORTH_100M: f64 = 0.0009;
 const EAST_100M: f64 = 0.00145;
 
-pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), SeedError> {
+pub(super) async fn load(tx: &mut Transaction<'static, Db>) -> Result<(), SeedError> {
     let db = |e| SeedError::Database("demo-map", e);
     let village: Option<(String, Option<f64>, Option<f64>)> =
         sqlx::query_as("SELECT id, lat, lon FROM villages WHERE name_ru = 'Сепе'")
@@ -101,7 +102,7 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
     for (layer, kind, name, geometry) in features {
         sqlx::query(
             "INSERT INTO map_features (id, village_id, layer, kind, name, geometry, version, \
-             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, 1)",
+             created_at, updated_at, demo) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, TRUE)",
         )
         .bind(new_id())
         .bind(&village_id)

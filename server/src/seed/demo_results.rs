@@ -1,6 +1,6 @@
 //! Demo data for the program's results (docs/program-results.md): made-up membership figures
 //! for the 13 program villages (joining dates, residents, households, marked
-//! `membership_demo`), four made-up comparison villages outside the program (`demo = 1`), 40
+//! `membership_demo`), four made-up comparison villages outside the program (`demo = TRUE`), 40
 //! months of made-up offences in every village but the pilot Шуйское (which reported none),
 //! and the inspector's monthly closings with a few months left open.
 //!
@@ -8,7 +8,8 @@
 //! same story: offences in the program's villages fall by about a third after joining, the
 //! comparison villages stay level, and the estimate is still provisional.
 use super::{new_id, now_rfc3339, SeedError};
-use sqlx::{Sqlite, Transaction};
+use app::db::Db;
+use sqlx::Transaction;
 use time::{Date, Duration, Month as CalendarMonth, OffsetDateTime};
 
 /// Comparison villages: (name, district, residents).
@@ -68,7 +69,7 @@ fn month_start(today: Date, back: i32) -> Date {
     Date::from_calendar_date(index.div_euclid(12), month, 1).expect("the first is a day")
 }
 
-pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), SeedError> {
+pub(super) async fn load(tx: &mut Transaction<'static, Db>) -> Result<(), SeedError> {
     let db = |e| SeedError::Database("demo-results", e);
     // The region's date, as the reports count months (a month ends at the region's midnight).
     let today = app::dates::region_date(OffsetDateTime::now_utc());
@@ -79,8 +80,8 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
         sqlx::query(
             "INSERT INTO villages (id, district_id, name_ru, program_status, lat, lon, \
              position_approximate, population, households, population_source, population_year, \
-             demo) SELECT $1, id, $2, 'not_joined', centre_lat, centre_lon, 1, $3, $4, \
-             'Демо: условные данные', $5, 1 FROM districts WHERE name_ru = $6",
+             demo) SELECT $1, id, $2, 'not_joined', centre_lat, centre_lon, TRUE, $3, $4, \
+             'Демо: условные данные', $5, TRUE FROM districts WHERE name_ru = $6",
         )
         .bind(new_id())
         .bind(name)
@@ -97,7 +98,7 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
     // (the pilot first), 500 to 3,000 residents.
     let program: Vec<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
         "SELECT id, program_status, joined_on, population FROM villages \
-         WHERE demo = 0 AND program_status <> 'not_joined' ORDER BY program_status DESC, name_ru",
+         WHERE demo = FALSE AND program_status <> 'not_joined' ORDER BY program_status DESC, name_ru",
     )
     .fetch_all(&mut **tx)
     .await
@@ -112,7 +113,7 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
         sqlx::query(
             "UPDATE villages SET joined_on = $1, population = $2, households = $3, \
              population_source = 'Демо: условные данные', population_year = $4, \
-             membership_demo = 1 WHERE id = $5",
+             membership_demo = TRUE WHERE id = $5",
         )
         .bind(joined.to_string())
         .bind(residents)
@@ -155,7 +156,7 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
                 sqlx::query(
                     "INSERT INTO offences (id, village_id, occurred_at, category, kind, \
                      description, created_at, updated_at, demo) \
-                     VALUES ($1, $2, $3, $4, $5, 'Демо: условное правонарушение', $6, $6, 1)",
+                     VALUES ($1, $2, $3, $4, $5, 'Демо: условное правонарушение', $6, $6, TRUE)",
                 )
                 .bind(new_id())
                 .bind(id)
@@ -172,7 +173,7 @@ pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), Se
             if closed {
                 sqlx::query(
                     "INSERT INTO month_closings (village_id, month, offences, closed_at, demo) \
-                     VALUES ($1, $2, $3, $4, 1)",
+                     VALUES ($1, $2, $3, $4, TRUE)",
                 )
                 .bind(id)
                 .bind(&start.to_string()[..7])

@@ -3,8 +3,9 @@
 //! in it; village positions are unknown, so each village starts at its district centre,
 //! marked approximate until an admin sets it on the map.
 use super::{new_id, SeedError};
+use app::db::Db;
 use serde::Deserialize;
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use std::collections::BTreeMap;
 
 pub const PLACES_JSON: &str = include_str!("../../seed/akmola-places.json");
@@ -73,7 +74,7 @@ pub fn display_name(raw: &str) -> &str {
     raw.split(" (").next().unwrap_or(raw).trim()
 }
 
-pub(super) async fn load(tx: &mut Transaction<'static, Sqlite>) -> Result<(), SeedError> {
+pub(super) async fn load(tx: &mut Transaction<'static, Db>) -> Result<(), SeedError> {
     let places = ProgramPlaces::parse()?;
     let db = |e| SeedError::Database("places", e);
 

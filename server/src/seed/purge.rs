@@ -3,7 +3,7 @@
 //! IMMEDIATE` transaction: a failure leaves the database as it was.
 //!
 //! What goes:
-//! - every row marked `demo = 1`: accounts, councils and their members, persons, offences,
+//! - every row marked `demo = TRUE`: accounts, councils and their members, persons, offences,
 //!   visits, proposals, tasks, task updates, events, meetings, decisions, map features;
 //! - the rows that exist only for a demo row: a demo task's assignments and progress notes
 //!   (whoever wrote them), the links of a demo offence or a demo person, and what describes a
@@ -34,12 +34,13 @@
 //! The `data_loads` records of the demo stay: a purged database never gets the demo again,
 //! not even from `run.sh`, which turns demo data on. A fresh demo needs a new database file.
 use super::now_rfc3339;
-use sqlx::{SqliteConnection, SqlitePool};
+use app::db::BeginWrite;
+use app::db::{DbConnection, DbPool};
 use std::fmt;
 
 /// Whether the database holds demo accounts, whose password is published in the README.
-pub async fn has_demo_accounts(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE demo = 1)")
+pub async fn has_demo_accounts(pool: &DbPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM accounts WHERE demo = TRUE)")
         .fetch_one(pool)
         .await
 }
@@ -116,41 +117,41 @@ const REVISED: &[(&str, &str)] = &[
     // Councils in real use stay, as the village's real council (see the module comment).
     (
         "councils",
-        "UPDATE councils SET demo = 0, formed_on = NULL, version = version + 1, updated_at = $1 \
-         WHERE demo = 1 AND (id IN (SELECT council_id FROM council_members WHERE demo = 0) \
-                             OR id IN (SELECT council_id FROM meetings WHERE demo = 0))",
+        "UPDATE councils SET demo = FALSE, formed_on = NULL, version = version + 1, updated_at = $1 \
+         WHERE demo = TRUE AND (id IN (SELECT council_id FROM council_members WHERE demo = FALSE) \
+                             OR id IN (SELECT council_id FROM meetings WHERE demo = FALSE))",
     ),
     (
         "tasks",
         "UPDATE tasks SET person_id = NULL, version = version + 1, updated_at = $1 \
-         WHERE demo = 0 AND person_id IN (SELECT id FROM persons WHERE demo = 1)",
+         WHERE demo = FALSE AND person_id IN (SELECT id FROM persons WHERE demo = TRUE)",
     ),
     (
         "tasks",
         "UPDATE tasks SET proposal_id = NULL, version = version + 1, updated_at = $1 \
-         WHERE demo = 0 AND proposal_id IN (SELECT id FROM proposals WHERE demo = 1)",
+         WHERE demo = FALSE AND proposal_id IN (SELECT id FROM proposals WHERE demo = TRUE)",
     ),
     (
         "tasks",
-        "UPDATE tasks SET version = version + 1, updated_at = $1 WHERE demo = 0 AND id IN \
+        "UPDATE tasks SET version = version + 1, updated_at = $1 WHERE demo = FALSE AND id IN \
          (SELECT task_id FROM task_assignees \
-          WHERE member_id IN (SELECT id FROM council_members WHERE demo = 1))",
+          WHERE member_id IN (SELECT id FROM council_members WHERE demo = TRUE))",
     ),
     (
         "offences",
-        "UPDATE offences SET version = version + 1, updated_at = $1 WHERE demo = 0 AND id IN \
+        "UPDATE offences SET version = version + 1, updated_at = $1 WHERE demo = FALSE AND id IN \
          (SELECT offence_id FROM offence_persons \
-          WHERE person_id IN (SELECT id FROM persons WHERE demo = 1))",
+          WHERE person_id IN (SELECT id FROM persons WHERE demo = TRUE))",
     ),
     (
         "visits",
         "UPDATE visits SET person_id = NULL, version = version + 1, updated_at = $1 \
-         WHERE demo = 0 AND person_id IN (SELECT id FROM persons WHERE demo = 1)",
+         WHERE demo = FALSE AND person_id IN (SELECT id FROM persons WHERE demo = TRUE)",
     ),
     (
         "decisions",
         "UPDATE decisions SET meeting_id = NULL, version = version + 1, updated_at = $1 \
-         WHERE demo = 0 AND meeting_id IN (SELECT id FROM meetings WHERE demo = 1)",
+         WHERE demo = FALSE AND meeting_id IN (SELECT id FROM meetings WHERE demo = TRUE)",
     ),
 ];
 
@@ -160,49 +161,49 @@ const CLEARED: &[(&str, &str)] = &[
     (
         "month_closings",
         "UPDATE month_closings SET closed_by = NULL \
-         WHERE demo = 0 AND closed_by IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND closed_by IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "tasks",
         "UPDATE tasks SET creator_id = NULL \
-         WHERE demo = 0 AND creator_id IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND creator_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "task_updates",
         "UPDATE task_updates SET author_id = NULL \
-         WHERE demo = 0 AND author_id IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND author_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "offences",
         "UPDATE offences SET recorded_by = NULL \
-         WHERE demo = 0 AND recorded_by IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND recorded_by IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "visits",
         "UPDATE visits SET visitor_id = NULL \
-         WHERE demo = 0 AND visitor_id IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND visitor_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "persons",
-        "UPDATE persons SET responsible_inspector_id = NULL WHERE demo = 0 \
-         AND responsible_inspector_id IN (SELECT id FROM accounts WHERE demo = 1)",
+        "UPDATE persons SET responsible_inspector_id = NULL WHERE demo = FALSE \
+         AND responsible_inspector_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "map_features",
         "UPDATE map_features SET created_by = NULL \
-         WHERE demo = 0 AND created_by IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE demo = FALSE AND created_by IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "accounts",
         "UPDATE accounts SET member_id = NULL \
-         WHERE demo = 0 AND member_id IN (SELECT id FROM council_members WHERE demo = 1)",
+         WHERE demo = FALSE AND member_id IN (SELECT id FROM council_members WHERE demo = TRUE)",
     ),
     (
         "devices",
         "UPDATE devices SET browser_id = NULL \
-         WHERE account_id NOT IN (SELECT id FROM accounts WHERE demo = 1) \
+         WHERE account_id NOT IN (SELECT id FROM accounts WHERE demo = TRUE) \
          AND browser_id IN (SELECT id FROM devices \
-                            WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1))",
+                            WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE))",
     ),
 ];
 
@@ -211,79 +212,79 @@ const CLEARED: &[(&str, &str)] = &[
 const DELETED: &[(&str, &str)] = &[
     (
         "sessions",
-        "DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1) \
+        "DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE) \
          OR device_id IN (SELECT id FROM devices \
-                          WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1))",
+                          WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE))",
     ),
     (
         "sync_mutations",
         "DELETE FROM sync_mutations WHERE device_id IN (SELECT id FROM devices \
-         WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1))",
+         WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE))",
     ),
     (
         "login_throttle",
         "DELETE FROM login_throttle WHERE key IN \
-         (SELECT 'account:' || login FROM accounts WHERE demo = 1 \
+         (SELECT 'account:' || login FROM accounts WHERE demo = TRUE \
           UNION ALL SELECT 'device:' || id FROM devices \
-          WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1))",
+          WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE))",
     ),
     (
         "devices",
-        "DELETE FROM devices WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
+        "DELETE FROM devices WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "audit_events",
-        "DELETE FROM audit_events WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
+        "DELETE FROM audit_events WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "account_villages",
         "DELETE FROM account_villages \
-         WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "person_handouts",
         "DELETE FROM person_handouts \
-         WHERE account_id IN (SELECT id FROM accounts WHERE demo = 1)",
+         WHERE account_id IN (SELECT id FROM accounts WHERE demo = TRUE)",
     ),
     (
         "task_assignees",
-        "DELETE FROM task_assignees WHERE task_id IN (SELECT id FROM tasks WHERE demo = 1) \
-         OR member_id IN (SELECT id FROM council_members WHERE demo = 1)",
+        "DELETE FROM task_assignees WHERE task_id IN (SELECT id FROM tasks WHERE demo = TRUE) \
+         OR member_id IN (SELECT id FROM council_members WHERE demo = TRUE)",
     ),
     (
         "task_updates",
         "DELETE FROM task_updates \
-         WHERE demo = 1 OR task_id IN (SELECT id FROM tasks WHERE demo = 1)",
+         WHERE demo = TRUE OR task_id IN (SELECT id FROM tasks WHERE demo = TRUE)",
     ),
     (
         "offence_persons",
         "DELETE FROM offence_persons \
-         WHERE offence_id IN (SELECT id FROM offences WHERE demo = 1) \
-         OR person_id IN (SELECT id FROM persons WHERE demo = 1)",
+         WHERE offence_id IN (SELECT id FROM offences WHERE demo = TRUE) \
+         OR person_id IN (SELECT id FROM persons WHERE demo = TRUE)",
     ),
-    ("tasks", "DELETE FROM tasks WHERE demo = 1"),
-    ("visits", "DELETE FROM visits WHERE demo = 1"),
-    ("offences", "DELETE FROM offences WHERE demo = 1"),
-    ("decisions", "DELETE FROM decisions WHERE demo = 1"),
-    ("meetings", "DELETE FROM meetings WHERE demo = 1"),
-    ("proposals", "DELETE FROM proposals WHERE demo = 1"),
-    ("events", "DELETE FROM events WHERE demo = 1"),
-    ("map_features", "DELETE FROM map_features WHERE demo = 1"),
-    ("persons", "DELETE FROM persons WHERE demo = 1"),
-    ("accounts", "DELETE FROM accounts WHERE demo = 1"),
+    ("tasks", "DELETE FROM tasks WHERE demo = TRUE"),
+    ("visits", "DELETE FROM visits WHERE demo = TRUE"),
+    ("offences", "DELETE FROM offences WHERE demo = TRUE"),
+    ("decisions", "DELETE FROM decisions WHERE demo = TRUE"),
+    ("meetings", "DELETE FROM meetings WHERE demo = TRUE"),
+    ("proposals", "DELETE FROM proposals WHERE demo = TRUE"),
+    ("events", "DELETE FROM events WHERE demo = TRUE"),
+    ("map_features", "DELETE FROM map_features WHERE demo = TRUE"),
+    ("persons", "DELETE FROM persons WHERE demo = TRUE"),
+    ("accounts", "DELETE FROM accounts WHERE demo = TRUE"),
     (
         "council_members",
-        "DELETE FROM council_members WHERE demo = 1",
+        "DELETE FROM council_members WHERE demo = TRUE",
     ),
-    ("councils", "DELETE FROM councils WHERE demo = 1"),
+    ("councils", "DELETE FROM councils WHERE demo = TRUE"),
     (
         "month_closings",
-        "DELETE FROM month_closings WHERE demo = 1",
+        "DELETE FROM month_closings WHERE demo = TRUE",
     ),
     // A demo comparison village goes unless a real row still points at it.
     (
         "villages",
-        "DELETE FROM villages WHERE demo = 1 AND id NOT IN ( \
+        "DELETE FROM villages WHERE demo = TRUE AND id NOT IN ( \
          SELECT village_id FROM councils UNION ALL SELECT village_id FROM account_villages \
          UNION ALL SELECT village_id FROM persons UNION ALL SELECT village_id FROM offences \
          UNION ALL SELECT village_id FROM visits UNION ALL SELECT village_id FROM proposals \
@@ -300,15 +301,18 @@ const UNMARKED: &[(&str, &str)] = &[
     (
         "villages",
         "UPDATE villages SET joined_on = NULL, population = NULL, households = NULL, \
-         population_source = NULL, population_year = NULL, membership_demo = 0 \
-         WHERE membership_demo = 1",
+         population_source = NULL, population_year = NULL, membership_demo = FALSE \
+         WHERE membership_demo = TRUE",
     ),
-    ("villages", "UPDATE villages SET demo = 0 WHERE demo = 1"),
+    (
+        "villages",
+        "UPDATE villages SET demo = FALSE WHERE demo = TRUE",
+    ),
 ];
 
 /// Removes every demo row and what depends on it (see the module comment).
-pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn purge_demo(pool: &DbPool) -> Result<PurgeReport, PurgeError> {
+    let mut tx = pool.begin_write().await?;
     let tombstones_before = tombstones(&mut tx).await?;
     let mut report = PurgeReport::default();
     let now = now_rfc3339();
@@ -330,14 +334,14 @@ pub async fn purge_demo(pool: &SqlitePool) -> Result<PurgeReport, PurgeError> {
     Ok(report)
 }
 
-async fn tombstones(conn: &mut SqliteConnection) -> Result<u64, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_changes WHERE deleted = 1")
+async fn tombstones(conn: &mut DbConnection) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_changes WHERE deleted = TRUE")
         .fetch_one(conn)
         .await?;
     Ok(count.unsigned_abs())
 }
 
-async fn execute(conn: &mut SqliteConnection, sql: &str) -> Result<u64, sqlx::Error> {
+async fn execute(conn: &mut DbConnection, sql: &str) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(sql).execute(conn).await?.rows_affected())
 }
 
@@ -346,7 +350,7 @@ mod tests {
     use super::*;
     use crate::seed::new_id;
 
-    async fn demo_database() -> (tempfile::TempDir, SqlitePool) {
+    async fn demo_database() -> (tempfile::TempDir, DbPool) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("zq.sqlite");
         let pool = crate::db::connect(path.to_str().unwrap()).await.unwrap();
@@ -354,12 +358,12 @@ mod tests {
         (dir, pool)
     }
 
-    async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+    async fn count(pool: &DbPool, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
     }
 
     /// A number about one row.
-    async fn scalar(pool: &SqlitePool, sql: &str, id: &str) -> i64 {
+    async fn scalar(pool: &DbPool, sql: &str, id: &str) -> i64 {
         sqlx::query_scalar(sql)
             .bind(id)
             .fetch_one(pool)
@@ -369,11 +373,11 @@ mod tests {
 
     const SYNC_VERSION: &str = "SELECT version FROM sync_changes WHERE record_id = $1";
 
-    async fn demo_id(pool: &SqlitePool, sql: &str) -> String {
+    async fn demo_id(pool: &DbPool, sql: &str) -> String {
         sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
     }
 
-    async fn write(pool: &SqlitePool, sql: &str, values: &[&str]) {
+    async fn write(pool: &DbPool, sql: &str, values: &[&str]) {
         let mut query = sqlx::query(sql);
         for value in values {
             query = query.bind(*value);
@@ -382,19 +386,19 @@ mod tests {
     }
 
     /// Every table with a `demo` column, so a table added later is checked too.
-    async fn demo_tables(pool: &SqlitePool) -> Vec<String> {
-        sqlx::query_scalar(
-            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
-             WHERE m.type = 'table' AND c.name = 'demo' ORDER BY m.name",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap()
+    async fn demo_tables(pool: &DbPool) -> Vec<String> {
+        #[cfg(not(feature = "postgres"))]
+        let tables = "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = 'demo' ORDER BY m.name";
+        #[cfg(feature = "postgres")]
+        let tables = "SELECT table_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND column_name = 'demo' ORDER BY 1";
+        sqlx::query_scalar(tables).fetch_all(pool).await.unwrap()
     }
 
     /// A demo account's device that signed in, pushed once, was locked out once and was
     /// audited: rows the seed does not make but a demo that was used has.
-    async fn use_demo_inspector(pool: &SqlitePool) -> String {
+    async fn use_demo_inspector(pool: &DbPool) -> String {
         let inspector = demo_id(
             pool,
             "SELECT id FROM accounts WHERE login = 'demo.inspector'",
@@ -471,7 +475,7 @@ mod tests {
         for table in demo_tables(&pool).await {
             let left = count(
                 &pool,
-                &format!("SELECT COUNT(*) FROM {table} WHERE demo = 1"),
+                &format!("SELECT COUNT(*) FROM {table} WHERE demo = TRUE"),
             )
             .await;
             assert_eq!(left, 0, "{table}");
@@ -493,7 +497,7 @@ mod tests {
         }
         assert_eq!(count(&pool, "SELECT COUNT(*) FROM villages").await, 13);
         let mut tombstoned: Vec<(String, String)> = sqlx::query_as(
-            "SELECT entity, record_id FROM sync_changes WHERE deleted = 1 \
+            "SELECT entity, record_id FROM sync_changes WHERE deleted = TRUE \
              ORDER BY entity, record_id",
         )
         .fetch_all(&pool)
@@ -715,7 +719,8 @@ mod tests {
         purge_demo(&pool).await.unwrap();
 
         assert_eq!(count(&pool, "SELECT COUNT(*) FROM councils").await, 1);
-        let kept = "SELECT COUNT(*) FROM councils WHERE id = $1 AND demo = 0 AND formed_on IS NULL";
+        let kept =
+            "SELECT COUNT(*) FROM councils WHERE id = $1 AND demo = FALSE AND formed_on IS NULL";
         assert_eq!(scalar(&pool, kept, &council).await, 1);
         let version = "SELECT version FROM councils WHERE id = $1";
         assert_eq!(scalar(&pool, version, &council).await, version_before + 1);

@@ -4,9 +4,10 @@ use crate::access::{can, Action, RecordKind, Target};
 use crate::accounts::session::SignedIn;
 use crate::audit::store::{self as audit, Entry};
 use crate::audit::AuditAction;
+use crate::db::BeginWrite;
+use crate::db::DbConnection;
 use crate::errors::{refuse, AppError};
 use crate::places::LocalizedName;
-use sqlx::SqliteConnection;
 
 /// The caller, if the policy lets them do `action` on villages (the admin alone).
 fn admin(action: Action) -> Result<SignedIn, AppError> {
@@ -55,7 +56,7 @@ pub async fn save_district(form: DistrictForm) -> Result<String, AppError> {
     let district = form.checked().map_err(AppError::respond)?;
     let pool = crate::db::pool()?;
     // IMMEDIATE: the names compared are still the names when the write lands.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     let others: Names = sqlx::query_as("SELECT id, name_ru, name_kk FROM districts")
         .fetch_all(&mut *tx)
         .await?;
@@ -94,7 +95,7 @@ pub async fn save_district(form: DistrictForm) -> Result<String, AppError> {
 
 /// A district's centre: `None` when there is no such district, `Some(None)` when it has none.
 async fn district_centre(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<Option<(f64, f64)>>, sqlx::Error> {
     let row: Option<(Option<f64>, Option<f64>)> =
@@ -110,7 +111,7 @@ pub async fn save_village(form: VillageForm) -> Result<String, AppError> {
     let who = admin(action)?;
     let village = form.checked().map_err(AppError::respond)?;
     let pool = crate::db::pool()?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = pool.begin_write().await?;
     let Some(centre) = district_centre(&mut tx, &village.district_id).await? else {
         return refuse(AppError::InvalidField("village_district".into()));
     };
@@ -195,7 +196,7 @@ pub async fn save_village(form: VillageForm) -> Result<String, AppError> {
 }
 
 async fn set_position(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     id: &str,
     (lat, lon): (f64, f64),
     approximate: bool,
