@@ -43,10 +43,10 @@ ensure_lint_tools() {
 
 ensure_node_modules() {
   # wasm-opt (npm binaryen) for release builds; playwright-core for the browser tests;
-  # Leaflet for the village map.
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
+  # Leaflet for the village map; pg for the tests on PostgreSQL.
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/pg ] \
      || [ ! -f node_modules/leaflet/dist/leaflet.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    step "installing npm packages (leaflet, binaryen, playwright-core, axe-core)"
+    step "installing npm packages (leaflet, binaryen, playwright-core, axe-core, pg)"
     npm ci --no-audit --no-fund
   fi
   vendor_leaflet
@@ -66,6 +66,31 @@ ensure_chromium() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
   fi
+}
+
+# Debian's PostgreSQL for the second backend's tests (issue 18): installed when missing, and a
+# cluster of its own, `zq` on port 5433, started as root with pg_ctlcluster (no systemd). It
+# trusts connections from this machine only and skips fsync: it holds test data, nothing else.
+# Sets ZQ_TEST_POSTGRES to an administrator's URL; each test makes a database of its own.
+ZQ_POSTGRES_PORT=5433
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    step "installing Debian's PostgreSQL for the tests on the second backend"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+  fi
+  local version
+  version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  if ! pg_lsclusters --no-header | awk '{ print $2 }' | grep -qx zq; then
+    step "creating the PostgreSQL test cluster zq (port $ZQ_POSTGRES_PORT)"
+    as_root pg_createcluster "$version" zq --port "$ZQ_POSTGRES_PORT" \
+      -o fsync=off -o synchronous_commit=off -o full_page_writes=off -o max_connections=300 \
+      -- --auth-local=trust --auth-host=trust >/dev/null
+  fi
+  if ! pg_lsclusters --no-header | awk '$2 == "zq" && $4 == "online"' | grep -q .; then
+    as_root pg_ctlcluster "$version" zq start
+  fi
+  export ZQ_TEST_POSTGRES="postgres://postgres@127.0.0.1:$ZQ_POSTGRES_PORT/postgres"
 }
 
 # cargo-leptos adds `--cfg erase_components` to debug builds; release builds ask for it too, and
@@ -90,6 +115,7 @@ build_debug() {
 # browser build serves the browser tests and the first-load budget, and release wasm loads
 # in Chromium many times faster than debug wasm.
 TESTED_SERVER="$ROOT/target/release/server-under-test"
+TESTED_POSTGRES_SERVER="$ROOT/target/release/server-postgres"
 build_for_tests() {
   use_build_flags
   step "building the server (debug)"
@@ -97,6 +123,11 @@ build_for_tests() {
   step "building the browser side (release)"
   cargo leptos build --release --split --precompress --frontend-only
   cp "$ROOT/target/debug/server" "$TESTED_SERVER"
+  # The same server with its store on PostgreSQL (issue 18), for the second run of the HTTP
+  # tests; built last, so target/debug/server is this one afterwards.
+  step "building the server on PostgreSQL (debug)"
+  cargo leptos build --split --server-only --bin-features postgres
+  cp "$ROOT/target/debug/server" "$TESTED_POSTGRES_SERVER"
 }
 
 # Release builds also write each site file precompressed (brotli 11 and gzip) for the server.

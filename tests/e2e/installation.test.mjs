@@ -50,7 +50,7 @@ async function device(login, password, viewport) {
 }
 
 test("from an empty installation to an elder's task completed offline, all in the app", async () => {
-  assert.equal(one("SELECT COUNT(*) FROM accounts WHERE demo = 1"), 0, "no demo data");
+  assert.equal(one("SELECT COUNT(*) FROM accounts WHERE demo = TRUE"), 0, "no demo data");
   assert.equal(one("SELECT COUNT(*) FROM councils"), 0);
 
   // The admin adds a village with its position.

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { SERVER_BIN, runServer, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { SERVER_BIN, runServer, sqlite, startServer, tempDir, SQLITE_ONLY } from "../support/server.mjs";
 import { device, inspectorServer, newId, push, task } from "../support/sync.mjs";
 
 const value = (db, sql) => sqlite(db, sql)[0]?.[0];
@@ -25,7 +25,7 @@ function backupBeside(database, to) {
   });
 }
 
-describe("an online backup", () => {
+describe("an online backup", { skip: SQLITE_ONLY }, () => {
   const env = inspectorServer();
 
   test("taken while a device pushes, it holds everything accepted before it and a server starts on it", async () => {

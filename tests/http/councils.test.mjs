@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { SERVER_BIN, signIn, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { SERVER_BIN, signIn, sqlite, startServer, tempDir, freshDatabase } from "../support/server.mjs";
 import { device, newId, pullAll, push, reference } from "../support/sync.mjs";
 
 const count = (db, sql) => sqlite(db, sql)[0][0];
@@ -172,7 +172,7 @@ describe("a council formed in a real installation", () => {
   let server, admin;
   before(async () => {
     const dir = tempDir();
-    const database = `${dir}/zq.sqlite`;
+    const database = freshDatabase(dir);
     const made = spawnSync(SERVER_BIN, ["--database", database, "create-admin", "--login", "region.admin", "--name", "Әкімші"], {
       encoding: "utf8",
       input: "a long enough password 2026\n",

@@ -4,10 +4,10 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
-import { SERVER_BIN, sqlite, tempDir } from "../support/server.mjs";
+import { freshDatabase, SERVER_BIN, sqlite, tempDir } from "../support/server.mjs";
 
 const dir = tempDir();
-const database = path.join(dir, "zq.sqlite");
+const database = freshDatabase(dir);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function createAdmin(login, password, { viaEnv = false } = {}) {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { DEMO_PASSWORD, SERVER_BIN, SITE_ROOT, callFn, runServer, signIn, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { DEMO_PASSWORD, SERVER_BIN, SITE_ROOT, callFn, runServer, signIn, sqlite, startServer, tempDir, freshDatabase, tablesWithColumn } from "../support/server.mjs";
 import { device, newId, pullAll, push, task } from "../support/sync.mjs";
 
 const value = (db, sql) => sqlite(db, sql)[0]?.[0];
@@ -29,13 +29,13 @@ const SYNCED = {
 
 /** Rows marked demo in every table that has the mark (a table added later is counted too). */
 function demoRows(db) {
-  const tables = sqlite(db, "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'demo'");
-  return tables.reduce((sum, [table]) => sum + value(db, `SELECT COUNT(*) FROM ${table} WHERE demo = 1`), 0);
+  const tables = sqlite(db, tablesWithColumn("demo"));
+  return tables.reduce((sum, [table]) => sum + value(db, `SELECT COUNT(*) FROM ${table} WHERE demo = TRUE`), 0);
 }
 
 /** [entity, id] of every synced demo record. */
 function demoRecords(db) {
-  return Object.entries(SYNCED).flatMap(([entity, table]) => sqlite(db, `SELECT id FROM ${table} WHERE demo = 1`).map(([id]) => [entity, id]));
+  return Object.entries(SYNCED).flatMap(([entity, table]) => sqlite(db, `SELECT id FROM ${table} WHERE demo = TRUE`).map(([id]) => [entity, id]));
 }
 
 function purgeDemo(database) {
@@ -67,7 +67,7 @@ describe("demo data is off by default", () => {
 
 describe("demo accounts where others can reach the server", () => {
   const dir = tempDir();
-  const database = path.join(dir, "zq.sqlite");
+  const database = freshDatabase(dir);
   after(() => rmSync(dir, { recursive: true, force: true }));
   const start = (...args) => runServer(["--database", database, "--site-root", SITE_ROOT, "--demo-data", "true", ...args], { timeout: 30_000 });
 
@@ -106,7 +106,7 @@ describe("demo accounts where others can reach the server", () => {
 
 describe("purge-demo on a database that was used with the demo", () => {
   const dir = tempDir();
-  const database = path.join(dir, "zq.sqlite");
+  const database = freshDatabase(dir);
   const adminPassword = "region admin password 1";
   const inspectorPassword = "real inspector password 1";
   let server;
@@ -129,8 +129,8 @@ describe("purge-demo on a database that was used with the demo", () => {
     assert.equal(created.status, 0, created.stderr);
     server = await startServer({ dir, database });
     sepe = value(database, "SELECT id FROM villages WHERE name_ru = 'Сепе'");
-    demoPerson = value(database, `SELECT id FROM persons WHERE village_id = '${sepe}' AND demo = 1`);
-    const demoMember = value(database, `SELECT m.id FROM council_members m JOIN councils c ON c.id = m.council_id WHERE c.village_id = '${sepe}' AND m.demo = 1`);
+    demoPerson = value(database, `SELECT id FROM persons WHERE village_id = '${sepe}' AND demo = TRUE`);
+    const demoMember = value(database, `SELECT m.id FROM council_members m JOIN councils c ON c.id = m.council_id WHERE c.village_id = '${sepe}' AND m.demo = TRUE`);
 
     const admin = await signIn(server.url, "region.admin", adminPassword);
     const account = {
@@ -244,7 +244,7 @@ test("a demo council that real people went on using stays as the real council, w
     const { code, stderr } = purgeDemo(server.database);
 
     assert.equal(code, 0, stderr);
-    assert.equal(value(server.database, "SELECT COUNT(*) FROM accounts WHERE demo = 1"), 0);
+    assert.equal(value(server.database, "SELECT COUNT(*) FROM accounts WHERE demo = TRUE"), 0);
     assert.deepEqual(sqlite(server.database, `SELECT demo, formed_on FROM councils WHERE id = '${council}'`), [[0, null]]);
     assert.deepEqual(sqlite(server.database, `SELECT full_name FROM council_members WHERE council_id = '${council}'`), [["Нақты Мүше"]]);
     assert.equal(value(server.database, `SELECT COUNT(*) FROM meetings WHERE council_id = '${council}'`), 1);

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ROOT, runServer, signIn, sqlite, sqliteWrite, startServer, tempDir } from "../support/server.mjs";
+import { ROOT, runServer, signIn, sqlite, sqliteWrite, startServer, tempDir, freshDatabase } from "../support/server.mjs";
 import { device, newId, pullAll, push } from "../support/sync.mjs";
 
 /** Makes an MBTiles file with the tests' own script; returns how many tiles it holds. */
@@ -79,7 +79,10 @@ describe("base tiles from an MBTiles file", () => {
     } finally {
       await plain.dispose();
     }
-    const broken = runServer(["--addr", "127.0.0.1:0", "--database", path.join(server.dir, "other.sqlite"), "--mbtiles", path.join(server.dir, "other.sqlite")]);
+    // A SQLite file, but not one of tiles.
+    const notTiles = path.join(server.dir, "not-tiles.sqlite");
+    sqliteWrite(notTiles, "CREATE TABLE places (name TEXT)");
+    const broken = runServer(["--addr", "127.0.0.1:0", "--database", freshDatabase(server.dir, "other.sqlite"), "--mbtiles", notTiles]);
     assert.notEqual(broken.code, 0);
     assert.match(broken.stderr, /is not an MBTiles file/);
   });
@@ -140,7 +143,7 @@ describe("base tiles from a configured tile server, fetched once and kept", () =
     } finally {
       await again.dispose();
     }
-    assert.notEqual(runServer(["--tile-url", "ftp://tiles/{z}/{x}/{y}", "--database", path.join(first.dir, "x.sqlite")]).code, 0);
+    assert.notEqual(runServer(["--tile-url", "ftp://tiles/{z}/{x}/{y}", "--database", freshDatabase(first.dir, "x.sqlite")]).code, 0);
   });
 });
 
@@ -224,7 +227,7 @@ describe("the tile route's limits: zooms, area, the tile server's answers, the c
   test("a tile server over plain HTTP anywhere but this machine stops the start", () => {
     const dir = tempDir();
     try {
-      const refused = runServer(["--addr", "127.0.0.1:0", "--database", path.join(dir, "zq.sqlite"), "--tile-url", "http://tiles.example.kz/{z}/{x}/{y}.png"]);
+      const refused = runServer(["--addr", "127.0.0.1:0", "--database", freshDatabase(dir), "--tile-url", "http://tiles.example.kz/{z}/{x}/{y}.png"]);
       assert.equal(refused.code, 1, refused.stderr);
       assert.match(refused.stderr, /http:\/\/tiles\.example\.kz\/\{z\}\/\{x\}\/\{y\}\.png must start with https:\/\//);
     } finally {
@@ -385,7 +388,7 @@ describe("the admin's layer import and map features through sync", () => {
 
   test("an imported outline makes the village's position the middle of that outline, no longer approximate", async () => {
     const admin = await signIn(server.url, "demo.admin");
-    const village = one("SELECT id FROM villages WHERE position_approximate = 1 AND boundary_geojson IS NULL ORDER BY name_ru LIMIT 1");
+    const village = one("SELECT id FROM villages WHERE position_approximate = TRUE AND boundary_geojson IS NULL ORDER BY name_ru LIMIT 1");
     assert.ok(village, "the seed has villages whose position is approximate");
     const position = () => sqlite(server.database, `SELECT lat, lon, position_approximate FROM villages WHERE id = '${village}'`)[0].map(Number);
     const [lat, lon] = position();

@@ -9,7 +9,7 @@
 // body is "boom" writes a row the sync horizon's CHECK refuses.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { sqlite, sqliteWrite } from "../support/server.mjs";
+import { ON_POSTGRES, sqlite, sqliteWrite } from "../support/server.mjs";
 import { device, inspectorServer, newId, proposal, push } from "../support/sync.mjs";
 
 describe("a mutation breaking a constraint mid-batch", () => {
@@ -30,10 +30,16 @@ describe("a mutation breaking a constraint mid-batch", () => {
   }
 
   test("is refused alone; the rest of the batch is applied once and answered as stored", async () => {
+    // A constraint the checks miss: a second horizon row breaks sync_horizon's CHECK.
     sqliteWrite(
       env.server.database,
-      "CREATE TRIGGER test_boom BEFORE INSERT ON proposals WHEN NEW.body = 'boom' " +
-        "BEGIN INSERT INTO sync_horizon (id, pruned_below) VALUES (2, 0); END",
+      ON_POSTGRES
+        ? "CREATE FUNCTION test_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+            "INSERT INTO sync_horizon (id, pruned_below) VALUES (2, 0); RETURN NEW; END; $$; " +
+            "CREATE TRIGGER test_boom BEFORE INSERT ON proposals FOR EACH ROW " +
+            "WHEN (NEW.body = 'boom') EXECUTE FUNCTION test_boom()"
+        : "CREATE TRIGGER test_boom BEFORE INSERT ON proposals WHEN NEW.body = 'boom' " +
+            "BEGIN INSERT INTO sync_horizon (id, pruned_below) VALUES (2, 0); END",
     );
     const village = env.village("Шуйское");
     const phone = device();

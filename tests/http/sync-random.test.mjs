@@ -190,7 +190,7 @@ test(`${DEVICES} devices, ${MUTATIONS} mutations, drops, duplicates and reorderi
   assert.ok(tally.applied > 0 && tally.rejected > 0 && tally.conflict > 0, JSON.stringify(tally));
 
   // Every applied create is stored exactly once; no refused one is stored at all.
-  const stored = (table) => new Set(sqlite(db, `SELECT id FROM ${table} WHERE demo = 0`).map((r) => r[0]));
+  const stored = (table) => new Set(sqlite(db, `SELECT id FROM ${table} WHERE demo = FALSE`).map((r) => r[0]));
   const proposals = stored("proposals");
   const events = stored("events");
   const tasks = stored("tasks");

@@ -1,10 +1,13 @@
 // Starts the real server binary on port 0 with its own temporary SQLite file, the way a user
 // would run it, and reads the chosen address from its first line of output.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { dropDatabase, isPostgres, newDatabase, ON_POSTGRES, run } from "./postgres.mjs";
+
+export { ON_POSTGRES };
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 // test.sh builds the server under test beside the release browser build's hash.txt
@@ -27,7 +30,8 @@ export async function startServer({
   siteRoot = SITE_ROOT,
   addr = "127.0.0.1:0",
 } = {}) {
-  const db = database ?? path.join(dir, "zq.sqlite");
+  // On the PostgreSQL backend the server gets a database of its own in the test cluster.
+  const db = database ?? (ON_POSTGRES ? newDatabase() : path.join(dir, "zq.sqlite"));
   const env = { ...process.env, ZQ_LOG: log ?? process.env.ZQ_LOG ?? "warn" };
   // demo: null starts the server as a real installation would: no flag, no variable, its default.
   const demoFlag = demo === null ? [] : ["--demo-data", String(demo)];
@@ -39,6 +43,8 @@ export async function startServer({
   );
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
+  // Every server's log in one file, to find a failing request's cause after a run.
+  if (process.env.ZQ_TEST_SERVER_LOG) child.stderr.on("data", (chunk) => appendFileSync(process.env.ZQ_TEST_SERVER_LOG, chunk));
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 60 s\n${stderr}`)), 60_000);
@@ -69,9 +75,33 @@ export async function startServer({
     async dispose({ keepDir = false } = {}) {
       await this.stop("SIGKILL");
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
+      if (!keepDir && isPostgres(db) && database === undefined) dropDatabase(db);
     },
   };
 }
+
+/**
+ * A new, empty database for a server a test starts itself: a file in `dir`, or on the
+ * PostgreSQL backend a database of its own in the test cluster.
+ */
+export function freshDatabase(dir, name = "zq.sqlite") {
+  return ON_POSTGRES ? newDatabase() : path.join(dir, name);
+}
+
+/** SQL naming every table with a column `column`, in the words of the backend under test. */
+export function tablesWithColumn(column) {
+  return ON_POSTGRES
+    ? `SELECT table_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = '${column}'`
+    : `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = '${column}'`;
+}
+
+/** The highest change version the database ever gave (DESIGN §4.9), backend by backend. */
+export const HIGHEST_VERSION = ON_POSTGRES
+  ? "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_version"
+  : "SELECT seq FROM sqlite_sequence WHERE name = 'sync_changes'";
+
+/** Why a test of SQLite's own behaviour (its file, WAL, `server backup`) is not run. */
+export const SQLITE_ONLY = ON_POSTGRES ? "SQLite's own behaviour: this run is on PostgreSQL" : false;
 
 /** Runs the server binary to completion (for start-up failures and --help). */
 export function runServer(args, { timeout = 60_000 } = {}) {
@@ -81,6 +111,7 @@ export function runServer(args, { timeout = 60_000 } = {}) {
 
 /** Reads a SQLite file with Python's sqlite3 (the tests must not go through the server). */
 export function sqlite(database, sql) {
+  if (isPostgres(database)) return run(database, sql);
   const script = "import json,sqlite3,sys;c=sqlite3.connect(sys.argv[1]);print(json.dumps(c.execute(sys.argv[2]).fetchall()))";
   const result = spawnSync("python3", ["-c", script, database, sql], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(result.stderr);
@@ -89,6 +120,7 @@ export function sqlite(database, sql) {
 
 /** Changes a SQLite file directly (an administrator's manual fix, a test's setup). */
 export function sqliteWrite(database, sql) {
+  if (isPostgres(database)) return run(database, sql, false);
   const script = "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);c.execute(sys.argv[2]);c.commit()";
   const result = spawnSync("python3", ["-c", script, database, sql], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(result.stderr);

@@ -1,0 +1,101 @@
+// The server's half of a restore (DESIGN §4.9), against the real binary and its SQLite file: a
+// server started on a backup copy tells devices it holds another history (a new epoch, each
+// time the copy is restored), a cursor from the lost history is sent back to nothing, and a
+// device that sends again what the server lost, in order and under the same ids, gets each
+// record written exactly once and its old entries answered from the stored answers.
+import assert from "node:assert/strict";
+import { copyFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { runServer, signIn, sqlite, startServer, tempDir, SQLITE_ONLY } from "../support/server.mjs";
+import { device, newId, pull, pullAll, push, reference, task } from "../support/sync.mjs";
+
+const value = (db, sql) => sqlite(db, sql)[0]?.[0];
+
+/** Stops `server`, puts the backup `file` in place of its database, and starts it again. */
+async function restore(server, file) {
+  await server.stop();
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(server.database + suffix, { force: true });
+  copyFileSync(file, server.database);
+  return startServer({ dir: server.dir, database: server.database, addr: new URL(server.url).host });
+}
+
+describe("a server restored from a backup", { skip: SQLITE_ONLY }, () => {
+  test("shows a new epoch, resets a cursor it never gave, and takes the lost entries again exactly once", async () => {
+    let server = await startServer();
+    try {
+      const inspector = await signIn(server.url, "demo.inspector");
+      const sepe = (await reference(server.url, inspector)).villages.find((v) => v.name.ru === "Сепе").id;
+      const phone = device();
+      const early = Array.from({ length: 5 }, (_, n) => phone.mutation("task", "create", newId(), task(sepe, n)));
+      const first = await push(server.url, inspector, phone.id, early);
+      assert.ok(first.body.answers.every((a) => a.status === "applied"), JSON.stringify(first.body));
+      const epoch = first.body.epoch;
+      assert.match(epoch, /^[0-9a-f]{32}$/);
+      assert.equal((await pull(server.url, inspector)).body.epoch, epoch, "push and pull name the same history");
+
+      const file = path.join(tempDir(), "before.sqlite");
+      const made = runServer(["--database", server.database, "backup", "--to", file]);
+      assert.equal(made.code, 0, made.stderr);
+
+      // After the backup: five more tasks, and a cursor past everything the copy holds.
+      const late = Array.from({ length: 5 }, (_, n) => phone.mutation("task", "create", newId(), task(sepe, 10 + n)));
+      assert.ok((await push(server.url, inspector, phone.id, late)).body.answers.every((a) => a.status === "applied"));
+      const { cursor } = await pullAll(server.url, inspector);
+
+      server = await restore(server, file);
+      const page = await pull(server.url, inspector, { since: cursor });
+      assert.equal(page.status, 200, "the session made before the backup still holds");
+      assert.notEqual(page.body.epoch, epoch, "the restored server names another history");
+      assert.equal(page.body.reset, true, "a cursor past the restored history starts again from nothing");
+      const restoredEpoch = page.body.epoch;
+
+      // A push of nothing says where the server stands for this device.
+      const where = await push(server.url, inspector, phone.id, []);
+      assert.equal(where.status, 200);
+      assert.equal(where.body.applied_seq, 5);
+      assert.equal(where.body.epoch, restoredEpoch);
+
+      // The device's next entry meets a gap at the first seq the server lost …
+      const next = phone.mutation("task", "create", newId(), task(sepe, 20));
+      const gap = await push(server.url, inspector, phone.id, [next]);
+      assert.equal(gap.body.answers[0].status, "gap");
+      assert.equal(gap.body.answers[0].expected, 6);
+
+      // … and sends again everything it holds, in order: what the copy had is answered from the
+      // stored answers, what it lost is written now.
+      const again = await push(server.url, inspector, phone.id, [...early, ...late, next]);
+      const statuses = again.body.answers.map((a) => `${a.status}${a.duplicate ? " (duplicate)" : ""}`);
+      assert.deepEqual(statuses, [...Array(5).fill("applied (duplicate)"), ...Array(6).fill("applied")]);
+      for (const m of [...early, ...late, next]) {
+        assert.equal(value(server.database, `SELECT COUNT(*) FROM tasks WHERE id = '${m.record_id}'`), 1, "each task exactly once");
+      }
+      assert.equal(value(server.database, `SELECT applied_seq FROM devices WHERE id = '${phone.id}'`), 11);
+
+      // The epoch holds across a restart, and a second restore of the same copy is a history of
+      // its own again.
+      await server.stop();
+      server = await startServer({ dir: server.dir, database: server.database, addr: new URL(server.url).host });
+      assert.equal((await pull(server.url, inspector)).body.epoch, restoredEpoch);
+      server = await restore(server, file);
+      const third = (await pull(server.url, inspector)).body.epoch;
+      assert.ok(![epoch, restoredEpoch].includes(third), `${third} was seen before`);
+      assert.equal(value(server.database, "SELECT copy FROM installation"), 0);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  test("a server that was never restored resets no cursor it gave", async () => {
+    const server = await startServer();
+    try {
+      const inspector = await signIn(server.url, "demo.inspector");
+      const { cursor } = await pullAll(server.url, inspector);
+      const page = await pull(server.url, inspector, { since: cursor });
+      assert.equal(page.body.reset, false);
+      assert.deepEqual(page.body.changes, []);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
