@@ -8,7 +8,7 @@ mod demo_results;
 mod places;
 pub mod purge;
 
-use app::db::{Db, DbPool};
+use app::db::{BeginWrite, Db, DbPool};
 use sqlx::Transaction;
 
 pub use places::{ProgramPlaces, PLACES_JSON};
@@ -43,7 +43,9 @@ where
     F: for<'t> FnOnce(&'t mut Transaction<'static, Db>) -> LoadFuture<'t>,
 {
     let db = |e| SeedError::Database(name, e);
-    let mut tx = pool.begin().await.map_err(db)?;
+    // The write lock first: servers started at once over one PostgreSQL database load in turn,
+    // and the later ones find the load done instead of failing on the first one's rows.
+    let mut tx = pool.begin_write().await.map_err(db)?;
     let done: bool = sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM data_loads WHERE name = $1)")
         .bind(name)
         .fetch_one(&mut *tx)
