@@ -360,8 +360,18 @@ pub async fn settle(answers: &[Answer]) -> Result<(), LocalError> {
                             Some(&JsValue::from_str(&journal_key(answer.seq))),
                         )
                         .await?;
+                    // Everything that old or older, not only that one key: the entry at that
+                    // seq may have been settled before this one or never (discarded), and
+                    // the journal must not grow with every such gap.
                     if let Some(old) = answer.seq.checked_sub(JOURNAL_KEEP) {
-                        journal.delete(JsValue::from_str(&journal_key(old))).await?;
+                        let older = rexie::KeyRange::bound(
+                            &JsValue::from_str(&journal_key(0)),
+                            &JsValue::from_str(&journal_key(old)),
+                            Some(false),
+                            Some(false),
+                        )
+                        .map_err(|e| LocalError::Storage(e.to_string()))?;
+                        journal.delete(older.into()).await?;
                     }
                     // The record as the server stored it (names tidied, who and when): the
                     // pull will not bring it back.
