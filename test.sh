@@ -27,7 +27,8 @@ node --test --test-concurrency=1 --test-timeout=300000 tests/http/
 step "integration tests again, the server's store on PostgreSQL (issue 18)"
 # Each server a test starts gets a database of its own in the test cluster; the few tests of
 # SQLite's own behaviour (its file, WAL, `server backup`) say they are skipped.
-ZQ_TEST_BACKEND=postgres ZQ_SERVER_BIN="$TESTED_POSTGRES_SERVER" \
+# `server migrate` moves a SQLite file onto PostgreSQL: its test runs here, with both servers.
+ZQ_TEST_BACKEND=postgres ZQ_SERVER_BIN="$TESTED_POSTGRES_SERVER" ZQ_SQLITE_SERVER_BIN="$TESTED_SERVER" \
   node --test --test-concurrency=1 --test-timeout=300000 tests/http/
 
 step "end-to-end tests: headless Chromium"

@@ -81,7 +81,7 @@ pub fn push_in(query: &mut sqlx::QueryBuilder<'_, Db>, column: &str, ids: &[Stri
 /// The key of the writers' lock on PostgreSQL; the change feed's lock is another key
 /// (`server/migrations/postgres/0001_schema.sql`).
 #[cfg(feature = "postgres")]
-const WRITE_LOCK: i64 = 7318200;
+pub const WRITE_LOCK: i64 = 7318200;
 
 /// The current time as record columns store it (RFC 3339, UTC).
 pub fn now_rfc3339() -> String {

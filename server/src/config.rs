@@ -195,6 +195,23 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to: std::path::PathBuf,
     },
+    /// Moves this installation from its SQLite file onto an empty PostgreSQL database, sync
+    /// cursors and device state included, so devices carry on as before; then exits. Runs in
+    /// the server built for PostgreSQL (README, "On PostgreSQL"); the file is read, not changed
+    /// (beyond bringing its schema up to date). `--database` is not used.
+    Migrate {
+        /// The SQLite database, as sqlite:PATH.
+        #[arg(long, value_name = "sqlite:FILE")]
+        from: String,
+        /// The new database, as postgres://user:password@host/name.
+        #[arg(long, value_name = "postgres://…")]
+        to: String,
+    },
+    /// Gives the database a new epoch, then exits: run it after restoring a database by other
+    /// means than `server backup`'s copy or `pg_restore` (a file system snapshot, a point-in-time
+    /// recovery), so devices that synced after that moment send again what the server lost
+    /// (DESIGN §4.9).
+    NewEpoch,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

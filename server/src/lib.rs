@@ -8,6 +8,8 @@ pub mod config;
 pub mod db;
 pub mod limits;
 pub mod map;
+#[cfg(feature = "postgres")]
+pub mod migrate;
 pub mod pwa;
 pub mod reports;
 pub mod retention;

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         }
         Some(Command::PurgeDemo) => runtime.block_on(purge_demo(&config)),
         Some(Command::Backup { ref to }) => runtime.block_on(backup(&config, to)),
+        Some(Command::Migrate { ref from, ref to }) => runtime.block_on(migrate(from, to)),
+        Some(Command::NewEpoch) => runtime.block_on(new_epoch(&config)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,6 +85,34 @@ async fn backup(config: &Config, to: &std::path::Path) -> Result<(), BoxError> {
     let bytes = server::backup::backup(&config.database, to).await?;
     tracing::info!(to = %to.display(), bytes, "backup written");
     println!("backup written to {} ({bytes} bytes)", to.display());
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn migrate(_: &str, _: &str) -> Result<(), BoxError> {
+    Err(
+        "moving to PostgreSQL takes the server built for it: cargo leptos build --release \
+         --bin-features postgres (README, \"On PostgreSQL\")"
+            .into(),
+    )
+}
+
+#[cfg(feature = "postgres")]
+async fn migrate(from: &str, to: &str) -> Result<(), BoxError> {
+    let report = server::migrate::migrate(from, to).await?;
+    tracing::info!(to = %server::db::shown(to), %report, "installation moved");
+    println!("moved to {}: {report}", server::db::shown(to));
+    Ok(())
+}
+
+async fn new_epoch(config: &Config) -> Result<(), BoxError> {
+    let pool = server::db::connect(&config.database).await?;
+    let mut conn = pool.acquire().await?;
+    let epoch = app::sync::history::renew(&mut conn).await?;
+    drop(conn);
+    pool.close().await;
+    tracing::warn!(%epoch, "the database has a new epoch: devices will send again what it lacks");
+    println!("new epoch {epoch}");
     Ok(())
 }
 

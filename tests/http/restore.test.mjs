@@ -1,28 +1,56 @@
-// The server's half of a restore (DESIGN §4.9), against the real binary and its SQLite file: a
-// server started on a backup copy tells devices it holds another history (a new epoch, each
-// time the copy is restored), a cursor from the lost history is sent back to nothing, and a
-// device that sends again what the server lost, in order and under the same ids, gets each
-// record written exactly once and its old entries answered from the stored answers.
+// The server's half of a restore (DESIGN §4.9), against the real binary and its database, on
+// either backend as an administrator would do it (README, "Backup and restore"): `server
+// backup` and a file copy on SQLite, `pg_dump` and `pg_restore` into a new database on
+// PostgreSQL. A server started on the restored database tells devices it holds another history
+// (a new epoch, each time the copy is restored), a cursor from the lost history is sent back to
+// nothing, and a device that sends again what the server lost, in order and under the same ids,
+// gets each record written exactly once and its old entries answered from the stored answers.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { runServer, signIn, sqlite, startServer, tempDir, SQLITE_ONLY } from "../support/server.mjs";
+import { dropDatabase, newDatabase } from "../support/postgres.mjs";
+import { ON_POSTGRES, runServer, SERVER_BIN, signIn, sqlite, startServer, tempDir } from "../support/server.mjs";
 import { device, newId, pull, pullAll, push, reference, task } from "../support/sync.mjs";
 
 const value = (db, sql) => sqlite(db, sql)[0]?.[0];
 
-/** Stops `server`, puts the backup `file` in place of its database, and starts it again. */
-async function restore(server, file) {
-  await server.stop();
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(server.database + suffix, { force: true });
-  copyFileSync(file, server.database);
-  return startServer({ dir: server.dir, database: server.database, addr: new URL(server.url).host });
+function tool(command, args) {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: 120_000 });
+  assert.equal(result.status, 0, `${command}: ${result.stderr}`);
 }
 
-describe("a server restored from a backup", { skip: SQLITE_ONLY }, () => {
+/** A backup of the running server's database in a new file. */
+function backup(server) {
+  const file = path.join(tempDir(), ON_POSTGRES ? "before.dump" : "before.sqlite");
+  if (ON_POSTGRES) tool("pg_dump", ["--format=custom", "--file", file, server.database]);
+  else tool(SERVER_BIN, ["--database", server.database, "backup", "--to", file]);
+  return file;
+}
+
+/**
+ * Stops `server`, restores the backup `file` (on SQLite in place of its database file, on
+ * PostgreSQL into a new database, as `pg_restore` needs), and starts a server on it.
+ */
+async function restore(server, file, databases) {
+  await server.stop();
+  let database = server.database;
+  if (ON_POSTGRES) {
+    database = newDatabase();
+    databases.push(database);
+    tool("pg_restore", ["--dbname", database, file]);
+  } else {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(database + suffix, { force: true });
+    copyFileSync(file, database);
+  }
+  return startServer({ dir: server.dir, database, addr: new URL(server.url).host });
+}
+
+describe("a server restored from a backup", () => {
   test("shows a new epoch, resets a cursor it never gave, and takes the lost entries again exactly once", async () => {
     let server = await startServer();
+    const databases = ON_POSTGRES ? [server.database] : [];
     try {
       const inspector = await signIn(server.url, "demo.inspector");
       const sepe = (await reference(server.url, inspector)).villages.find((v) => v.name.ru === "Сепе").id;
@@ -34,16 +62,14 @@ describe("a server restored from a backup", { skip: SQLITE_ONLY }, () => {
       assert.match(epoch, /^[0-9a-f]{32}$/);
       assert.equal((await pull(server.url, inspector)).body.epoch, epoch, "push and pull name the same history");
 
-      const file = path.join(tempDir(), "before.sqlite");
-      const made = runServer(["--database", server.database, "backup", "--to", file]);
-      assert.equal(made.code, 0, made.stderr);
+      const file = backup(server);
 
       // After the backup: five more tasks, and a cursor past everything the copy holds.
       const late = Array.from({ length: 5 }, (_, n) => phone.mutation("task", "create", newId(), task(sepe, 10 + n)));
       assert.ok((await push(server.url, inspector, phone.id, late)).body.answers.every((a) => a.status === "applied"));
       const { cursor } = await pullAll(server.url, inspector);
 
-      server = await restore(server, file);
+      server = await restore(server, file, databases);
       const page = await pull(server.url, inspector, { since: cursor });
       assert.equal(page.status, 200, "the session made before the backup still holds");
       assert.notEqual(page.body.epoch, epoch, "the restored server names another history");
@@ -77,10 +103,29 @@ describe("a server restored from a backup", { skip: SQLITE_ONLY }, () => {
       await server.stop();
       server = await startServer({ dir: server.dir, database: server.database, addr: new URL(server.url).host });
       assert.equal((await pull(server.url, inspector)).body.epoch, restoredEpoch);
-      server = await restore(server, file);
+      server = await restore(server, file, databases);
       const third = (await pull(server.url, inspector)).body.epoch;
       assert.ok(![epoch, restoredEpoch].includes(third), `${third} was seen before`);
       assert.equal(value(server.database, "SELECT copy FROM installation"), 0);
+    } finally {
+      await server.dispose();
+      databases.forEach(dropDatabase);
+    }
+  });
+
+  test("server new-epoch names another history for a restore the server cannot recognise", async () => {
+    let server = await startServer();
+    try {
+      const inspector = await signIn(server.url, "demo.inspector");
+      const before = (await pull(server.url, inspector)).body.epoch;
+      await server.stop();
+      const renewed = runServer(["--database", server.database, "new-epoch"]);
+      assert.equal(renewed.code, 0, renewed.stderr);
+      const epoch = renewed.stdout.match(/^new epoch ([0-9a-f]{32})$/m)?.[1];
+      assert.ok(epoch && epoch !== before, renewed.stdout);
+      server = await startServer({ dir: server.dir, database: server.database, addr: new URL(server.url).host });
+      assert.equal((await pull(server.url, inspector)).body.epoch, epoch, "a restart keeps it");
+      assert.equal((await push(server.url, inspector, device().id, [])).body.epoch, epoch);
     } finally {
       await server.dispose();
     }
