@@ -45,6 +45,7 @@ pub fn optional_date(field: &str, value: Option<&str>) -> Result<Option<String>,
 
 /// Trimmed text that must be present and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Reason> {
+    let value = without_nul(value);
     let value = value.trim();
     if value.is_empty() {
         return Err(invalid(field, FieldRule::Required));
@@ -91,9 +92,20 @@ pub fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, Reason> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    let value = value.map(without_nul);
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(value) => limit(field, value, max).map(Some),
+    }
+}
+
+/// Text without NUL characters: nobody types one, and PostgreSQL cannot store one in a text
+/// column, so a pasted one would fail the whole push there (DESIGN §3.4).
+fn without_nul(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains('\0') {
+        value.replace('\0', "").into()
+    } else {
+        value.into()
     }
 }
 
@@ -218,6 +230,20 @@ pub fn point(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>, R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_characters_are_dropped_from_text() {
+        assert_eq!(required_text("title", "Су\0 жоқ", 20), Ok("Су жоқ".into()));
+        assert_eq!(
+            required_text("title", " \0 ", 20),
+            Err(invalid("title", FieldRule::Required))
+        );
+        assert_eq!(optional_text("details", Some("\0"), 20), Ok(None));
+        assert_eq!(
+            optional_text("details", Some("a\0b"), 20),
+            Ok(Some("ab".into()))
+        );
+    }
 
     #[test]
     fn text_is_trimmed_counted_in_characters_and_required() {
