@@ -12,7 +12,7 @@ pub fn hydrate() {
     app::preferences::watch_install_prompt();
     // As `leptos::mount::hydrate_lazy`: the chunk of the page being opened is loaded before
     // that page hydrates. The layout is live earlier than the page inside it, so the page is
-    // marked live only here, once all of it is.
+    // marked live only here, once all of it is; sync starts then.
     // (hydrate_from_async starts Leptos's executor; this outer task runs on wasm-bindgen's.)
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::prelude::document()
@@ -20,19 +20,9 @@ pub fn hydrate() {
             .expect("a page has a body");
         let owner = leptos::mount::hydrate_from_async(body, app::App).await;
         owner.forget();
-        mark_hydrated();
+        app::shell::page_hydrated();
     });
     register_service_worker();
-}
-
-fn mark_hydrated() {
-    let app = leptos::prelude::document()
-        .query_selector(".app")
-        .ok()
-        .flatten();
-    if let Some(app) = app {
-        let _ = app.set_attribute("data-hydrated", "true");
-    }
 }
 
 fn register_service_worker() {

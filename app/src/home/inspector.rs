@@ -35,7 +35,7 @@ pub fn InspectorWork() -> impl IntoView {
         }
         leptos::task::spawn_local(async move { persons.set(crate::persons::read_persons().await) });
     });
-    let cache_open = after_hydration(move || sync.persons.get() == PersonsCache::Open);
+    let cache_open = move || sync.persons.get() == PersonsCache::Open;
     let visits = use_local_records::<Visit>(Entity::Visit);
     let not_visited = move || {
         let visits: Vec<Visit> = visits.get().into_iter().map(|(v, _)| v).collect();
@@ -61,7 +61,7 @@ pub fn InspectorWork() -> impl IntoView {
             <h2 id="work-visits">{t!(i18n, work.not_visited)}</h2>
             <Show
                 when=move || {
-                    !persons.with(Vec::is_empty) || cache_open.get()
+                    !persons.with(Vec::is_empty) || cache_open()
                 }
                 fallback=move || view! { <p class="muted">{t!(i18n, work.persons_closed)}</p> }
             >

@@ -27,19 +27,6 @@ pub(super) fn use_today() -> RwSignal<String> {
     today
 }
 
-/// `read` as the page's own state: the server's value (`T::default()`) while the page hydrates,
-/// then kept current. The sync state is shared with the layout, which may have changed it
-/// before this page's chunk arrived; read straight, a `Show` would then hydrate the other
-/// branch than the server rendered (a panic in the browser).
-pub(super) fn after_hydration<T>(read: impl Fn() -> T + 'static) -> ReadSignal<T>
-where
-    T: Default + Clone + PartialEq + Send + Sync + 'static,
-{
-    let value = RwSignal::new(T::default());
-    Effect::new(move |_| value.set(read()));
-    value.read_only()
-}
-
 /// Days from `today` to `day` (negative: past), when both are dates.
 pub(super) fn days_until(today: &str, day: &str) -> Option<i64> {
     Some(day_number(day)? - day_number(today)?)
@@ -173,8 +160,8 @@ pub(super) fn no_tasks(i18n: I18n) -> &'static str {
 pub(super) fn OutboxWork() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let pending = after_hydration(move || sync.pending.get());
-    let problems = after_hydration(move || sync.problems.get());
+    let pending = sync.pending;
+    let problems = sync.problems;
     let waiting = move || pending.get() + problems.get() > 0;
     view! {
         <section aria-labelledby="work-outbox" class="work-section">

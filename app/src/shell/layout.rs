@@ -34,8 +34,12 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let sync = crate::sync::state::provide_sync_state();
     crate::sync::runner::attach(sync);
     // Sync belongs to a device someone signed in on; known offline from the kept profile.
+    // It starts once the whole page has hydrated (DESIGN §3.2, "Hydration first").
     let on_device = RwSignal::new(false);
     Effect::new(move |_| {
+        if !super::hydration::page_live() {
+            return;
+        }
         if crate::accounts::device::remembered_profile().is_some() {
             on_device.set(true);
             leptos::task::spawn_local(async move {
@@ -58,9 +62,8 @@ pub fn AppLayout(children: Children) -> impl IntoView {
         <div
             class="app"
             class:locked=move || locked.get()
-            // Set to "true" by the browser entry point once the whole page, the lazily loaded
-            // page chunk included, has hydrated: lets people and tests tell a live page from
-            // server-rendered HTML.
+            // Set to "true" once the whole page, the lazily loaded page chunk included, has
+            // hydrated (`hydration::page_hydrated`).
             data-hydrated="false"
         >
             // First, before the page: the lock is decided in the browser, possibly while the
