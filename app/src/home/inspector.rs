@@ -26,14 +26,23 @@ pub fn InspectorWork() -> impl IntoView {
     let sync = use_sync();
     // Read from the sealed cache once the PIN opened it (a read the audit records), online
     // from the server before that: again when the cache opens or locks, and after a pull only
-    // while nobody was read yet, so the audit is not filled with a read per sync.
+    // until a list was read under the cache's present state, so the audit is not filled with
+    // a read per sync. (The list read online just before the cache opened does not count: the
+    // cache may still be empty then, and its first pull must be read.)
     let persons = RwSignal::new(Vec::<Person>::new());
+    let read_under = RwSignal::new(None::<PersonsCache>);
     Effect::new(move |_| {
-        sync.persons.track();
-        if persons.with_untracked(Vec::is_empty) {
-            sync.revision.track();
+        let state = sync.persons.get();
+        let current =
+            read_under.get_untracked() == Some(state) && !persons.with_untracked(Vec::is_empty);
+        if current {
+            return;
         }
-        leptos::task::spawn_local(async move { persons.set(crate::persons::read_persons().await) });
+        sync.revision.track();
+        leptos::task::spawn_local(async move {
+            persons.set(crate::persons::read_persons().await);
+            read_under.set(Some(state));
+        });
     });
     let cache_open = move || sync.persons.get() == PersonsCache::Open;
     let visits = use_local_records::<Visit>(Entity::Visit);
