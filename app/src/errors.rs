@@ -212,20 +212,10 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// No connection free in time, or SQLite's write lock not free within its busy timeout (a
-/// flood of writers): the request did nothing and may be sent again.
 #[cfg(feature = "ssr")]
-pub fn is_busy(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::PoolTimedOut => true,
-        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with or without an extended code.
-        sqlx::Error::Database(db) => db
-            .code()
-            .and_then(|code| code.parse::<u32>().ok())
-            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
-        _ => false,
-    }
-}
+mod database;
+#[cfg(feature = "ssr")]
+pub use database::{is_busy, is_refused_data};
 
 /// How long a caller told "busy" waits before trying again.
 pub const BUSY_RETRY_SECS: u32 = 5;

@@ -120,3 +120,51 @@ describe("a NUL character in a record's text", () => {
     assert.equal(body, "Свет на улице");
   });
 });
+
+// A value the database itself refuses, past every check of the server: PostgreSQL's "text it
+// cannot store" (SQLSTATE 22021, what a NUL gave before the field rules dropped it), SQLite's
+// abort from a trigger. Before, the whole push failed: on SQLite a 500, on PostgreSQL a 503
+// "busy" (22021 read as a number has the low byte of SQLITE_BUSY), so the device sent the
+// same batch again for ever and nothing behind the entry reached the server.
+describe("a value the database refuses mid-batch", () => {
+  const env = inspectorServer();
+
+  test("is refused alone, the rest of the batch applied, never answered busy", async () => {
+    sqliteWrite(
+      env.server.database,
+      ON_POSTGRES
+        ? "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+            "RAISE EXCEPTION 'refused by the database' USING ERRCODE = '22021'; END; $$; " +
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON proposals FOR EACH ROW " +
+            "WHEN (NEW.body = 'refuse') EXECUTE FUNCTION test_refuse()"
+        : "CREATE TRIGGER test_refuse BEFORE INSERT ON proposals WHEN NEW.body = 'refuse' " +
+            "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END",
+    );
+    const village = env.village("Шуйское");
+    const phone = device();
+    const ids = [newId(), newId(), newId()];
+    const mutations = ids.map((id, n) => {
+      const payload = proposal(village, n);
+      if (n === 1) payload.body = "refuse";
+      return phone.mutation("proposal", "create", id, payload);
+    });
+    const sent = await push(env.server.url, env.inspector, phone.id, mutations);
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    assert.deepEqual(
+      sent.body.answers.map((a) => [a.status, a.reason?.code ?? null]),
+      [
+        ["applied", null],
+        ["rejected", "unsupported"],
+        ["applied", null],
+      ],
+    );
+    const stored = (id) => sqlite(env.server.database, `SELECT COUNT(*) FROM proposals WHERE id = '${id}'`)[0][0];
+    assert.deepEqual(ids.map(stored).map(Number), [1, 0, 1]);
+    // The device's next entry goes through: the refused one blocks nothing.
+    const next = await push(env.server.url, env.inspector, phone.id, [
+      phone.mutation("proposal", "create", newId(), proposal(village, 4)),
+    ]);
+    assert.deepEqual(next.body.answers.map((a) => a.status), ["applied"]);
+    assert.equal((await fetch(`${env.server.url}/healthz`)).status, 200);
+  });
+});

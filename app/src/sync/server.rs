@@ -167,12 +167,13 @@ async fn apply_guarded(
     now: &str,
     guard: Guard,
 ) -> Result<Option<Outcome>, sqlx::Error> {
-    // A constraint the checks missed: the mutation is bad, not the server.
-    let broke_constraint = |error: &sqlx::Error| matches!(error, sqlx::Error::Database(e) if e.kind() != sqlx::error::ErrorKind::Other);
+    // A constraint the checks missed, or a value the database cannot store: the mutation is
+    // bad, not the server, and sending it again would fail again.
+    use crate::errors::is_refused_data;
     if guard == Guard::Optimistic {
         return match apply(tx, kinds, who, mutation, now).await {
             Ok(outcome) => Ok(Some(outcome)),
-            Err(error) if broke_constraint(&error) => Ok(None),
+            Err(error) if is_refused_data(&error) => Ok(None),
             Err(error) => Err(error),
         };
     }
@@ -182,7 +183,7 @@ async fn apply_guarded(
             savepoint.commit().await?;
             Ok(Some(outcome))
         }
-        Err(error) if broke_constraint(&error) => {
+        Err(error) if is_refused_data(&error) => {
             savepoint.rollback().await?;
             Ok(Some(Outcome::Rejected(Reason::Unsupported)))
         }
