@@ -197,8 +197,8 @@ pub enum Command {
     },
     /// Moves this installation from its SQLite file onto an empty PostgreSQL database, sync
     /// cursors and device state included, so devices carry on as before; then exits. Runs in
-    /// the server built for PostgreSQL (README, "On PostgreSQL"); the file is read, not changed
-    /// (beyond bringing its schema up to date). `--database` is not used.
+    /// the server built for PostgreSQL (README, "On PostgreSQL"); the file is read, then marked as
+    /// moved, so no server starts on it again (`reopen` undoes that). `--database` is not used.
     Migrate {
         /// The SQLite database, as sqlite:PATH.
         #[arg(long, value_name = "sqlite:FILE")]
@@ -212,6 +212,10 @@ pub enum Command {
     /// recovery), so devices that synced after that moment send again what the server lost
     /// (DESIGN §4.9).
     NewEpoch,
+    /// Lets servers start again on a SQLite file that `migrate` moved to PostgreSQL (the
+    /// move undone), with a new epoch: devices that synced with PostgreSQL meanwhile send
+    /// again what the file lacks, as after a restore. Then exits.
+    Reopen,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

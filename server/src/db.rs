@@ -11,7 +11,7 @@ mod sqlite;
 #[cfg(feature = "postgres")]
 pub use postgres::{connect, connect_with, health_connection};
 #[cfg(not(feature = "postgres"))]
-pub use sqlite::{connect, connect_with, health_connection};
+pub use sqlite::{connect, connect_with, health_connection, reopen};
 
 /// Why the database could not be made ready. Each says what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,28 @@ pub enum DbError {
     Open(String, #[source] sqlx::Error),
     #[error("cannot bring the database {0} up to date: {1}")]
     Migrate(String, #[source] sqlx::migrate::MigrateError),
+    #[error(
+        "the database {location} was moved to {to} at {at} (server migrate): start the server \
+         with --database set to that URL. To work on this file again instead (the move undone; \
+         nothing written since the move is in it), run: server --database {location} reopen"
+    )]
+    Moved {
+        location: String,
+        at: String,
+        to: String,
+    },
+}
+
+/// When and where (without a password) `server migrate` moved a SQLite file, if it did
+/// (DESIGN §4.9).
+pub async fn moved(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT moved_at, moved_to FROM installation")
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(at, to)| Some((at?, to.unwrap_or_default()))))
 }
 
 /// How many connections requests share and how long one waits for a free one.

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Backup { ref to }) => runtime.block_on(backup(&config, to)),
         Some(Command::Migrate { ref from, ref to }) => runtime.block_on(migrate(from, to)),
         Some(Command::NewEpoch) => runtime.block_on(new_epoch(&config)),
+        Some(Command::Reopen) => runtime.block_on(reopen(&config)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,6 +115,19 @@ async fn new_epoch(config: &Config) -> Result<(), BoxError> {
     tracing::warn!(%epoch, "the database has a new epoch: devices will send again what it lacks");
     println!("new epoch {epoch}");
     Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn reopen(config: &Config) -> Result<(), BoxError> {
+    let epoch = server::db::reopen(&config.database).await?;
+    tracing::warn!(%epoch, "the moved file is open to servers again, with a new epoch");
+    println!("reopened with the new epoch {epoch}");
+    Ok(())
+}
+
+#[cfg(feature = "postgres")]
+async fn reopen(_: &Config) -> Result<(), BoxError> {
+    Err("only a SQLite file is marked as moved: run reopen with the SQLite server".into())
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what service managers and `kill` send).

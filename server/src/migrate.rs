@@ -18,6 +18,8 @@ use std::str::FromStr;
 
 /// Single-row tables the target's migrations fill; the source's row replaces theirs.
 const PREFILLED: [&str; 2] = ["installation", "sync_horizon"];
+/// Columns only a SQLite file has: the mark a move leaves on it (PostgreSQL is never moved).
+const SQLITE_ONLY: [(&str, &str); 2] = [("installation", "moved_at"), ("installation", "moved_to")];
 /// PostgreSQL takes at most 65,535 parameters per statement.
 const MAX_PARAMETERS: usize = 60_000;
 const MAX_ROWS: usize = 1_000;
@@ -45,6 +47,16 @@ pub enum MigrateError {
     UnknownType(String, String),
     #[error("copying {0} failed: {1}")]
     Copy(String, #[source] sqlx::Error),
+    #[error(
+        "this SQLite database was moved to {to} at {at} already; a second move would leave two \
+         installations (`server reopen` first, if the move was undone)"
+    )]
+    AlreadyMoved { at: String, to: String },
+    #[error(
+        "everything was copied, but the SQLite file could not be marked as moved ({0}): do not \
+         start a server on it again"
+    )]
+    Unmarked(#[source] sqlx::Error),
 }
 
 /// How many rows of each table were copied, in the order they were written.
@@ -105,6 +117,12 @@ pub async fn migrate(from: &str, to: &str) -> Result<Report, MigrateError> {
     let mut read = sqlx::Connection::begin_with(&mut source, "BEGIN IMMEDIATE")
         .await
         .map_err(fail("the source (is a server still running on it?)"))?;
+    if let Some((at, to)) = crate::db::moved(&mut read)
+        .await
+        .map_err(fail("installation"))?
+    {
+        return Err(MigrateError::AlreadyMoved { at, to });
+    }
     let mut tx = target.begin().await.map_err(fail("the target"))?;
     // The servers' write lock: a server starting on the target meanwhile loads nothing until
     // this commits, and then finds the loads done; a second move waits, then finds data.
@@ -180,8 +198,15 @@ pub async fn migrate(from: &str, to: &str) -> Result<Report, MigrateError> {
     .await
     .map_err(fail("installation"))?;
     tx.commit().await.map_err(fail("the target"))?;
-    // Only read: whether its end is acknowledged changes nothing.
-    let _ = read.rollback().await;
+    // The old file says where the installation went, still under its write lock: a server
+    // started on it afterwards refuses (`db::sqlite`), so no entry lands where nobody reads.
+    sqlx::query("UPDATE installation SET moved_at = $1, moved_to = $2")
+        .bind(app::db::now_rfc3339())
+        .bind(crate::db::shown(to))
+        .execute(&mut *read)
+        .await
+        .map_err(MigrateError::Unmarked)?;
+    read.commit().await.map_err(MigrateError::Unmarked)?;
     drop(target);
     target_pool.close().await;
     Ok(Report(report))
@@ -261,6 +286,7 @@ async fn tables_in_order(
                 .map_err(|e| MigrateError::Copy(table.clone(), e))?;
         if let Some(lacking) = source_columns
             .iter()
+            .filter(|c| !SQLITE_ONLY.contains(&(table.as_str(), c.as_str())))
             .find(|c| !target_columns.iter().any(|t| &t.name == *c))
         {
             return Err(MigrateError::Missing(format!("column {table}.{lacking}")));

@@ -32,9 +32,13 @@ const value = (db, sql) => sqlite(db, sql)[0]?.[0];
 /** The tables of the SQLite file, each with its columns and whether the column holds bytes. */
 function tablesOf(file) {
   const tables = sqlite(file, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name");
+  // The mark a move leaves on the SQLite file (when, where to) has no column on PostgreSQL.
+  const mark = (table, column) => table === "installation" && ["moved_at", "moved_to"].includes(column);
   return tables.map(([name]) => ({
     name,
-    columns: sqlite(file, `SELECT name, type FROM pragma_table_info('${name}')`).map(([column, type]) => ({ column, bytes: type === "BLOB" })),
+    columns: sqlite(file, `SELECT name, type FROM pragma_table_info('${name}')`)
+      .filter(([column]) => !mark(name, column))
+      .map(([column, type]) => ({ column, bytes: type === "BLOB" })),
   }));
 }
 
@@ -43,6 +47,12 @@ function rowsOf(database, { name, columns }) {
   const hex = (column) => (database.startsWith("postgres://") ? `upper(encode(${column}, 'hex'))` : `hex(${column})`);
   const list = columns.map(({ column, bytes }) => (bytes ? hex(column) : column)).join(", ");
   return sqlite(database, `SELECT ${list} FROM ${name}`).map((row) => JSON.stringify(row)).sort();
+}
+
+/** Runs the SQLite build with `args` to its end (a start that must fail, a command). */
+function sqliteServer(args) {
+  const result = spawnSync(SQLITE_SERVER, args, { encoding: "utf8", timeout: 60_000, env: { ...process.env, ZQ_LOG: "warn", ZQ_ADDR: "127.0.0.1:0" } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function tool(command, args) {
@@ -126,8 +136,28 @@ describe("server migrate --from sqlite: --to postgres://", { skip: ON_POSTGRES ?
       await elsewhere.stop();
       assert.notEqual(restoredEpoch, epoch);
 
-      // Once servers run on it, the database is no target: nothing is written twice.
+      // The old file is marked: a server started on it by mistake (an old service unit)
+      // refuses and says where the installation went, and it is not moved a second time.
       const tasks = value(target, "SELECT COUNT(*) FROM tasks");
+      const stale = sqliteServer(["--database", file]);
+      assert.equal(stale.code, 1);
+      assert.match(stale.stderr, /was moved to postgres:\/\/\S+ at \d{4}-\d\d-\d\dT.*server --database \S+ reopen/);
+      const twice = migrate(`sqlite:${file}`, target);
+      assert.equal(twice.code, 1);
+      assert.match(twice.stderr, /was moved to postgres:\/\/\S+ at .*already/);
+      assert.equal(value(target, "SELECT COUNT(*) FROM tasks"), tasks);
+
+      // Undoing the move: the file opens again, under a new epoch (devices that synced with
+      // PostgreSQL meanwhile send again what it lacks).
+      const reopened = sqliteServer(["--database", file, "reopen"]);
+      assert.equal(reopened.code, 0, reopened.stderr);
+      assert.match(reopened.stdout, /^reopened with the new epoch /);
+      const back = await startServer({ dir, bin: SQLITE_SERVER, database: file });
+      const backEpoch = (await pull(back.url, inspector)).body.epoch;
+      await back.stop();
+      assert.notEqual(backEpoch, epoch);
+
+      // Once servers run on it, the database is no target: nothing is written twice.
       const again = migrate(`sqlite:${file}`, target);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /already holds data/);

@@ -34,6 +34,17 @@ pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<Sqli
         .acquire()
         .await
         .map_err(|e| classify_open_error(location, e))?;
+    // A file moved to PostgreSQL: entries taken here would never reach the installation.
+    if let Some((at, to)) = super::moved(&mut conn)
+        .await
+        .map_err(|e| classify_open_error(location, e))?
+    {
+        return Err(DbError::Moved {
+            location: location.to_owned(),
+            at,
+            to,
+        });
+    }
     if app::sync::history::renew_if_copy(&mut conn)
         .await
         .map_err(|e| classify_open_error(location, e))?
@@ -43,6 +54,27 @@ pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<Sqli
     }
     drop(conn);
     Ok(pool)
+}
+
+/// Undoes `server migrate`'s mark on the file, so servers start on it again, and gives it a
+/// new epoch: devices that synced with PostgreSQL since the move hold entries this file lacks,
+/// and send them again as after a restore (DESIGN §4.9). Returns the new epoch.
+pub async fn reopen(location: &str) -> Result<String, DbError> {
+    let open = |e| classify_open_error(location, e);
+    let mut conn = sqlx::Connection::connect_with(&options(location)?.create_if_missing(false))
+        .await
+        .map_err(open)?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&mut conn)
+        .await
+        .map_err(|e| DbError::Migrate(location.to_owned(), e))?;
+    sqlx::query("UPDATE installation SET moved_at = NULL, moved_to = NULL")
+        .execute(&mut conn)
+        .await
+        .map_err(open)?;
+    let epoch = app::sync::history::renew(&mut conn).await.map_err(open)?;
+    sqlx::Connection::close(conn).await.map_err(open)?;
+    Ok(epoch)
 }
 
 /// One connection of its own for the health check, opened after `connect_with` made the
