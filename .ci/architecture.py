@@ -23,7 +23,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "app", "sr
 
 # Bottom first. A file belongs to the layer of its longest matching path prefix.
 LAYERS = [
-    ("foundation", ["stored", "dates", "refusals", "http_status", "errors", "db", "fields", "ids",
+    ("foundation", ["stored", "hydration", "dates", "refusals", "http_status", "errors", "db", "fields", "ids",
                     "names", "areas", "preferences", "access", "sync/contract",
                     # login and password rules: no dependency at all
                     "accounts/fields"]),

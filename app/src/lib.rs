@@ -20,6 +20,7 @@ pub mod events;
 pub mod fields;
 pub mod home;
 mod http_status;
+pub mod hydration;
 pub mod ids;
 #[cfg(feature = "ssr")]
 pub mod kinds;

@@ -1,5 +1,4 @@
 //! The HTML document, the router and the app shell around every page.
-mod hydration;
 mod language;
 mod layout;
 mod network;
@@ -22,7 +21,6 @@ pub struct AssetLinks {
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 pub use crate::accounts::ProfileResource;
-pub use hydration::page_hydrated;
 
 /// The colour of the browser chrome and the splash screen; matches the manifest.
 pub const THEME_COLOR: &str = "#0f5e4a";

@@ -20,7 +20,7 @@ pub fn hydrate() {
             .expect("a page has a body");
         let owner = leptos::mount::hydrate_from_async(body, app::App).await;
         owner.forget();
-        app::shell::page_hydrated();
+        app::hydration::page_hydrated();
     });
     register_service_worker();
 }

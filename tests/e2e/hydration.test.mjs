@@ -15,12 +15,12 @@ const CHUNK_DELAY_MS = 2_000;
  * Opens `path` with the wasm module of `split` held back for a while, and waits until the page
  * is live; fails at once with the browser's error if the page's hydration broke.
  */
-async function openWithLateChunk(page, path, split) {
+async function openWithLateChunk(page, path, split, { meanwhile = async () => {}, delay = CHUNK_DELAY_MS } = {}) {
   const late = new RegExp(`/pkg/split_${split}\\.[^/]*\\.wasm`);
   let delayed = 0;
   await page.route(late, async (route) => {
     delayed += 1;
-    await new Promise((resolve) => setTimeout(resolve, CHUNK_DELAY_MS));
+    await new Promise((resolve) => setTimeout(resolve, delay));
     await route.continue();
   });
   const errors = [];
@@ -28,6 +28,7 @@ async function openWithLateChunk(page, path, split) {
   page.on("pageerror", onError);
   try {
     await page.goto(`${env.server.url}${path}`);
+    await meanwhile();
     await until(
       async () => errors.length > 0 || (await page.locator('.app[data-hydrated="true"]').count()) > 0,
       `${path} hydrated`,
@@ -61,5 +62,33 @@ test("pages whose chunk comes late hydrate what the server rendered, then show t
   await openWithLateChunk(page, "/", "home_pages");
   await until(async () => (await page.textContent("#work-outbox-counts")).includes("1"), "the home page counts the waiting task");
   assert.equal((await syncBar(page)).pending, 1);
+  await context.close();
+});
+
+test("a PIN typed at the lock screen before the page's chunk arrives opens the cache once the page is live", async () => {
+  const context = await newContext(env.browser, { viewport: PHONE, serviceWorkers: "block" });
+  const first = await context.newPage();
+  await signInWithPin(first, env.server.url, "demo.inspector");
+  await first.close();
+  // A new tab shows the lock screen; its layout is live before the page's chunk is.
+  const page = await context.newPage();
+  // Held back long enough for the PIN to open the cache (a round trip for the server's share)
+  // well before the chunk arrives.
+  const meanwhile = async () => {
+    await page.waitForSelector("#unlock-form", { timeout: 30_000 });
+    await page.fill("#unlock-pin", "2468");
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#unlock-form", { state: "detached", timeout: 30_000 });
+    assert.equal(await page.locator('.app[data-hydrated="true"]').count(), 0, "the PIN went in before the page was live");
+  };
+  await openWithLateChunk(page, "/", "home_pages", { meanwhile, delay: 8_000 });
+  // The cache opened: the form for a new person (shown only then) opens, in the app.
+  await page.evaluate(() => {
+    const link = document.createElement("a");
+    link.href = "/persons/new";
+    document.querySelector("main").appendChild(link);
+    link.click();
+  });
+  await page.waitForSelector("#person-form", { timeout: 30_000 });
   await context.close();
 });

@@ -32,14 +32,15 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     let locked = RwSignal::new(false);
     provide_context(crate::accounts::AppLock(locked));
     let sync = crate::sync::state::provide_sync_state();
-    crate::sync::runner::attach(sync);
     // Sync belongs to a device someone signed in on; known offline from the kept profile.
-    // It starts once the whole page has hydrated (DESIGN §3.2, "Hydration first").
+    // Nothing runs it before the whole page has hydrated, not even a sync asked for meanwhile
+    // (DESIGN §3.2, "Hydration first"): the runner is attached only then.
     let on_device = RwSignal::new(false);
     Effect::new(move |_| {
-        if !super::hydration::page_live() {
+        if !crate::hydration::page_live() {
             return;
         }
+        crate::sync::runner::attach(sync);
         if crate::accounts::device::remembered_profile().is_some() {
             on_device.set(true);
             leptos::task::spawn_local(async move {
@@ -63,7 +64,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             class="app"
             class:locked=move || locked.get()
             // Set to "true" once the whole page, the lazily loaded page chunk included, has
-            // hydrated (`hydration::page_hydrated`).
+            // hydrated (`crate::hydration::page_hydrated`).
             data-hydrated="false"
         >
             // First, before the page: the lock is decided in the browser, possibly while the

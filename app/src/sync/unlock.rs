@@ -13,6 +13,9 @@ pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
         use leptos::prelude::Set;
         use state::PersonsCache;
         let outcome = sealed::unlock_with_pin(&pin).await;
+        // A PIN typed at the lock screen before the page's chunk arrived: the page hydrates
+        // with the cache as the server rendered it, then opens (DESIGN §3.2).
+        crate::hydration::until_page_live().await;
         // With no signal the PIN's key material waits in memory (like the cache key would), so
         // the cache opens by itself once the connection is back (`retry_unlock`).
         if matches!(

@@ -2,8 +2,9 @@
 //! included. The layout hydrates first and the page only once its chunk has arrived; state the
 //! layout shares with pages (sync counts, the persons cache) must not change in between, or a
 //! page built from the changed state hydrates another branch than the server rendered, which
-//! is a panic in the browser that leaves the page dead. So the layout starts what
-//! changes that state only once [`page_live`] says so (DESIGN §3.2, "Hydration first").
+//! is a panic in the browser that leaves the page dead. So the sync loop starts, and a PIN
+//! typed at the lock screen meanwhile opens the persons cache, only once the page is live
+//! (DESIGN §3.2, "Hydration first").
 use leptos::prelude::*;
 
 thread_local! {
@@ -12,18 +13,39 @@ thread_local! {
     static PAGE_LIVE: ArcRwSignal<bool> = ArcRwSignal::new(false);
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static WAITING: std::cell::RefCell<Vec<futures::channel::oneshot::Sender<()>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Whether the whole page has hydrated (tracked: an effect reading it runs again then).
 pub fn page_live() -> bool {
     PAGE_LIVE.with(|live| live.get())
 }
 
+/// Resolves once the whole page has hydrated (at once if it has).
+#[cfg(feature = "hydrate")]
+pub async fn until_page_live() {
+    if PAGE_LIVE.with(|live| live.get_untracked()) {
+        return;
+    }
+    let (sender, live) = futures::channel::oneshot::channel();
+    WAITING.with(|waiting| waiting.borrow_mut().push(sender));
+    let _ = live.await;
+}
+
 /// Called by the browser entry point once the whole page has hydrated: marks the layout
 /// (`data-hydrated`, so people and tests can tell a live page from server-rendered HTML) and
-/// lets the layout start sync.
+/// lets what waited for it go on.
 pub fn page_hydrated() {
     let app = document().query_selector(".app").ok().flatten();
     if let Some(app) = app {
         let _ = app.set_attribute("data-hydrated", "true");
     }
     PAGE_LIVE.with(|live| live.set(true));
+    #[cfg(feature = "hydrate")]
+    for waiting in WAITING.with(|waiting| waiting.take()) {
+        let _ = waiting.send(());
+    }
 }
