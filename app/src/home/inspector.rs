@@ -27,7 +27,7 @@ pub fn InspectorWork() -> impl IntoView {
     // Read from the sealed cache once the PIN opened it (a read the audit records), online
     // from the server before that: again when the cache opens or locks, and after a pull only
     // until a list was read under the cache's present state, so the audit is not filled with
-    // a read per sync. (The list read online just before the cache opened does not count: the
+    // a read per sync (while nobody is found, each pull reads again). (The list read online just before the cache opened does not count: the
     // cache may still be empty then, and its first pull must be read.)
     let persons = RwSignal::new(Vec::<Person>::new());
     let read_under = RwSignal::new(None::<PersonsCache>);
@@ -40,8 +40,13 @@ pub fn InspectorWork() -> impl IntoView {
         }
         sync.revision.track();
         leptos::task::spawn_local(async move {
-            persons.set(crate::persons::read_persons().await);
-            read_under.set(Some(state));
+            let list = crate::persons::read_persons().await;
+            // A read overtaken by a lock or an unlock meanwhile is not shown: the run the
+            // change started reads again.
+            if sync.persons.get_untracked() == state {
+                persons.set(list);
+                read_under.set(Some(state));
+            }
         });
     });
     let cache_open = move || sync.persons.get() == PersonsCache::Open;
