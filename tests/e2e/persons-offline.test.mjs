@@ -247,6 +247,44 @@ describe("persons with no signal, inside the offline window", () => {
     await context.close();
   });
 
+  test("a person waiting for the PIN holds back only what follows it: the phone still receives", async () => {
+    const { server, browser } = env;
+    const { context, page } = await readyPhone(browser, server.url, "demo.inspector", ["/persons/new"]);
+    await context.setOffline(true);
+    await goInApp(page, "/persons/new");
+    await chooseVillage(page, "Сепе");
+    await page.fill("#full_name", "Демо Арман Ожидающий");
+    await page.click("#person-form button[type=submit]");
+    await page.waitForURL(/\/persons\?saved=1/);
+    await page.close();
+
+    // Meanwhile the council gives the inspector a task.
+    const other = await signIn(server.url, "demo.inspector");
+    const sepe = (await reference(server.url, other)).villages.find((v) => v.name.ru === "Сепе").id;
+    const tablet = device();
+    const taskId = newId();
+    const given = await push(server.url, other, tablet.id, [tablet.mutation("task", "create", taskId, { ...task(sepe, 1), title: "Пока лицо ждёт PIN" })]);
+    assert.equal(given.body.answers[0].status, "applied", JSON.stringify(given.body));
+
+    // Back online, the app opened again and left at its lock screen: the person cannot go
+    // (the cache is locked), the task still arrives.
+    await context.setOffline(false);
+    const locked = await context.newPage();
+    await locked.goto(server.url);
+    await waitForHydration(locked);
+    await locked.waitForSelector("#unlock-form");
+    await until(async () => Boolean(await storedValue(locked, "records", `task:${taskId}`)), "the task reached the locked phone", 60_000);
+    assert.equal((await syncBar(locked)).pending, 1, "the person still waits");
+    assert.equal(Number(one("SELECT COUNT(*) FROM persons WHERE full_name = 'Демо Арман Ожидающий'")), 0);
+
+    // The PIN opens the cache, and the person goes.
+    await locked.fill("#unlock-pin", PIN);
+    await locked.click("#unlock-form button[type=submit]");
+    await until(() => settled(locked), "the person reached the server", 60_000);
+    assert.equal(Number(one("SELECT COUNT(*) FROM persons WHERE full_name = 'Демо Арман Ожидающий'")), 1);
+    await context.close();
+  });
+
   test("the supervisors' audit view shows a read made on the device as such", async () => {
     const { server, browser } = env;
     const context = await newContext(browser, { viewport: TABLET, signInAs: { url: server.url, login: "demo.supervisor" } });

@@ -1,6 +1,7 @@
 //! One sync run (browser only): push the outbox in order, then pull each stream to its end,
-//! then refresh the reference data. Stops at the first failure; nothing is lost by stopping,
-//! since every step is settled in IndexedDB before the next one starts.
+//! then refresh the reference data. Stops at the first failure (but for a person's entry
+//! waiting for the PIN, which holds back only the push); nothing is lost by stopping, since
+//! every step is settled in IndexedDB before the next one starts.
 use super::contract::{PullPage, PushRequest, PushResponse, Reference, Status, Stream};
 use super::local::{self, EntryState};
 use super::restore;
@@ -14,7 +15,9 @@ const BATCH_ENTRIES: usize = 100;
 const BATCH_BYTES: usize = 192 * 1024;
 
 pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
-    push_all().await?;
+    // A person's entry waiting for the PIN holds back the entries behind it, not what the
+    // device receives: the pull goes on, and the run ends with that failure.
+    let mut held = held_back(push_all().await)?;
     // The audit of reads made here is not worth holding the pull back for, unless the server
     // refused the session or the device outright.
     if let Err(failure) = super::reads::send().await {
@@ -29,7 +32,7 @@ pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
         // The server went back in time (DESIGN §4.9): what it lacks goes again, then every
         // stream is pulled from nothing.
         recover(&epoch).await?;
-        push_all().await?;
+        held = held_back(push_all().await)?;
         pull_streams(state).await?;
     }
     let (status, body) = fetch("GET", "/api/v1/sync/reference", None).await?;
@@ -39,7 +42,19 @@ pub async fn sync(state: SyncState) -> Result<(), SyncFailure> {
             .await
             .map_err(storage)?;
     }
+    if held {
+        return Err(SyncFailure::PersonsLocked);
+    }
     Ok(())
+}
+
+/// Whether a push stopped only at a person's entry the locked cache cannot open.
+fn held_back(pushed: Result<(), SyncFailure>) -> Result<bool, SyncFailure> {
+    match pushed {
+        Ok(()) => Ok(false),
+        Err(SyncFailure::PersonsLocked) => Ok(true),
+        Err(failure) => Err(failure),
+    }
 }
 
 fn storage(error: local::LocalError) -> SyncFailure {

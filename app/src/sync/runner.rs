@@ -85,6 +85,15 @@ mod browser {
                     state.running.set(false);
                     return;
                 }
+                // The pull went on: the device is current, only the person (and what follows
+                // it) waits for the PIN, which no retry brings sooner.
+                Err(SyncFailure::PersonsLocked) => {
+                    state.failures_in_a_row.set(0);
+                    state.failure.set(Some(SyncFailure::PersonsLocked));
+                    let now = js_sys::Date::now();
+                    state.last_sync.set(Some(now));
+                    let _ = local::set_meta("last_sync", &now).await;
+                }
                 Err(failure) => {
                     state.failures_in_a_row.update(|n| *n += 1);
                     if failure == SyncFailure::Offline {
