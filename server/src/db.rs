@@ -39,6 +39,11 @@ pub enum DbError {
         at: String,
         to: String,
     },
+    #[error(
+        "the database {0} was never moved (server migrate), so there is nothing to reopen; after \
+         a restore by other means, server new-epoch is the command"
+    )]
+    NotMoved(String),
 }
 
 /// When and where (without a password) `server migrate` moved a SQLite file, if it did
@@ -69,18 +74,22 @@ impl Default for PoolSettings {
     }
 }
 
-/// The URL without its password, for messages and logs.
+/// The URL without its password, for messages, logs and the mark a move leaves: the password
+/// in the user part is masked (an `@` in it included) and the query, which may carry one
+/// (`?password=`), is left out.
 pub fn shown(location: &str) -> String {
-    match url_password(location) {
-        Some(password) => location.replacen(&format!(":{password}@"), ":***@", 1),
+    let location = location.split_once('?').map_or(location, |(url, _)| url);
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => location.to_owned(),
+        },
         None => location.to_owned(),
     }
-}
-
-fn url_password(location: &str) -> Option<&str> {
-    let rest = location.split_once("://")?.1;
-    let credentials = rest.split_once('@')?.0;
-    credentials.split_once(':').map(|(_, password)| password)
 }
 
 #[cfg(test)]
@@ -94,5 +103,14 @@ mod tests {
             "postgres://zq:***@db.example:5432/zq"
         );
         assert_eq!(shown("postgres://zq@db/zq"), "postgres://zq@db/zq");
+        assert_eq!(
+            shown("postgres://zq:p@ss:w@db:5432/zq?sslmode=require"),
+            "postgres://zq:***@db:5432/zq"
+        );
+        assert_eq!(
+            shown("postgres://db/zq?user=zq&password=s3cret"),
+            "postgres://db/zq"
+        );
+        assert_eq!(shown("/srv/zq.sqlite"), "/srv/zq.sqlite");
     }
 }

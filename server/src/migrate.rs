@@ -110,9 +110,10 @@ pub async fn migrate(from: &str, to: &str) -> Result<Report, MigrateError> {
         let table = table.to_owned();
         move |e| MigrateError::Copy(table, e)
     };
-    // The source's write lock, held to the end: a server still running on the file cannot
-    // take an entry that would miss the move (its push waits, then fails, and the device
-    // sends it again to the new server). One snapshot of the source, one transaction on the
+    // The source's write lock, held to the end: a server still running on the file takes no
+    // entry while the copy runs (its push waits, then fails, and the device sends it again),
+    // but would take them after it; hence "stop the server first" (README). The mark at the
+    // end stops servers started on the file later. One snapshot of the source, one transaction on the
     // target.
     let mut read = sqlx::Connection::begin_with(&mut source, "BEGIN IMMEDIATE")
         .await

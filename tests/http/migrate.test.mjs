@@ -191,4 +191,16 @@ describe("server migrate in the build for SQLite", { skip: ON_POSTGRES ? "the Po
     assert.equal(result.code, 1);
     assert.match(result.stderr, /--bin-features postgres/);
   });
+
+  test("reopen refuses a file that was never moved, and leaves its epoch", async () => {
+    const dir = tempDir();
+    const server = await startServer({ dir, database: path.join(dir, "zq.sqlite") });
+    await server.stop();
+    const epoch = value(server.database, "SELECT epoch FROM installation");
+    const result = runServer(["--database", server.database, "reopen"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /was never moved .*server new-epoch/);
+    assert.equal(value(server.database, "SELECT epoch FROM installation"), epoch);
+    await server.dispose();
+  });
 });

@@ -184,6 +184,8 @@ async fn apply_guarded(
             Ok(Some(outcome))
         }
         Err(error) if is_refused_data(&error) => {
+            // Logged: a refusal that comes from the server's own SQL is a bug to find.
+            tracing::warn!(%error, entity = ?mutation.entity, "a mutation's values refused by the database");
             savepoint.rollback().await?;
             Ok(Some(Outcome::Rejected(Reason::Unsupported)))
         }

@@ -60,19 +60,29 @@ pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<Sqli
 /// new epoch: devices that synced with PostgreSQL since the move hold entries this file lacks,
 /// and send them again as after a restore (DESIGN §4.9). Returns the new epoch.
 pub async fn reopen(location: &str) -> Result<String, DbError> {
-    let open = |e| classify_open_error(location, e);
-    let mut conn = sqlx::Connection::connect_with(&options(location)?.create_if_missing(false))
-        .await
-        .map_err(open)?;
+    let open = |e: sqlx::Error| classify_open_error(location, e);
+    let mut conn: sqlx::SqliteConnection =
+        sqlx::Connection::connect_with(&options(location)?.create_if_missing(false))
+            .await
+            .map_err(open)?;
     sqlx::migrate!("./migrations/sqlite")
         .run(&mut conn)
         .await
         .map_err(|e| DbError::Migrate(location.to_owned(), e))?;
-    sqlx::query("UPDATE installation SET moved_at = NULL, moved_to = NULL")
-        .execute(&mut conn)
+    // The mark and the old epoch go together or not at all: a file open again under the epoch
+    // PostgreSQL kept would have devices keep cursors past its versions and never send again.
+    let mut tx = sqlx::Connection::begin_with(&mut conn, "BEGIN IMMEDIATE")
         .await
         .map_err(open)?;
-    let epoch = app::sync::history::renew(&mut conn).await.map_err(open)?;
+    if super::moved(&mut tx).await.map_err(open)?.is_none() {
+        return Err(DbError::NotMoved(location.to_owned()));
+    }
+    sqlx::query("UPDATE installation SET moved_at = NULL, moved_to = NULL")
+        .execute(&mut *tx)
+        .await
+        .map_err(open)?;
+    let epoch = app::sync::history::renew(&mut tx).await.map_err(open)?;
+    tx.commit().await.map_err(open)?;
     sqlx::Connection::close(conn).await.map_err(open)?;
     Ok(epoch)
 }
