@@ -25,6 +25,10 @@ pub use sqlx::{
 /// once, so two such transactions queue instead of both reading the same value. PostgreSQL
 /// has no database-wide write lock, so each takes the same transaction-scoped advisory lock
 /// first, which every instance over the database shares (DESIGN §3.4).
+///
+/// Every write transaction of the server starts here or in `begin_on`, and both are safe to
+/// cancel (DESIGN §4): a phone that loses signal makes hyper drop the request's future wherever
+/// it stands, and it must never leave a transaction open behind it.
 pub trait BeginWrite {
     fn begin_write(
         &self,
@@ -33,33 +37,73 @@ pub trait BeginWrite {
 
 impl BeginWrite for DbPool {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-        #[cfg(not(feature = "postgres"))]
-        {
-            self.begin_with("BEGIN IMMEDIATE").await
-        }
-        #[cfg(feature = "postgres")]
-        {
-            let mut tx = self.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
-        }
+        begin_owned(self.acquire().await?, Queue::Writers).await
     }
 }
 
 /// A transaction on a connection already held, for writes that need no queue on PostgreSQL
 /// (inserts of their own rows); on SQLite it still takes the write lock at once, so it never
-/// has to upgrade a read lock under a busy writer.
-pub async fn begin_on(conn: &mut DbConnection) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+/// has to upgrade a read lock under a busy writer. The connection is the transaction's until it
+/// ends, then goes back to the pool.
+pub async fn begin_on(
+    conn: sqlx::pool::PoolConnection<Db>,
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    begin_owned(conn, Queue::None).await
+}
+
+/// Whether a write transaction queues behind the other writers on PostgreSQL.
+#[derive(Clone, Copy)]
+enum Queue {
+    Writers,
+    None,
+}
+
+/// Starts the transaction in a task of its own, which runs to its end even when the request
+/// that asked for it is dropped, and hands it over; one nobody takes any more is rolled back
+/// before its connection goes back to the pool.
+///
+/// Why a task: sqlx 0.8's begin with a statement of its own (`BEGIN IMMEDIATE`) awaits once
+/// more after SQLite has begun. A request dropped at that point left the connection inside a
+/// write transaction with no `Transaction` to end it: the write lock stayed held until the pool
+/// closed the connection, minutes later, and writes made on it meanwhile were never committed
+/// (issue 33). The pool checks every connection on release as well (`server/src/db.rs`).
+async fn begin_owned(
+    conn: sqlx::pool::PoolConnection<Db>,
+    queue: Queue,
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    use tracing::Instrument;
+    let (hand_over, taken) = tokio::sync::oneshot::channel();
+    let begin = async move {
+        if let Err(Ok(unclaimed)) = hand_over.send(start(conn, queue).await) {
+            tracing::warn!("the request went away while its transaction began: rolled back");
+            if let Err(error) = unclaimed.rollback().await {
+                tracing::error!(%error, "an unclaimed transaction could not be rolled back");
+            }
+        }
+    };
+    tokio::spawn(begin.instrument(tracing::Span::current()));
+    taken.await.map_err(|_| sqlx::Error::WorkerCrashed)?
+}
+
+async fn start(
+    conn: sqlx::pool::PoolConnection<Db>,
+    queue: Queue,
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
     #[cfg(not(feature = "postgres"))]
     {
-        sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
+        let _ = queue;
+        sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await
     }
     #[cfg(feature = "postgres")]
     {
-        sqlx::Connection::begin(conn).await
+        let mut tx = sqlx::Transaction::begin(conn, None).await?;
+        if let Queue::Writers = queue {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 }
 

@@ -58,6 +58,31 @@ pub async fn moved(
     Ok(row.and_then(|(at, to)| Some((at?, to.unwrap_or_default()))))
 }
 
+/// How long a SQLite statement waits for the write lock before it gives up ("database is
+/// locked"). Nothing of the server may hold the lock this long (issue 33).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The pool's check of every connection that comes back to it (issue 33, DESIGN §4): one still
+/// inside a transaction is closed, which rolls the transaction back, instead of holding
+/// SQLite's write lock (or PostgreSQL's locks) for whoever takes it next and keeping that
+/// request's writes uncommitted. `app::db::begin_write` leaves none; this catches any other way.
+pub(crate) async fn released_clean<C: sqlx::Connection>(
+    conn: &mut C,
+    age: Duration,
+) -> Result<bool, sqlx::Error> {
+    // A dropped transaction's rollback is queued on the connection (on SQLite, for its own
+    // thread): a ping waits for it, so a transaction still open after it is one nothing ends.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::error!(
+            connection_age_secs = age.as_secs(),
+            "a connection came back to the pool inside a transaction: closed, which rolls it back"
+        );
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// How many connections requests share and how long one waits for a free one.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSettings {

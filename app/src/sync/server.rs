@@ -513,7 +513,7 @@ pub async fn pull(
     .bind(&own)
     .fetch_one(&mut *conn)
     .await?;
-    audit_handed_out(&mut conn, who, &handed_out).await?;
+    audit_handed_out(conn, who, &handed_out).await?;
     Ok(PullPage {
         changes,
         cursor,
@@ -527,14 +527,14 @@ pub async fn pull(
 /// One audit line per sensitive record in the page, written in one transaction on the pull's
 /// own connection before the page leaves the server: no audit, no data.
 async fn audit_handed_out(
-    conn: &mut DbConnection,
+    conn: sqlx::pool::PoolConnection<crate::db::Db>,
     who: &SignedIn,
     handed_out: &[(String, String)],
 ) -> Result<(), sqlx::Error> {
     if handed_out.is_empty() {
         return Ok(());
     }
-    let mut tx = crate::db::begin_on(&mut *conn).await?;
+    let mut tx = crate::db::begin_on(conn).await?;
     for (record_id, village_id) in handed_out {
         audit(
             &mut *tx,

@@ -17,6 +17,7 @@ pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<PgPo
     let pool = PgPoolOptions::new()
         .max_connections(settings.size)
         .acquire_timeout(settings.acquire_timeout)
+        .after_release(|conn, meta| Box::pin(super::released_clean(conn, meta.age)))
         .connect_with(options(location)?)
         .await
         .map_err(|e| DbError::Open(shown(location), e))?;

@@ -17,6 +17,7 @@ pub async fn connect_with(location: &str, settings: PoolSettings) -> Result<Sqli
     let pool = SqlitePoolOptions::new()
         .max_connections(settings.size)
         .acquire_timeout(settings.acquire_timeout)
+        .after_release(|conn, meta| Box::pin(super::released_clean(conn, meta.age)))
         .connect_with(options)
         .await
         .map_err(|e| classify_open_error(location, e))?;
@@ -120,7 +121,7 @@ fn options(location: &str) -> Result<SqliteConnectOptions, DbError> {
         // §4.9).
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(super::BUSY_TIMEOUT);
     Ok(options)
 }
 
