@@ -2,7 +2,7 @@
 use app::access::{Role, Scope};
 use app::accounts::store::{self, InsertError, NewAccountRow};
 use app::accounts::{AccountFieldError, Login, NewPassword};
-use app::db::DbPool;
+use app::db::{BeginWrite, DbPool};
 use app::stored::StoredEnum;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub async fn create_first_admin(
     let hash = app::accounts::password::hash(password.expose())
         .map_err(|e| CreateAdminError::Hash(e.to_string()))?;
 
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_write().await?;
     let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE role = $1")
         .bind(Role::Admin.as_str())
         .fetch_one(&mut *tx)

@@ -193,7 +193,7 @@ pub(super) mod server {
             return refuse(AppError::InvalidField("account_id".into()));
         }
         let pool = crate::db::pool()?;
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let changed = sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
             .bind(!enabled)
             .bind(&account_id)
@@ -213,10 +213,10 @@ pub(super) mod server {
             Entry::by(&who, action, "account").record(&account_id),
         )
         .await?;
-        tx.commit().await?;
         if !enabled {
-            session::end_all_for(&pool, &account_id, None).await?;
+            session::end_all_for(&mut *tx, &account_id, None).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -226,7 +226,7 @@ pub(super) mod server {
         let new_password =
             NewPassword::parse(&new_password).map_err(|e| AppError::from(e).respond())?;
         let hash = password::hash_off_thread(new_password.expose().to_owned()).await?;
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let changed = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(&hash)
             .bind(&account_id)
@@ -241,8 +241,8 @@ pub(super) mod server {
             Entry::by(&who, AuditAction::PasswordReset, "account").record(&account_id),
         )
         .await?;
+        session::end_all_for(&mut *tx, &account_id, None).await?;
         tx.commit().await?;
-        session::end_all_for(&pool, &account_id, None).await?;
         Ok(())
     }
 }

@@ -52,6 +52,7 @@ mod server {
     use crate::access::{can, Action, RecordKind, Target};
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
+    use crate::db::BeginWrite;
     use crate::errors::{refuse, AppError};
     use http::header::{COOKIE, SET_COOKIE};
     use http::HeaderValue;
@@ -167,31 +168,18 @@ mod server {
                 return refuse(AppError::WrongCredentials);
             }
         };
-        throttle::succeeded(&pool, &limits).await?;
-
+        // What a right password writes, in one transaction: one turn at the write lock, not
+        // six (issue 33).
+        let mut tx = pool.begin_write().await?;
+        throttle::succeeded(&mut tx, &limits).await?;
         // A session cookie the browser still had is ended: sign-in always starts a new one.
         if let Some(old) = request_cookie(settings.session_cookie()) {
-            session::end(&pool, &session::hash_token(&old)).await?;
+            session::end(&mut *tx, &session::hash_token(&old)).await?;
         }
-        let (device_id, device_cookie) = known_device(&pool, &account_id).await?;
-        let token = session::start(&pool, &account_id, &device_id, now).await?;
-        set_cookie(session::cookie(
-            settings.session_cookie(),
-            &token,
-            Some(settings.absolute_timeout_secs),
-            settings.secure_cookies,
-        ));
-        set_cookie(session::cookie(
-            session::DEVICE_COOKIE,
-            &device_cookie,
-            Some(DEVICE_COOKIE_MAX_AGE),
-            settings.secure_cookies,
-        ));
-        let Some(account) = session::load_account(&pool, &account_id).await? else {
-            return refuse(AppError::WrongCredentials);
-        };
+        let (device_id, device_cookie) = known_device(&mut tx, &account_id).await?;
+        let token = session::start(&mut tx, &account_id, &device_id, now).await?;
         audit::record(
-            &pool,
+            &mut *tx,
             Entry {
                 account_id: Some(&account_id),
                 device_id: Some(&device_id),
@@ -204,6 +192,22 @@ mod server {
             },
         )
         .await?;
+        tx.commit().await?;
+        let Some(account) = session::load_account(&pool, &account_id).await? else {
+            return refuse(AppError::WrongCredentials);
+        };
+        set_cookie(session::cookie(
+            settings.session_cookie(),
+            &token,
+            Some(settings.absolute_timeout_secs),
+            settings.secure_cookies,
+        ));
+        set_cookie(session::cookie(
+            session::DEVICE_COOKIE,
+            &device_cookie,
+            Some(DEVICE_COOKIE_MAX_AGE),
+            settings.secure_cookies,
+        ));
         Ok(Profile {
             account_id,
             login: account.login,
@@ -245,8 +249,8 @@ mod server {
     /// that is not revoked (it signed in here before). The cookie is `id.secret` and only the
     /// secret's hash is kept: a device id is shown in the audit trail, so knowing one must not
     /// let anyone count attempts under it (and lock its owner's phone).
-    async fn own_device(
-        pool: &crate::db::DbPool,
+    async fn own_device<'e>(
+        executor: impl crate::db::DbExecutor<'e>,
         account_id: &str,
     ) -> Result<Option<(String, String)>, AppError> {
         let Some(cookie) = request_cookie(session::DEVICE_COOKIE) else {
@@ -262,7 +266,7 @@ mod server {
         .bind(id)
         .bind(account_id)
         .bind(session::hash_token(secret))
-        .fetch_one(pool)
+        .fetch_one(executor)
         .await?;
         Ok(known.then(|| (id.to_owned(), cookie.clone())))
     }
@@ -270,10 +274,10 @@ mod server {
     /// This browser's device for the account and its cookie value: the one its cookie proves
     /// if that device belongs to the account and is not revoked, else a new one.
     async fn known_device(
-        pool: &crate::db::DbPool,
+        conn: &mut crate::db::DbConnection,
         account_id: &str,
     ) -> Result<(String, String), AppError> {
-        if let Some(known) = own_device(pool, account_id).await? {
+        if let Some(known) = own_device(&mut *conn, account_id).await? {
             return Ok(known);
         }
         let id = crate::ids::new_id();
@@ -296,7 +300,7 @@ mod server {
         .bind(label)
         .bind(crate::db::now_rfc3339())
         .bind(secret_hash)
-        .execute(pool)
+        .execute(conn)
         .await?;
         let cookie = format!("{id}.{secret}");
         Ok((id, cookie))
@@ -306,12 +310,14 @@ mod server {
         let pool = crate::db::pool()?;
         let settings = settings();
         if let Some(who) = super::super::session_account() {
-            session::end(&pool, &who.token_hash).await?;
+            let mut tx = pool.begin_write().await?;
+            session::end(&mut *tx, &who.token_hash).await?;
             audit::record(
-                &pool,
+                &mut *tx,
                 Entry::by(&who, AuditAction::SignOut, "account").record(&who.principal.account_id),
             )
             .await?;
+            tx.commit().await?;
         }
         set_cookie(session::cookie(
             settings.session_cookie(),
@@ -369,8 +375,8 @@ mod server {
         let Some(hash) = hashed else {
             return refuse(AppError::WrongCurrentPassword);
         };
-        throttle::succeeded(&pool, &limits).await?;
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
+        throttle::succeeded(&mut tx, &limits).await?;
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(&hash)
             .bind(&who.principal.account_id)
@@ -382,8 +388,8 @@ mod server {
                 .record(&who.principal.account_id),
         )
         .await?;
+        session::end_all_for(&mut *tx, &who.principal.account_id, Some(&who.token_hash)).await?;
         tx.commit().await?;
-        session::end_all_for(&pool, &who.principal.account_id, Some(&who.token_hash)).await?;
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! holds its SHA-256, the account, the device, and two times that decide expiry: an idle
 //! timeout (no request for a while) and an absolute one (hours since sign-in), ASVS 3.3.
 use crate::access::{Principal, Role, Scope};
-use crate::db::DbPool;
+use crate::db::{DbConnection, DbExecutor, DbPool};
 use crate::stored::StoredEnum;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -96,7 +96,7 @@ pub fn hash_token(token: &str) -> String {
 /// Opens a session; returns the cookie token. A new token every time: a token planted before
 /// sign-in is never promoted (session fixation, ASVS 3.2.1).
 pub async fn start(
-    pool: &DbPool,
+    conn: &mut DbConnection,
     account_id: &str,
     device_id: &str,
     now: i64,
@@ -110,16 +110,16 @@ pub async fn start(
     .bind(account_id)
     .bind(device_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
-    seen(pool, device_id, now, None).await?;
+    seen(conn, device_id, now, None).await?;
     Ok(token)
 }
 
 /// Notes when the device was last seen and the app version it said it runs (for the admin's
 /// device list).
-pub async fn seen(
-    pool: &DbPool,
+pub async fn seen<'e>(
+    executor: impl DbExecutor<'e>,
     device_id: &str,
     now: i64,
     app_version: Option<&str>,
@@ -132,7 +132,7 @@ pub async fn seen(
     .bind(now)
     .bind(version)
     .bind(device_id)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }
@@ -205,25 +205,25 @@ pub fn is_expired(created_at: i64, last_seen_at: i64, now: i64, settings: &AuthS
         || now - created_at >= settings.absolute_timeout_secs
 }
 
-pub async fn end(pool: &DbPool, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn end<'e>(executor: impl DbExecutor<'e>, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(())
 }
 
 /// Ends every session of the account except `keep` (after a password change, a reset or a
 /// disable).
-pub async fn end_all_for(
-    pool: &DbPool,
+pub async fn end_all_for<'e>(
+    executor: impl DbExecutor<'e>,
     account_id: &str,
     keep: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash != COALESCE($2, '')")
         .bind(account_id)
         .bind(keep)
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(())
 }

@@ -17,7 +17,7 @@
 //! limit of them reach the password check.
 use super::session::AuthSettings;
 use crate::db::BeginWrite;
-use crate::db::{DbExecutor, DbPool};
+use crate::db::{DbConnection, DbExecutor, DbPool};
 
 /// One key's record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -146,9 +146,8 @@ pub async fn attempt(
 }
 
 /// After a right password: the person's keys start again, and the attempt is taken back from
-/// the shared ones.
-pub async fn succeeded(pool: &DbPool, limits: &[Limit]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin_write().await?;
+/// the shared ones. In the caller's transaction, with the rest of what a right password writes.
+pub async fn succeeded(conn: &mut DbConnection, limits: &[Limit]) -> Result<(), sqlx::Error> {
     for limit in limits {
         let statement = if limit.shared {
             "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0"
@@ -157,10 +156,10 @@ pub async fn succeeded(pool: &DbPool, limits: &[Limit]) -> Result<(), sqlx::Erro
         };
         sqlx::query(statement)
             .bind(&limit.key)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Forgets keys whose window and lock are over (they would only grow the table).

@@ -262,7 +262,7 @@ pub async fn place_village(village_id: String, lat: f64, lon: f64) -> Result<(),
     let who = admin(Action::Update)?;
     let point = checked_point(lat, lon).map_err(AppError::respond)?;
     let pool = crate::db::pool()?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_write().await?;
     if set_position(&mut tx, &village_id, point, false).await? == 0 {
         return refuse(AppError::NotFound);
     }
