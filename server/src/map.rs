@@ -587,23 +587,28 @@ impl TileCache {
     }
 
     /// Deletes the least recently used tiles until `excess` bytes are freed; the bytes freed.
+    /// A few tiles a statement, each its own short write: a large eviction never holds the
+    /// write lock for long against the sync pushes waiting on it (issue 33).
     async fn evict(&self, excess: u64) -> Result<u64, sqlx::Error> {
-        let mut tx = self.db.begin().await?;
+        const TILES_A_STATEMENT: i64 = 32;
         let mut freed = 0u64;
         while freed < excess {
-            let size: Option<i64> = sqlx::query_scalar(
-                "DELETE FROM tile_cache WHERE (zoom, x, y) = \
-                 (SELECT zoom, x, y FROM tile_cache ORDER BY last_used_at LIMIT 1) \
+            let sizes: Vec<i64> = sqlx::query_scalar(
+                "DELETE FROM tile_cache WHERE (zoom, x, y) IN \
+                 (SELECT zoom, x, y FROM tile_cache ORDER BY last_used_at LIMIT $1) \
                  RETURNING CAST(length(data) AS BIGINT)",
             )
-            .fetch_optional(&mut *tx)
+            .bind(TILES_A_STATEMENT)
+            .fetch_all(&self.db)
             .await?;
-            let Some(size) = size else {
+            if sizes.is_empty() {
                 break;
-            };
-            freed += u64::try_from(size).unwrap_or(0);
+            }
+            freed += sizes
+                .iter()
+                .map(|&size| u64::try_from(size).unwrap_or(0))
+                .sum::<u64>();
         }
-        tx.commit().await?;
         tracing::info!(freed, "least recently used map tiles dropped");
         Ok(freed)
     }

@@ -4,7 +4,6 @@
 //! logged with its counts (never with names).
 use crate::limits::AccountRate;
 use app::accounts::session::AuthSettings;
-use app::db::BeginWrite;
 use app::db::DbPool;
 use std::time::Duration;
 
@@ -32,18 +31,23 @@ pub async fn prune(
 ) -> Result<Pruned, sqlx::Error> {
     let now = app::accounts::session::now_secs();
     let throttle = app::accounts::throttle::prune(pool, auth, now).await?;
-    let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-        .bind(now - auth.idle_timeout_secs)
-        .bind(now - auth.absolute_timeout_secs)
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let sessions = delete_in_batches(
+        pool,
+        "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions \
+         WHERE last_seen_at < $1 OR created_at < $2 LIMIT $3)",
+        &[
+            Value::Int(now - auth.idle_timeout_secs),
+            Value::Int(now - auth.absolute_timeout_secs),
+        ],
+    )
+    .await?;
     let devices = forget_devices(pool, now - i64::from(retention.device_days) * 86_400).await?;
-    let audit_events = sqlx::query("DELETE FROM audit_events WHERE at < $1")
-        .bind(app::db::utc_days_ago(retention.audit_days))
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let audit_events = delete_in_batches(
+        pool,
+        "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < $1 LIMIT $2)",
+        &[Value::Text(app::db::utc_days_ago(retention.audit_days))],
+    )
+    .await?;
     let tombstones = app::sync::server::prune_tombstones(pool, retention.tombstone_days).await?;
     Ok(Pruned {
         throttle,
@@ -58,19 +62,52 @@ pub async fn prune(
 /// `cutoff` (each sign-in from a fresh browser leaves one). A device that ever synced is kept:
 /// its applied seq is what makes its pushes exactly-once if it comes back.
 async fn forget_devices(pool: &DbPool, cutoff: i64) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin_write().await?;
-    let forgettable = "SELECT d.id FROM devices d WHERE d.kind = 'browser' \
+    delete_in_batches(
+        pool,
+        "DELETE FROM devices WHERE id IN (SELECT d.id FROM devices d WHERE d.kind = 'browser' \
          AND COALESCE(d.last_seen_at, 0) < $1 \
          AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.device_id = d.id) \
          AND NOT EXISTS (SELECT 1 FROM devices sync WHERE sync.browser_id = d.id) \
-         AND NOT EXISTS (SELECT 1 FROM sync_mutations m WHERE m.device_id = d.id)";
-    let gone = sqlx::query(&format!("DELETE FROM devices WHERE id IN ({forgettable})"))
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    tx.commit().await?;
-    Ok(gone)
+         AND NOT EXISTS (SELECT 1 FROM sync_mutations m WHERE m.device_id = d.id) LIMIT $2)",
+        &[Value::Int(cutoff)],
+    )
+    .await
+}
+
+/// A value bound to a pruning statement.
+enum Value {
+    Int(i64),
+    Text(String),
+}
+
+/// Runs a `DELETE … IN (SELECT … LIMIT $n)` until it deletes fewer rows than its limit, `$n`
+/// being the placeholder after `values`. Each statement is a short write of its own: a first
+/// pruning of a year's rows never holds the write lock against sync pushes for long (issue 33).
+async fn delete_in_batches(
+    pool: &DbPool,
+    statement: &str,
+    values: &[Value],
+) -> Result<u64, sqlx::Error> {
+    const ROWS_A_STATEMENT: i64 = 1000;
+    let mut gone = 0;
+    loop {
+        let mut query = sqlx::query(statement);
+        for value in values {
+            query = match value {
+                Value::Int(number) => query.bind(*number),
+                Value::Text(text) => query.bind(text.as_str()),
+            };
+        }
+        let deleted = query
+            .bind(ROWS_A_STATEMENT)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        gone += deleted;
+        if deleted < ROWS_A_STATEMENT as u64 {
+            return Ok(gone);
+        }
+    }
 }
 
 /// Prunes now and then every hour, for as long as the server runs.

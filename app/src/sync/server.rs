@@ -568,32 +568,48 @@ fn known_place((village_id, district_id): (String, Option<String>)) -> Option<Pl
 }
 
 /// Drops tombstones older than `days` and moves the horizon past them: devices whose cursor is
-/// older must start again ("reset"), since they may have missed a deletion.
+/// older must start again ("reset"), since they may have missed a deletion. Oldest first, a
+/// bounded batch a transaction, the horizon moved with each: a year of deletions never holds
+/// the write lock for long against the pushes waiting on it (issue 33).
 pub async fn prune_tombstones(pool: &DbPool, days: u32) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin_write().await?;
+    const TOMBSTONES_A_TURN: i64 = 500;
     let newest: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(version) FROM sync_changes WHERE deleted = TRUE AND changed_at <= $1",
     )
     .bind(crate::db::utc_days_ago(days))
-    .fetch_one(&mut *tx)
+    .fetch_one(pool)
     .await?;
     let Some(newest) = newest else {
         return Ok(0);
     };
-    let gone = sqlx::query("DELETE FROM sync_changes WHERE deleted = TRUE AND version <= $1")
+    let mut gone = 0;
+    loop {
+        let mut tx = pool.begin_write().await?;
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM (SELECT version FROM sync_changes WHERE deleted = TRUE \
+             AND version <= $1 ORDER BY version LIMIT $2) AS turn",
+        )
         .bind(newest)
+        .bind(TOMBSTONES_A_TURN)
+        .fetch_one(&mut *tx)
+        .await?;
+        let Some(last) = last else {
+            return Ok(gone);
+        };
+        gone += sqlx::query("DELETE FROM sync_changes WHERE deleted = TRUE AND version <= $1")
+            .bind(last)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "UPDATE sync_horizon SET pruned_below = CASE WHEN pruned_below > $1 THEN pruned_below \
+             ELSE $1 + 1 END WHERE id = 1",
+        )
+        .bind(last)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
-        "UPDATE sync_horizon SET pruned_below = CASE WHEN pruned_below > $1 THEN pruned_below \
-         ELSE $1 + 1 END WHERE id = 1",
-    )
-    .bind(newest)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(gone)
+        .await?;
+        tx.commit().await?;
+    }
 }
 
 /// The server's share of this device's cache key, made on first request. Refused when the
