@@ -59,6 +59,21 @@ pub enum StartupError {
     Serve(#[source] std::io::Error),
 }
 
+/// The test setting `--sync-push-hold-ms`, said out loud when set and capped at half the busy
+/// timeout (see `Config::sync_push_hold_ms`).
+fn push_hold(millis: u64) -> Duration {
+    let cap = db::BUSY_TIMEOUT / 2;
+    let hold = Duration::from_millis(millis).min(cap);
+    if !hold.is_zero() {
+        tracing::warn!(
+            hold_ms = hold.as_millis() as u64,
+            asked_ms = millis,
+            "--sync-push-hold-ms is set: every sync push holds the write lock this long (for tests only)"
+        );
+    }
+    hold
+}
+
 pub struct Application {
     listener: TcpListener,
     router: Router,
@@ -134,7 +149,7 @@ impl Application {
             config.https,
             tiles,
             sync::Settings {
-                push_hold: Duration::from_millis(config.sync_push_hold_ms),
+                push_hold: push_hold(config.sync_push_hold_ms),
                 offline_window_secs: config.offline_window_secs,
             },
         );
