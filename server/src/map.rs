@@ -587,27 +587,23 @@ impl TileCache {
     }
 
     /// Deletes the least recently used tiles until `excess` bytes are freed; the bytes freed.
-    /// A few tiles a statement, each its own short write: a large eviction never holds the
-    /// write lock for long against the sync pushes waiting on it (issue 33).
+    /// One tile a statement, each its own short write, never one transaction for them all: a
+    /// large eviction never holds the write lock against the sync pushes waiting on it (issue
+    /// 33), and no tile more than needed goes.
     async fn evict(&self, excess: u64) -> Result<u64, sqlx::Error> {
-        const TILES_A_STATEMENT: i64 = 32;
         let mut freed = 0u64;
         while freed < excess {
-            let sizes: Vec<i64> = sqlx::query_scalar(
-                "DELETE FROM tile_cache WHERE (zoom, x, y) IN \
-                 (SELECT zoom, x, y FROM tile_cache ORDER BY last_used_at LIMIT $1) \
+            let size: Option<i64> = sqlx::query_scalar(
+                "DELETE FROM tile_cache WHERE (zoom, x, y) = \
+                 (SELECT zoom, x, y FROM tile_cache ORDER BY last_used_at LIMIT 1) \
                  RETURNING CAST(length(data) AS BIGINT)",
             )
-            .bind(TILES_A_STATEMENT)
-            .fetch_all(&self.db)
+            .fetch_optional(&self.db)
             .await?;
-            if sizes.is_empty() {
+            let Some(size) = size else {
                 break;
-            }
-            freed += sizes
-                .iter()
-                .map(|&size| u64::try_from(size).unwrap_or(0))
-                .sum::<u64>();
+            };
+            freed += u64::try_from(size).unwrap_or(0);
         }
         tracing::info!(freed, "least recently used map tiles dropped");
         Ok(freed)
