@@ -75,7 +75,7 @@ async fn begin_owned(
     let (hand_over, taken) = tokio::sync::oneshot::channel();
     let begin = async move {
         if let Err(Ok(unclaimed)) = hand_over.send(start(conn, queue).await) {
-            tracing::warn!("the request went away while its transaction began: rolled back");
+            tracing::info!("the request went away while its transaction began: rolled back");
             if let Err(error) = unclaimed.rollback().await {
                 tracing::error!(%error, "an unclaimed transaction could not be rolled back");
             }

@@ -70,8 +70,11 @@ pub(crate) async fn released_clean<C: sqlx::Connection>(
     conn: &mut C,
     age: Duration,
 ) -> Result<bool, sqlx::Error> {
-    // A dropped transaction's rollback is queued on the connection (on SQLite, for its own
-    // thread): a ping waits for it, so a transaction still open after it is one nothing ends.
+    // On SQLite a dropped transaction's rollback is queued for the connection's own thread,
+    // and the depth falls only once it ran: a ping waits for it, so a transaction still open
+    // after it is one nothing ends. PostgreSQL's driver lowers the depth when it queues the
+    // rollback, and sqlx's own ping after this check sends it: no round trip of ours.
+    #[cfg(not(feature = "postgres"))]
     conn.ping().await?;
     if conn.is_in_transaction() {
         tracing::error!(

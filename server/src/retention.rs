@@ -4,7 +4,7 @@
 //! logged with its counts (never with names).
 use crate::limits::AccountRate;
 use app::accounts::session::AuthSettings;
-use app::db::DbPool;
+use app::db::{BeginWrite, DbPool};
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug)]
@@ -81,8 +81,10 @@ enum Value {
 }
 
 /// Runs a `DELETE … IN (SELECT … LIMIT $n)` until it deletes fewer rows than its limit, `$n`
-/// being the placeholder after `values`. Each statement is a short write of its own: a first
-/// pruning of a year's rows never holds the write lock against sync pushes for long (issue 33).
+/// being the placeholder after `values`. Each statement is a short write transaction of its
+/// own: a first pruning of a year's rows never holds the write lock against sync pushes for
+/// long (issue 33). The writers' lock matters on PostgreSQL: there a sign-in's new session
+/// could otherwise slip under a device being forgotten, between the check and the delete.
 async fn delete_in_batches(
     pool: &DbPool,
     statement: &str,
@@ -98,11 +100,13 @@ async fn delete_in_batches(
                 Value::Text(text) => query.bind(text.as_str()),
             };
         }
+        let mut tx = pool.begin_write().await?;
         let deleted = query
             .bind(ROWS_A_STATEMENT)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
+        tx.commit().await?;
         gone += deleted;
         if deleted < ROWS_A_STATEMENT as u64 {
             return Ok(gone);

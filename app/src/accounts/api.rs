@@ -47,6 +47,7 @@ pub async fn change_password(
 mod server {
     use super::super::fields::{Login, NewPassword};
     use super::super::session::{self, AuthSettings, ClientAddress, SignedIn};
+    use super::super::sign_in::{self as attempt, Attempt};
     use super::super::{password, signed_in, throttle};
     use super::Profile;
     use crate::access::{can, Action, RecordKind, Target};
@@ -129,8 +130,11 @@ mod server {
                 .bind(&login)
                 .fetch_optional(&pool)
                 .await?;
+        let device_cookie = request_cookie(session::DEVICE_COOKIE);
         let device = match &account {
-            Some((id, _, _)) => own_device(&pool, id).await?.map(|(device, _)| device),
+            Some((id, _, _)) => attempt::own_device(&pool, id, device_cookie.as_deref())
+                .await?
+                .map(|(device, _)| device),
             None => None,
         };
         let limits = attempt_limits(&login, device.as_deref(), &settings);
@@ -139,83 +143,56 @@ mod server {
                 minutes: minutes(seconds),
             });
         }
-
-        let stored_hash = account.as_ref().map(|(_, hash, _)| hash.clone());
-        let matches = slot
-            .run(move || {
-                let stored = stored_hash.as_deref().unwrap_or(STAND_IN_HASH.as_str());
-                password::verify(&password, stored)
-            })
-            .await?;
-        let account_id = match account {
-            Some((id, _, false)) if matches => id,
-            other => {
-                let account_id = other.map(|(id, _, _)| id);
-                let mut entry = Entry {
-                    account_id: account_id.as_deref(),
-                    device_id: None,
-                    action: AuditAction::SignInFailed,
-                    entity: "account",
-                    record_id: account_id.as_deref(),
-                    village_id: None,
-                    allowed: false,
-                    detail: None,
-                };
-                if account_id.is_none() {
-                    entry.detail = Some("unknown login".into());
-                }
-                audit::record(&pool, entry).await?;
-                return refuse(AppError::WrongCredentials);
-            }
-        };
-        // What a right password writes, in one transaction: one turn at the write lock, not
-        // six (issue 33).
-        let mut tx = pool.begin_write().await?;
-        throttle::succeeded(&mut tx, &limits).await?;
-        // A session cookie the browser still had is ended: sign-in always starts a new one.
-        if let Some(old) = request_cookie(settings.session_cookie()) {
-            session::end(&mut *tx, &session::hash_token(&old)).await?;
+        // Counted: from here the attempt runs to its end even if the phone loses signal.
+        let started = Attempt {
+            pool,
+            account,
+            password,
+            slot,
+            limits,
+            old_session: request_cookie(settings.session_cookie()),
+            device_cookie,
+            label: user_agent(),
+            now,
+            stand_in_hash: STAND_IN_HASH.as_str(),
         }
-        let (device_id, device_cookie) = known_device(&mut tx, &account_id).await?;
-        let token = session::start(&mut tx, &account_id, &device_id, now).await?;
-        audit::record(
-            &mut *tx,
-            Entry {
-                account_id: Some(&account_id),
-                device_id: Some(&device_id),
-                action: AuditAction::SignIn,
-                entity: "account",
-                record_id: Some(&account_id),
-                village_id: None,
-                allowed: true,
-                detail: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        let Some(account) = session::load_account(&pool, &account_id).await? else {
-            return refuse(AppError::WrongCredentials);
-        };
+        .finish_detached()
+        .await
+        .map_err(AppError::respond)?;
         set_cookie(session::cookie(
             settings.session_cookie(),
-            &token,
+            &started.token,
             Some(settings.absolute_timeout_secs),
             settings.secure_cookies,
         ));
         set_cookie(session::cookie(
             session::DEVICE_COOKIE,
-            &device_cookie,
+            &started.device_cookie,
             Some(DEVICE_COOKIE_MAX_AGE),
             settings.secure_cookies,
         ));
+        let account = started.account;
         Ok(Profile {
-            account_id,
+            account_id: started.account_id,
             login: account.login,
             display_name: account.display_name,
             role: account.principal.role,
-            device_id,
+            device_id: started.device_id,
             member_id: account.member_id,
         })
+    }
+
+    /// The browser's own name, cut to 120 characters, for a new device row.
+    fn user_agent() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
+            .and_then(|agent| {
+                agent
+                    .to_str()
+                    .ok()
+                    .map(|s| s.chars().take(120).collect::<String>())
+            })
+            .unwrap_or_default()
     }
 
     /// The keys this attempt counts against (the scheme is explained in `throttle`).
@@ -243,67 +220,6 @@ mod server {
                 },
             ],
         }
-    }
-
-    /// The browser device this browser's cookie proves, when it is a device of the account
-    /// that is not revoked (it signed in here before). The cookie is `id.secret` and only the
-    /// secret's hash is kept: a device id is shown in the audit trail, so knowing one must not
-    /// let anyone count attempts under it (and lock its owner's phone).
-    async fn own_device<'e>(
-        executor: impl crate::db::DbExecutor<'e>,
-        account_id: &str,
-    ) -> Result<Option<(String, String)>, AppError> {
-        let Some(cookie) = request_cookie(session::DEVICE_COOKIE) else {
-            return Ok(None);
-        };
-        let Some((id, secret)) = cookie.split_once('.') else {
-            return Ok(None);
-        };
-        let known: bool = sqlx::query_scalar(
-            "SELECT EXISTS(SELECT 1 FROM devices WHERE id = $1 AND account_id = $2 \
-             AND kind = 'browser' AND revoked_at IS NULL AND cookie_hash = $3)",
-        )
-        .bind(id)
-        .bind(account_id)
-        .bind(session::hash_token(secret))
-        .fetch_one(executor)
-        .await?;
-        Ok(known.then(|| (id.to_owned(), cookie.clone())))
-    }
-
-    /// This browser's device for the account and its cookie value: the one its cookie proves
-    /// if that device belongs to the account and is not revoked, else a new one.
-    async fn known_device(
-        conn: &mut crate::db::DbConnection,
-        account_id: &str,
-    ) -> Result<(String, String), AppError> {
-        if let Some(known) = own_device(&mut *conn, account_id).await? {
-            return Ok(known);
-        }
-        let id = crate::ids::new_id();
-        let (secret, secret_hash) = session::new_token();
-        let label = use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
-            .and_then(|agent| {
-                agent
-                    .to_str()
-                    .ok()
-                    .map(|s| s.chars().take(120).collect::<String>())
-            })
-            .unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO devices (id, account_id, label, created_at, cookie_hash) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(account_id)
-        .bind(label)
-        .bind(crate::db::now_rfc3339())
-        .bind(secret_hash)
-        .execute(conn)
-        .await?;
-        let cookie = format!("{id}.{secret}");
-        Ok((id, cookie))
     }
 
     pub async fn sign_out() -> Result<(), AppError> {

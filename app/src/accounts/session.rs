@@ -176,7 +176,7 @@ pub async fn resolve(
         end(pool, &hash).await?;
         return Ok(Err(Invalid::Expired));
     }
-    let Some(account) = load_account(pool, &account_id).await? else {
+    let Some(account) = load_account(&mut *pool.acquire().await?, &account_id).await? else {
         // Disabled since: its sessions are over.
         end(pool, &hash).await?;
         return Ok(Err(Invalid::Unknown));
@@ -237,7 +237,7 @@ pub struct AccountRecord {
 }
 
 pub async fn load_account(
-    pool: &DbPool,
+    conn: &mut DbConnection,
     account_id: &str,
 ) -> Result<Option<AccountRecord>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
@@ -254,7 +254,7 @@ pub async fn load_account(
          FROM accounts WHERE id = $1 AND disabled = FALSE",
     )
     .bind(account_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(Row {
         login,
@@ -278,7 +278,7 @@ pub async fn load_account(
                 "SELECT village_id FROM account_villages WHERE account_id = $1 ORDER BY village_id",
             )
             .bind(account_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?,
         ),
     };

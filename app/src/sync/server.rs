@@ -438,14 +438,7 @@ pub async fn pull(
     // Below the horizon a deletion may have been missed; past the highest version ever given,
     // the cursor came from a history this database does not hold (DESIGN §4.9).
     if since > 0 && (since < bounds.horizon || since > bounds.highest) {
-        return Ok(PullPage {
-            changes: Vec::new(),
-            cursor: 0,
-            more: true,
-            remaining: 0,
-            reset: true,
-            epoch,
-        });
+        return Ok(reset_page(epoch));
     }
     // The rows the caller may be told of at all: the same for the page and for `remaining`.
     let reach = super::reach::condition(who, stream);
@@ -475,6 +468,14 @@ pub async fn pull(
     .bind(&own)
     .fetch_all(&mut *conn)
     .await?;
+    // A batch of tombstone pruning that committed since the bounds were read may have taken
+    // deletions this page should have carried: the device starts again rather than miss one.
+    let horizon: i64 = sqlx::query_scalar("SELECT pruned_below FROM sync_horizon WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    if since > 0 && since < horizon {
+        return Ok(reset_page(epoch));
+    }
     let more = rows.len() as i64 == limit;
     let cursor = rows.last().map_or(since, |row| row.0);
     let mut changes = Vec::with_capacity(rows.len());
@@ -522,6 +523,18 @@ pub async fn pull(
         reset: false,
         epoch,
     })
+}
+
+/// The answer to a cursor the feed can no longer serve: start again from nothing.
+fn reset_page(epoch: String) -> PullPage {
+    PullPage {
+        changes: Vec::new(),
+        cursor: 0,
+        more: true,
+        remaining: 0,
+        reset: true,
+        epoch,
+    }
 }
 
 /// One audit line per sensitive record in the page, written in one transaction on the pull's
@@ -594,13 +607,16 @@ pub async fn prune_tombstones(pool: &DbPool, days: u32) -> Result<u64, sqlx::Err
         .fetch_one(&mut *tx)
         .await?;
         let Some(last) = last else {
+            tx.rollback().await?;
             return Ok(gone);
         };
-        gone += sqlx::query("DELETE FROM sync_changes WHERE deleted = TRUE AND version <= $1")
-            .bind(last)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let deleted =
+            sqlx::query("DELETE FROM sync_changes WHERE deleted = TRUE AND version <= $1")
+                .bind(last)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        gone += deleted;
         sqlx::query(
             "UPDATE sync_horizon SET pruned_below = CASE WHEN pruned_below > $1 THEN pruned_below \
              ELSE $1 + 1 END WHERE id = 1",
@@ -609,6 +625,9 @@ pub async fn prune_tombstones(pool: &DbPool, days: u32) -> Result<u64, sqlx::Err
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        if deleted < TOMBSTONES_A_TURN as u64 {
+            return Ok(gone);
+        }
     }
 }
 
