@@ -23,3 +23,10 @@ export function writeSection(name, body, { appendUnder } = {}) {
     throw new Error(`BENCHMARKS.md has no ${start} section`);
   }
 }
+
+/** The body of the section `name` of BENCHMARKS.md, or null where there is none yet. */
+export function readSection(name) {
+  const text = readFileSync(path.join(ROOT, "BENCHMARKS.md"), "utf8");
+  const match = text.match(new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*)\\n<!-- ${name}:end -->`));
+  return match ? match[1] : null;
+}
