@@ -10,9 +10,9 @@
 // at its first check: the write lock was still held seconds after the storm.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { signIn, sqlite, startServer } from "../support/server.mjs";
+import { callFn, DEMO_PASSWORD, signIn, sqlite, startServer } from "../support/server.mjs";
 import { device, newId, proposal, reference } from "../support/sync.mjs";
-import { storm, writeLockFree } from "../support/rude.mjs";
+import { rudeRequest, storm, writeLockFree } from "../support/rude.mjs";
 
 /** The requests an account may make are not what is tried here: the limit is lifted. */
 const UNLIMITED = ["--api-rate", "100000", "--api-burst", "100000"];
@@ -88,5 +88,46 @@ describe("sync pushes cut mid-request", () => {
     assert.ok(await writeLockFree(server.database));
     assertCleanLog(server);
     console.log(`# pushes: ${results.length}, cut before an answer: ${cut}, answered 200: ${answered.length}`);
+  });
+});
+
+const OTHERS = ["demo.chair", "demo.elder", "demo.akimat", "demo.supervisor", "demo.coordinator", "demo.admin"];
+
+describe("sign-ins cut while the password is checked", () => {
+  let server;
+  const count = (sql) => Number(sqlite(server.database, sql)[0][0]);
+  // The default limits (five failures of a login within 15 minutes lock it for new browsers),
+  // and one password worker, so a queue of other sign-ins holds the inspector's check long
+  // enough for the cut to land inside it every time.
+  before(async () => (server = await startServer({ log: "warn", args: ["--hash-workers", "1"] })));
+  after(async () => server?.dispose());
+
+  test("right passwords cut while they wait for their check leave no failure counted and the login open", async () => {
+    // An attempt is counted before the password is checked (accounts/throttle.rs). A phone that
+    // lost signal while its check waited or ran used to leave its right password counted as a
+    // failure: five such cuts locked the login for every new browser of its owner.
+    const inspectorSignIn = {
+      method: "POST",
+      path: "/api/sign_in",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({ login: "demo.inspector", password: DEMO_PASSWORD }).toString(),
+    };
+    for (let round = 0; round < 6; round += 1) {
+      // Six other people signing in at once, one each (parallel sign-ins of one login count as
+      // guesses until their checks end).
+      const queue = OTHERS.map((login) => callFn(server.url, "sign_in", { login, password: DEMO_PASSWORD }));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // theirs reach the queue first
+      const cut = await rudeRequest(server.url, inspectorSignIn, { cutAfterMs: 60 });
+      assert.notEqual(cut.status, 429, `round ${round + 1}: the right passwords cut before did not lock the login`);
+      assert.equal(cut.status, null, "the sign-in was cut before its answer");
+      for (const res of await Promise.all(queue)) assert.equal(res.status, 200);
+    }
+    // What was begun finishes on the server; then the count is read.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(count("SELECT COALESCE(SUM(failures), 0) FROM login_throttle WHERE key = 'account:demo.inspector'"), 0, "no failure left counted");
+    const polite = await callFn(server.url, "sign_in", { login: "demo.inspector", password: DEMO_PASSWORD });
+    assert.equal(polite.status, 200, "a new browser signs in");
+    assert.ok(await writeLockFree(server.database));
+    assertCleanLog(server);
   });
 });
