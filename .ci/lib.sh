@@ -138,3 +138,17 @@ build_release() {
   step "building the app (release)"
   cargo leptos build --release --split --precompress
 }
+
+# The release server on both backends, for the benchmarks that compare them (backends.sh,
+# flaky.sh): target/release/server-sqlite-bench and server-postgres-bench. target/release/server
+# is run.sh's and keeps its SQLite build.
+BENCH_SQLITE_SERVER="$ROOT/target/release/server-sqlite-bench"
+BENCH_POSTGRES_SERVER="$ROOT/target/release/server-postgres-bench"
+build_bench_servers() {
+  build_release
+  cp "$ROOT/target/release/server" "$BENCH_SQLITE_SERVER"
+  step "building the server on PostgreSQL (release)"
+  cargo leptos build --release --split --server-only --bin-features postgres
+  cp "$ROOT/target/release/server" "$BENCH_POSTGRES_SERVER"
+  cp "$BENCH_SQLITE_SERVER" "$ROOT/target/release/server"
+}

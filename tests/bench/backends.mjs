@@ -5,11 +5,11 @@
 // the way; with two instances every figure's load is split evenly between them, as a load
 // balancer would. Prints the figures and writes them into BENCHMARKS.md between its markers.
 // Figures, not a test: nothing here fails on a number, only on a wrong status.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import os from "node:os";
 import { newDatabase, dropDatabase } from "../support/postgres.mjs";
 import { ROOT, signIn, sqlite, startServer } from "../support/server.mjs";
-import { writeSection } from "../support/benchmarks.mjs";
+import { builtFrom, writeSection } from "../support/benchmarks.mjs";
 import { device, newId, proposal, push, reference } from "../support/sync.mjs";
 
 const SECONDS = Number(process.env.ZQ_BENCH_SECONDS ?? 10);
@@ -111,15 +111,6 @@ async function measure({ name, bin, postgres, instances }) {
   }
 }
 
-function build() {
-  try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim();
-    return `release builds of ${commit}${dirty ? " with uncommitted changes" : ""}`;
-  } catch {
-    return "release builds";
-  }
-}
 
 if (!SQLITE_SERVER || !POSTGRES_SERVER || !process.env.ZQ_TEST_POSTGRES) {
   throw new Error("run through tests/bench/backends.sh: it builds both servers and starts PostgreSQL");
@@ -138,7 +129,7 @@ for (const config of [
 const lines = [];
 const cpu = os.cpus()[0]?.model?.trim();
 lines.push(
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/backends.sh\` (${build()}, demo data, ` +
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/backends.sh\` (${builtFrom()}, demo data, ` +
     `${os.availableParallelism()} cores${cpu ? ` (${cpu})` : ""} shared by the servers, PostgreSQL, wrk and node over loopback; ${SECONDS} s per figure).`,
 );
 lines.push("");

@@ -13,15 +13,14 @@
 // Environment: ZQ_SERVER_BIN, ZQ_PG_SERVER_BIN, ZQ_SITE_ROOT, ZQ_TEST_POSTGRES (set by
 // tests/bench/flaky.sh); for short tries ZQ_SOAK_SECONDS (600), ZQ_SOAK_DEVICES (100) and
 // ZQ_SOAK_ONLY (sqlite or postgres: run that configuration alone).
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dropDatabase, newDatabase } from "../support/postgres.mjs";
-import { ROOT, signIn, sqlite, startServer, tempDir } from "../support/server.mjs";
-import { writeSection } from "../support/benchmarks.mjs";
+import { signIn, sqlite, startServer, tempDir } from "../support/server.mjs";
+import { builtFrom, writeSection } from "../support/benchmarks.mjs";
 import { device, newId, proposal, reference } from "../support/sync.mjs";
 import { between, rudeRequest, writeLockFree } from "../support/rude.mjs";
 
@@ -328,16 +327,9 @@ async function soak({ key, name, bin, postgres, instances }) {
   }
 }
 
+/** Which builds were measured: ZQ_SOAK_BUILD says so when they are not flaky.sh's release builds. */
 function build() {
-  const bins = [SQLITE_SERVER, POSTGRES_SERVER].filter(Boolean);
-  if (!bins.every((bin) => bin.startsWith(path.join(ROOT, "target/release")))) return `server binaries ${bins.join(", ")}`;
-  try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim();
-    return `release builds of ${commit}${dirty ? " with uncommitted changes" : ""}`;
-  } catch {
-    return "release builds";
-  }
+  return process.env.ZQ_SOAK_BUILD ?? builtFrom();
 }
 
 const configs = [

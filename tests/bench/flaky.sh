@@ -9,13 +9,6 @@ source "$(dirname "$0")/../../.ci/lib.sh"
 ensure_rust_tools
 ensure_node_modules
 ensure_postgres
-build_release
-cp "$ROOT/target/release/server" "$ROOT/target/release/server-sqlite-bench"
-step "building the server on PostgreSQL (release)"
-cargo leptos build --release --split --server-only --bin-features postgres
-cp "$ROOT/target/release/server" "$ROOT/target/release/server-postgres-bench"
-# target/release/server is run.sh's: give it back its SQLite build.
-cp "$ROOT/target/release/server-sqlite-bench" "$ROOT/target/release/server"
-ZQ_SERVER_BIN="$ROOT/target/release/server-sqlite-bench" \
-  ZQ_PG_SERVER_BIN="$ROOT/target/release/server-postgres-bench" \
+build_bench_servers
+ZQ_SERVER_BIN="$BENCH_SQLITE_SERVER" ZQ_PG_SERVER_BIN="$BENCH_POSTGRES_SERVER" \
   ZQ_SITE_ROOT="$ROOT/target/site" node "$ROOT/tests/bench/flaky.mjs"

@@ -1,5 +1,6 @@
 // BENCHMARKS.md is written by the benchmark scripts, each into its own section between
 // `<!-- name:start -->` and `<!-- name:end -->`; text outside the markers is kept as written.
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./server.mjs";
@@ -29,4 +30,15 @@ export function readSection(name) {
   const text = readFileSync(path.join(ROOT, "BENCHMARKS.md"), "utf8");
   const match = text.match(new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*)\\n<!-- ${name}:end -->`));
   return match ? match[1] : null;
+}
+
+/** "release builds of <commit>" (with "with uncommitted changes" when the tree differs). */
+export function builtFrom(kind = "release builds") {
+  try {
+    const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain", "--untracked-files=no");
+    return `${kind} of ${git("rev-parse", "--short", "HEAD")}${dirty ? " with uncommitted changes" : ""}`;
+  } catch {
+    return kind;
+  }
 }
