@@ -356,7 +356,7 @@ for (const config of configs) {
 const row = (label, cell) => `| ${label} | ${results.map(cell).join(" | ")} |`;
 const cpu = os.cpus()[0]?.model?.trim();
 const lines = [
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`bash tests/bench/flaky.sh\` (${build()}, demo data, ` +
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`${process.env.ZQ_SOAK_BUILD ? "node tests/bench/flaky.mjs" : "bash tests/bench/flaky.sh"}\` (${build()}, demo data, ` +
     `${os.availableParallelism()} cores${cpu ? ` (${cpu})` : ""} shared by the servers, PostgreSQL and node over loopback; ` +
     `${DEVICES} devices for ${SECONDS} s per configuration, instance A SIGKILLed and restarted at a third and at two thirds of it).`,
   "",
