@@ -27,7 +27,7 @@ pub use sqlx::{
 /// first, which every instance over the database shares (DESIGN §3.4).
 ///
 /// Every write transaction of the server starts here or in `begin_on`, and both are safe to
-/// cancel (DESIGN §4): a phone that loses signal makes hyper drop the request's future wherever
+/// cancel (DESIGN §4.8): a phone that loses signal makes hyper drop the request's future wherever
 /// it stands, and it must never leave a transaction open behind it.
 pub trait BeginWrite {
     fn begin_write(
@@ -66,7 +66,7 @@ enum Queue {
 /// more after SQLite has begun. A request dropped at that point left the connection inside a
 /// write transaction with no `Transaction` to end it: the write lock stayed held until the pool
 /// closed the connection, minutes later, and writes made on it meanwhile were never committed
-/// (issue 33). The pool checks every connection on release as well (`server/src/db.rs`).
+/// (DESIGN §4.8). The pool checks every connection on release as well (`server/src/db.rs`).
 async fn begin_owned(
     conn: sqlx::pool::PoolConnection<Db>,
     queue: Queue,

@@ -116,7 +116,7 @@ pub struct Config {
     /// tests set it to kill the server in the middle of a push, benchmarks to model a slow
     /// disk. The server warns at start when it is set, and holds at most half the database's
     /// busy timeout: the push holds the write lock meanwhile, and other writers must still get
-    /// their turn before they give up (issue 33).
+    /// their turn before they give up (DESIGN §4.8).
     #[arg(long, env = "ZQ_SYNC_PUSH_HOLD_MS", default_value_t = 0)]
     pub sync_push_hold_ms: u64,
 

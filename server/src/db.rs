@@ -59,10 +59,10 @@ pub async fn moved(
 }
 
 /// How long a SQLite statement waits for the write lock before it gives up ("database is
-/// locked"). Nothing of the server may hold the lock this long (issue 33).
+/// locked"). Nothing of the server may hold the lock this long (DESIGN §4.8).
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The pool's check of every connection that comes back to it (issue 33, DESIGN §4): one still
+/// The pool's check of every connection that comes back to it (DESIGN §4.8): one still
 /// inside a transaction is closed, which rolls the transaction back, instead of holding
 /// SQLite's write lock (or PostgreSQL's locks) for whoever takes it next and keeping that
 /// request's writes uncommitted. `app::db::begin_write` leaves none; this catches any other way.

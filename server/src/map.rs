@@ -588,8 +588,8 @@ impl TileCache {
 
     /// Deletes the least recently used tiles until `excess` bytes are freed; the bytes freed.
     /// One tile a statement, each its own short write, never one transaction for them all: a
-    /// large eviction never holds the write lock against the sync pushes waiting on it (issue
-    /// 33), and no tile more than needed goes.
+    /// large eviction never holds the write lock against the sync pushes waiting on it (DESIGN
+    /// §4.8), and no tile more than needed goes.
     async fn evict(&self, excess: u64) -> Result<u64, sqlx::Error> {
         let mut freed = 0u64;
         while freed < excess {

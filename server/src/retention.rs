@@ -83,7 +83,7 @@ enum Value {
 /// Runs a `DELETE … IN (SELECT … LIMIT $n)` until it deletes fewer rows than its limit, `$n`
 /// being the placeholder after `values`. Each statement is a short write transaction of its
 /// own: a first pruning of a year's rows never holds the write lock against sync pushes for
-/// long (issue 33). The writers' lock matters on PostgreSQL: there a sign-in's new session
+/// long (DESIGN §4.8). The writers' lock matters on PostgreSQL: there a sign-in's new session
 /// could otherwise slip under a device being forgotten, between the check and the delete.
 async fn delete_in_batches(
     pool: &DbPool,

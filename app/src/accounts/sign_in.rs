@@ -1,5 +1,5 @@
 //! What a sign-in does once its attempt is counted (server only): the password check and, when
-//! it matches, everything a right password writes, in one transaction (issue 33).
+//! it matches, everything a right password writes, in one transaction (DESIGN §4.8).
 //!
 //! It runs in a task of its own that finishes even when the phone loses signal and the request
 //! is dropped: an attempt is counted before the check (`throttle`), so a right password whose

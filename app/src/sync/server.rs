@@ -583,7 +583,7 @@ fn known_place((village_id, district_id): (String, Option<String>)) -> Option<Pl
 /// Drops tombstones older than `days` and moves the horizon past them: devices whose cursor is
 /// older must start again ("reset"), since they may have missed a deletion. Oldest first, a
 /// bounded batch a transaction, the horizon moved with each: a year of deletions never holds
-/// the write lock for long against the pushes waiting on it (issue 33).
+/// the write lock for long against the pushes waiting on it (DESIGN §4.8).
 pub async fn prune_tombstones(pool: &DbPool, days: u32) -> Result<u64, sqlx::Error> {
     const TOMBSTONES_A_TURN: i64 = 500;
     let newest: Option<i64> = sqlx::query_scalar(

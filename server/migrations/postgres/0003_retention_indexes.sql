@@ -1,4 +1,4 @@
--- Indexes the hourly retention and the tombstone pruning need (issue 33): without them each
+-- Indexes the hourly retention and the tombstone pruning need (DESIGN §4.8): without them each
 -- ran a scan per row while holding the write lock, which a real installation's tables turn
 -- into seconds of every other write waiting. (IF NOT EXISTS: an administrator may have made
 -- one by hand.)
