@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { callFn, cookiesFrom, DEMO_PASSWORD, regionToday, signIn, sqlite, sqliteWrite, startServer } from "../support/server.mjs";
 import { newId } from "../support/sync.mjs";
-import { storm, writeLockFree } from "../support/rude.mjs";
+import { assertCleanLog, healthy, storm, writeLockFree } from "../support/rude.mjs";
 
 // The requests an account may make are not what is tried here: the API limit is lifted. So is
 // the sign-in limit: an attempt is counted before the password is checked (accounts/throttle.rs),
@@ -77,19 +77,6 @@ function misfits(server, select, keys, fits = (n) => n === 1) {
   const found = new Map(keys.map((key) => [key, 0]));
   for (const [key] of sqlite(server.database, select.replace("KEYS", quoted(keys)))) found.set(key, (found.get(key) ?? 0) + 1);
   return keys.filter((key) => !fits(found.get(key)));
-}
-
-/** `/healthz` answered 200 within a second. */
-async function healthy(url) {
-  const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => null);
-  return res?.status === 200;
-}
-
-/** The server's log holds no sign of a transaction left open. */
-function assertCleanLog(server) {
-  const log = server.stderr();
-  assert.doesNotMatch(log, /non-zero transaction depth/);
-  assert.doesNotMatch(log, /database is locked|busy/i);
 }
 
 /**

@@ -2,6 +2,7 @@
 // middle of a request, before or after its body was sent, a few milliseconds into the wait for
 // the answer. Each request goes over a socket of its own, so a cut reaches the server as the
 // peer closing the connection, which makes hyper drop the handler's future wherever it is.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import net from "node:net";
 import { isPostgres, run } from "./postgres.mjs";
@@ -136,4 +137,17 @@ function lockHolders(database) {
     "import sqlite3,sys;c=sqlite3.connect(sys.argv[1],timeout=1,isolation_level=None);" +
     "c.execute('BEGIN IMMEDIATE');c.execute('ROLLBACK')";
   return spawnSync("python3", ["-c", script, database], { encoding: "utf8" }).status === 0 ? 0 : 1;
+}
+
+/** `/healthz` answered 200 within a second. */
+export async function healthy(url) {
+  const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => null);
+  return res?.status === 200;
+}
+
+/** The server's log holds no sign of a transaction left open or of a writer that gave up. */
+export function assertCleanLog(server) {
+  const log = server.stderr();
+  assert.doesNotMatch(log, /non-zero transaction depth/);
+  assert.doesNotMatch(log, /database is locked|busy/i);
 }
