@@ -5,6 +5,8 @@ mod admin;
 mod admin_views;
 mod api;
 pub mod device;
+#[cfg(feature = "ssr")]
+pub mod device_end;
 pub mod devices;
 mod fields;
 #[cfg(feature = "ssr")]
@@ -24,13 +26,15 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 mod types;
+#[cfg(feature = "ssr")]
+pub mod unlock;
 mod views;
 
 pub use admin::*;
 pub use admin_views::AdminAccountsPage;
 pub use api::*;
 pub use fields::*;
-pub use lock::{sign_out_and_wipe, AppLock, PinLock};
+pub use lock::{finish_interrupted_wipe, sign_out_and_wipe, AppLock, PinLock};
 pub use member_link::*;
 pub use types::*;
 pub use views::{AccountPage, SetPinPage, SignInPage};
@@ -47,4 +51,13 @@ pub fn session_account() -> Option<session::SignedIn> {
 #[cfg(feature = "ssr")]
 pub fn signed_in() -> Result<session::SignedIn, crate::errors::AppError> {
     session_account().ok_or_else(|| crate::errors::AppError::SignInRequired.respond())
+}
+
+/// As `signed_in`, for reads of persons: the device must have proved lately that it was
+/// unlocked, else a 401 `Locked` (server only; docs/offline-unlock.md).
+#[cfg(feature = "ssr")]
+pub fn signed_in_unlocked() -> Result<session::SignedIn, crate::errors::AppError> {
+    let who = signed_in()?;
+    unlock::require(&who).map_err(crate::errors::AppError::respond)?;
+    Ok(who)
 }

@@ -64,6 +64,10 @@ pub enum AppError {
     /// The session's device was revoked by an administrator; the device wipes its data.
     #[error("device revoked")]
     DeviceRevoked,
+    /// The session's device has not shown lately that it was unlocked with its PIN or
+    /// password: persons are not read (docs/offline-unlock.md).
+    #[error("unlock the app first")]
+    Locked,
     #[error("server error")]
     Internal,
     /// The request never reached the server or its answer never came back (offline).
@@ -74,7 +78,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            Self::SignInRequired | Self::WrongCredentials => 401,
+            Self::SignInRequired | Self::WrongCredentials | Self::Locked => 401,
             Self::Forbidden | Self::DeviceRevoked => 403,
             Self::NotFound => 404,
             Self::NameTaken(_) => 409,
@@ -144,6 +148,7 @@ impl AppError {
                 td_string!(locale, errors.too_many_requests, seconds = *seconds).to_string()
             }
             Self::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
+            Self::Locked => td_string!(locale, errors.locked).to_string(),
             Self::Internal => td_string!(locale, errors.internal).to_string(),
             Self::Network(_) => td_string!(locale, errors.network).to_string(),
         }
@@ -253,6 +258,7 @@ mod tests {
             AppError::Busy { seconds: 5 },
             AppError::TooManyRequests { seconds: 3 },
             AppError::DeviceRevoked,
+            AppError::Locked,
             AppError::Internal,
             AppError::Network("offline".into()),
         ];

@@ -8,6 +8,8 @@ pub enum Refusal {
     CrossSite,
     /// A request body over the limit.
     TooLarge { limit_kb: usize },
+    /// An API address opened in the address bar, or a sync request without the app's header.
+    AppOnly,
 }
 
 impl Refusal {
@@ -16,12 +18,14 @@ impl Refusal {
         match self {
             Self::CrossSite => "cross_site_request",
             Self::TooLarge { .. } => "payload_too_large",
+            Self::AppOnly => "app_only",
         }
     }
 
     pub fn message(self, locale: Locale) -> String {
         match self {
             Self::CrossSite => td_string!(locale, errors.cross_site).to_string(),
+            Self::AppOnly => td_string!(locale, errors.app_only).to_string(),
             Self::TooLarge { limit_kb } => {
                 td_string!(locale, errors.too_large, limit = limit_kb).to_string()
             }

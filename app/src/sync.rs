@@ -10,6 +10,8 @@ pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod kind;
 pub mod local;
+#[cfg(feature = "hydrate")]
+mod proof;
 pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod reach;

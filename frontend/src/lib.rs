@@ -8,6 +8,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A wipe cut short (the tab closed while it ran) ends before the page comes alive.
+    if app::accounts::finish_interrupted_wipe() {
+        return;
+    }
     // Before anything else: the browser's install offer may come while the page loads.
     app::preferences::watch_install_prompt();
     // As `leptos::mount::hydrate_lazy`: the chunk of the page being opened is loaded before

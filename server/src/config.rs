@@ -112,6 +112,12 @@ pub struct Config {
     #[arg(long, env = "ZQ_OFFLINE_WINDOW_SECS", default_value_t = 7 * 24 * 60 * 60)]
     pub offline_window_secs: u64,
 
+    /// A session reads persons for this many seconds after its device last proved it was
+    /// unlocked with its PIN or password, the time sliding while the unlocked app is used
+    /// (`docs/offline-unlock.md`). Sign-in counts as an unlock.
+    #[arg(long, env = "ZQ_UNLOCK_WINDOW_SECS", default_value_t = 5 * 60, value_parser = clap::value_parser!(i64).range(10..))]
+    pub unlock_window_secs: i64,
+
     /// Holds every sync push open this many milliseconds before it commits. 0 in real use;
     /// tests set it to kill the server in the middle of a push, benchmarks to model a slow
     /// disk. The server warns at start when it is set, and holds at most half the database's
@@ -170,6 +176,7 @@ impl Config {
             address_failure_limit: self.login_address_limit,
             lockout_secs: self.login_lockout_secs,
             trusted_proxy_hops: self.trusted_proxy_hops,
+            unlock_window_secs: self.unlock_window_secs,
             ..Default::default()
         }
     }

@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod startup;
 pub mod sync;
 pub mod telemetry;
+pub mod unlock;
 
 pub use config::Config;
 pub use startup::Application;

@@ -95,6 +95,38 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
     refusal_response(StatusCode::FORBIDDEN, Refusal::CrossSite, locale)
 }
 
+/// The app's data is for the app (docs/offline-unlock.md): whoever holds a signed-in phone
+/// must not read it by typing an API address into the browser. An `/api/` address opened as a
+/// page (`Sec-Fetch-Mode: navigate` or `Sec-Fetch-Dest: document`) is refused, but for the
+/// reports' downloads, which are links and carry counts only; the sync endpoints also need the
+/// header the app's own requests carry.
+pub async fn app_only(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let headers = request.headers();
+    let refused = path.starts_with("/api/")
+        && ((opened_as_page(headers) && !path.starts_with("/api/v1/reports/"))
+            || (path.starts_with("/api/v1/sync/")
+                && !headers.contains_key(app::sync::contract::APP_VERSION_HEADER)));
+    if !refused {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %path, "API request not made by the app refused");
+    refusal_response(
+        StatusCode::FORBIDDEN,
+        Refusal::AppOnly,
+        preferred_locale(headers),
+    )
+}
+
+fn opened_as_page(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-mode")
+        .is_some_and(|mode| mode == "navigate")
+        || headers
+            .get("sec-fetch-dest")
+            .is_some_and(|dest| dest == "document" || dest == "iframe")
+}
+
 /// GETs that read the app's records: every page but the home page and sign-in (what a page is
 /// decides the session layer), and the pull.
 fn private_read(path: &str) -> bool {

@@ -14,6 +14,8 @@ use std::net::SocketAddr;
 
 /// Pages anyone may open.
 const PUBLIC_PAGES: &[&str] = &["/sign-in"];
+/// The sign-in function: a revoked browser, wiped, signs in again as a new device.
+const SIGN_IN_FUNCTION: &str = "/api/sign_in";
 
 /// Whether the path is one of the app's pages (not a file, a server function or the worker).
 pub(crate) fn is_page(path: &str) -> bool {
@@ -86,18 +88,53 @@ pub async fn layer(
         .filter(|token| !token.is_empty())
         .map(str::to_owned);
     let mut invalid = None;
+    // The device wiped itself (sign-out, too many wrong PINs), maybe with no signal: the
+    // session its cookie names ends now, before anything is served with it.
+    let signed_out = cookie_of(&request, app::accounts::device::SIGNED_OUT_COOKIE).is_some();
+    let token = match (token, signed_out) {
+        (Some(token), true) => {
+            if let Err(error) = app::accounts::device_end::end_signed_out(&pool, &token).await {
+                return crate::api::database_failure(request.headers(), error, "sign-out");
+            }
+            invalid = Some(Invalid::Unknown);
+            None
+        }
+        (token, _) => token,
+    };
     if let Some(token) = token {
-        let app_version = request
-            .headers()
+        let headers = request.headers();
+        let app_version = headers
             .get(app::sync::contract::APP_VERSION_HEADER)
             .and_then(|value| value.to_str().ok());
-        match session::resolve(&pool, &token, &settings, session::now_secs(), app_version).await {
+        let activity = match headers.get(app::sync::contract::LOCK_HEADER) {
+            Some(value) if value == "locked" => session::Activity::Locked,
+            _ => session::Activity::InUse,
+        };
+        let now = session::now_secs();
+        match session::resolve(&pool, &token, &settings, now, app_version, activity).await {
             Ok(Ok(signed_in)) => {
                 request.extensions_mut().insert(signed_in);
             }
             Ok(Err(why)) => invalid = Some(why),
             Err(error) => {
                 return crate::api::database_failure(request.headers(), error, "session lookup")
+            }
+        }
+    }
+    // A device revoked after its sessions ended (idle, signed out, its account disabled) is
+    // still told, by its device cookie, on every request but sign-in itself: otherwise it
+    // would keep what it holds until someone signs in on it (docs/offline-unlock.md).
+    if invalid != Some(Invalid::Revoked)
+        && request.extensions().get::<session::SignedIn>().is_none()
+        && path != "/sign-in"
+        && path != SIGN_IN_FUNCTION
+    {
+        let cookie = cookie_of(&request, session::DEVICE_COOKIE);
+        match app::accounts::device_end::device_revoked(&pool, cookie.as_deref()).await {
+            Ok(true) => invalid = Some(Invalid::Revoked),
+            Ok(false) => {}
+            Err(error) => {
+                return crate::api::database_failure(request.headers(), error, "device lookup")
             }
         }
     }
@@ -134,7 +171,27 @@ pub async fn layer(
         next.run(request).await
     };
 
-    if invalid.is_some() {
+    // A revoked session's cookie stays: it is what tells the device, at each request, to wipe.
+    // A response that sets a new session (sign-in) keeps it.
+    let sets_session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|value| {
+            value
+                .as_bytes()
+                .starts_with(settings.session_cookie().as_bytes())
+        });
+    if signed_out {
+        let done = format!(
+            "{}=; Path=/; Max-Age=0; SameSite=Strict",
+            app::accounts::device::SIGNED_OUT_COOKIE
+        );
+        if let Ok(value) = HeaderValue::from_str(&done) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    if invalid.is_some_and(|why| why != Invalid::Revoked) && !sets_session {
         let gone = session::cookie(
             settings.session_cookie(),
             "",
@@ -156,6 +213,16 @@ pub async fn layer(
         );
     }
     response
+}
+
+fn cookie_of(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|cookies| session::read_cookie(cookies, name))
+        .map(str::to_owned)
 }
 
 fn path_and_query(request: &Request) -> String {

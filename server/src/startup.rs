@@ -283,6 +283,7 @@ fn router(
         .route("/healthz", get(move || healthz(health.clone())))
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(sync::routes(pool.clone(), sync_settings))
+        .merge(crate::unlock::routes(pool.clone(), auth))
         .merge(crate::map::routes(tiles))
         .merge(crate::reports::routes(pool.clone()))
         // The build's files are served here, not by Leptos's file fallback: that fallback runs
@@ -318,6 +319,7 @@ fn router(
                 sessions::layer(pool.clone(), auth, rate.clone(), request, next)
             }
         }))
+        .layer(middleware::from_fn(security::app_only))
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn(security::explain_payload_too_large))
         .layer(middleware::from_fn(move |request, next| {

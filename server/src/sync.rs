@@ -153,6 +153,10 @@ async fn pull(
     reader: Reader,
 ) -> Result<Json<PullPage>, Refusal> {
     let stream = query.stream.unwrap_or(Stream::Records);
+    // Persons only to a device that proved lately it was unlocked (docs/offline-unlock.md).
+    if stream == Stream::Sensitive {
+        app::accounts::unlock::require(&who).map_err(|error| Refusal::new(reader, error))?;
+    }
     let limit = query.limit.unwrap_or(app::sync::contract::PULL_PAGE_MAX);
     let device = query.device.as_deref();
     server::pull(&pool, &Kinds, &who, query.since, stream, limit, device)

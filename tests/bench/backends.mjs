@@ -101,7 +101,7 @@ async function measure({ name, bin, postgres, instances }) {
       if (res.status !== 200) throw new Error(`${name}: village page ${res.status}`);
     }
     // Pulls and pages before the pushes, so every configuration reads the same demo data.
-    const pulls = await spread(urls.map((u) => `${u}/api/v1/sync/pull?since=0&stream=records`), PULL_CONNECTIONS, asBrowser);
+    const pulls = await spread(urls.map((u) => `${u}/api/v1/sync/pull?since=0&stream=records`), PULL_CONNECTIONS, { ...asBrowser, "x-zq-app-version": "bench" });
     const pages = await spread(urls.map((u) => `${u}/villages/${village}`), PAGE_CONNECTIONS, asBrowser);
     const pushed = await pushes(urls, cookie, sepe);
     return { name, pulls, pages, pushed };

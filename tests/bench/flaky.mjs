@@ -175,7 +175,7 @@ async function soak({ key, name, bin, postgres, instances }) {
       const batch = p.pending.slice(0, BATCH);
       const begun = now();
       stats.pushes += 1;
-      const headers = { cookie: session.cookie, "content-type": "application/json", accept: "application/json" };
+      const headers = { cookie: session.cookie, "content-type": "application/json", accept: "application/json", "x-zq-app-version": "bench" };
       const res = await send({ method: "POST", path: "/api/v1/sync/push", headers, body: JSON.stringify({ device_id: p.id, mutations: batch }) }, polite);
       if (res.status === null) return;
       if (!polite) pushTimes.push(now() - begun);
@@ -204,7 +204,7 @@ async function soak({ key, name, bin, postgres, instances }) {
       for (let page = 0; page < 3; page += 1) {
         stats.pulls += 1;
         const query = `/api/v1/sync/pull?since=${p.cursor}&stream=records&device=${p.id}`;
-        const res = await send({ method: "GET", path: query, headers: { cookie: session.cookie, accept: "application/json" } }, false);
+        const res = await send({ method: "GET", path: query, headers: { cookie: session.cookie, accept: "application/json", "x-zq-app-version": "bench" } }, false);
         if (res.status === 401) return renew();
         waitFor(p, res);
         if (res.status !== 200 || !Array.isArray(res.body?.changes)) return;

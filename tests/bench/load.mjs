@@ -104,7 +104,7 @@ try {
   const br = { "accept-encoding": "br" };
   // What Chromium sends: pages come gzipped, build files as their precompressed brotli copies.
   const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
-  const signedIn = { cookie, ...br };
+  const signedIn = { cookie, ...br, "x-zq-app-version": "bench" };
   // Issue 16's figures for the build before code splitting and precompression (same script
   // settings: release build, 32 connections, load tool on the same machine).
   const before = {
@@ -149,7 +149,7 @@ try {
 
   // Sync pulls.
   const pullUrl = `${server.url}/api/v1/sync/pull?since=0&stream=records`;
-  const page = JSON.parse((await expectOk(pullUrl, { cookie })).toString("utf8"));
+  const page = JSON.parse((await expectOk(pullUrl, { cookie, "x-zq-app-version": "bench" })).toString("utf8"));
   const pullBr = await expectOk(pullUrl, signedIn);
   for (const connections of [1, 8, 64]) {
     r = await wrk(pullUrl, { connections, headers: signedIn });

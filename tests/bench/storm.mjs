@@ -41,7 +41,7 @@ try {
       {
         method: "POST",
         path: "/api/v1/sync/push",
-        headers: { cookie, "content-type": "application/json", accept: "application/json" },
+        headers: { cookie, "content-type": "application/json", accept: "application/json", "x-zq-app-version": "bench" },
         body: JSON.stringify({ device_id: phone.id, mutations }),
       },
       { cutAfterMs: between(1, 15) },

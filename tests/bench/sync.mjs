@@ -20,7 +20,7 @@ const RTT_MS = 400;
 function rawGet(url, cookie, encoding) {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: { cookie, "accept-encoding": encoding } }, (res) => {
+      .get(url, { headers: { cookie, "accept-encoding": encoding, "x-zq-app-version": "bench" } }, (res) => {
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
         res.on("end", () => resolve(Buffer.concat(chunks)));

@@ -11,7 +11,7 @@ import { device, inspectorServer, pullAll } from "../support/sync.mjs";
 async function report(url, cookie, deviceId, reads) {
   const res = await fetch(`${url}/api/v1/sync/reads`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json", accept: "application/json" },
+    headers: { cookie, "content-type": "application/json", accept: "application/json", "x-zq-app-version": "test" },
     body: JSON.stringify({ device_id: deviceId, reads }),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
@@ -90,7 +90,7 @@ describe("reads made on the device", () => {
     // report as it.
     const claimed = await fetch(`${env.server.url}/api/v1/sync/key`, {
       method: "POST",
-      headers: { cookie: env.inspector, "content-type": "application/json", accept: "application/json" },
+      headers: { cookie: env.inspector, "content-type": "application/json", accept: "application/json", "x-zq-app-version": "test" },
       body: JSON.stringify({ device_id: phone.id }),
     });
     assert.equal(claimed.status, 200);

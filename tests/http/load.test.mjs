@@ -86,13 +86,13 @@ function fn(url, name, fields = {}, { cookie, headers = {} } = {}) {
 const signInAttempt = (url, login, password, headers = {}) => fn(url, "sign_in", { login, password }, { headers });
 
 function pullOnce(url, cookie, stream = "records", headers = {}) {
-  return send(`${url}/api/v1/sync/pull?since=0&stream=${stream}`, { headers: { cookie, accept: "application/json", ...headers } });
+  return send(`${url}/api/v1/sync/pull?since=0&stream=${stream}`, { headers: { "x-zq-app-version": "test", cookie, accept: "application/json", ...headers } });
 }
 
 function postJson(url, path, cookie, body) {
   return send(`${url}${path}`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json", accept: "application/json" },
+    headers: { "x-zq-app-version": "test", cookie, "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(body),
   });
 }

@@ -25,7 +25,7 @@ import { assertCleanLog, healthy, storm, writeLockFree } from "../support/rude.m
 // doing its work, not the fault under test.
 const UNLIMITED = ["--api-rate", "100000", "--api-burst", "100000", "--login-account-limit", "100000", "--login-address-limit", "100000"];
 const FORM_HEADERS = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
+const JSON_HEADERS = { "content-type": "application/json", accept: "application/json", "x-zq-app-version": "test" };
 // A story that hangs (a server that no longer answers) fails instead of holding up the suite.
 const STORY = { timeout: 120_000 };
 // The later cuts of a storm (see `cutStorm`) fall well past a debug server's usual answer on a

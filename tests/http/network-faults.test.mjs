@@ -16,7 +16,7 @@ import { assertCleanLog, healthy, rudeRequest, storm, writeLockFree } from "../s
 
 /** The requests an account may make are not what is tried here: the limit is lifted. */
 const UNLIMITED = ["--api-rate", "100000", "--api-burst", "100000"];
-const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" };
+const JSON_HEADERS = { "content-type": "application/json", accept: "application/json", "x-zq-app-version": "test" };
 
 describe("sync pushes cut mid-request", () => {
   let server;

@@ -132,7 +132,7 @@ describe("sync push", () => {
     assert.equal(anonymous.status, 401);
     const res = await fetch(`${server.url}/api/v1/sync/push`, {
       method: "POST",
-      headers: { cookie: inspector, "content-type": "application/json", "accept-language": "kk" },
+      headers: { cookie: inspector, "content-type": "application/json", "accept-language": "kk", "x-zq-app-version": "test" },
       body: "{not json",
     });
     assert.equal(res.status, 422);

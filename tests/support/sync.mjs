@@ -4,6 +4,9 @@ import { randomUUID } from "node:crypto";
 import { after, before } from "node:test";
 import { signIn, startServer } from "./server.mjs";
 
+/** What the app sends with each request: the sync endpoints answer nothing else (docs/offline-unlock.md). */
+export const APP_HEADER = { "x-zq-app-version": "test" };
+
 /** POST /api/v1/sync/push; resolves with { status, body }. */
 export async function push(url, cookie, deviceId, mutations) {
   return pushBody(url, cookie, JSON.stringify({ device_id: deviceId, mutations }));
@@ -16,7 +19,7 @@ export async function push(url, cookie, deviceId, mutations) {
 export async function pushBody(url, cookie, body, headers = {}) {
   const res = await fetch(`${url}/api/v1/sync/push`, {
     method: "POST",
-    headers: { cookie, "content-type": "application/json", accept: "application/json", ...headers },
+    headers: { ...APP_HEADER, cookie, "content-type": "application/json", accept: "application/json", ...headers },
     body,
   });
   const text = await res.text();
@@ -34,7 +37,7 @@ export async function pull(url, cookie, { since = 0, stream = "records", limit, 
   const query = new URLSearchParams({ since: String(since), stream });
   if (limit) query.set("limit", String(limit));
   if (device) query.set("device", device);
-  const res = await fetch(`${url}/api/v1/sync/pull?${query}`, { headers: { cookie, accept: "application/json" } });
+  const res = await fetch(`${url}/api/v1/sync/pull?${query}`, { headers: { ...APP_HEADER, cookie, accept: "application/json" } });
   return { status: res.status, body: await res.json() };
 }
 
@@ -52,7 +55,7 @@ export async function pullAll(url, cookie, options = {}) {
 }
 
 export async function reference(url, cookie) {
-  const res = await fetch(`${url}/api/v1/sync/reference`, { headers: { cookie } });
+  const res = await fetch(`${url}/api/v1/sync/reference`, { headers: { ...APP_HEADER, cookie } });
   return res.json();
 }
 

@@ -215,6 +215,7 @@ pub(super) mod server {
         .await?;
         if !enabled {
             session::end_all_for(&mut *tx, &account_id, None).await?;
+            super::super::devices::server::revoke_all(&mut *tx, &account_id).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -242,6 +243,9 @@ pub(super) mod server {
         )
         .await?;
         session::end_all_for(&mut *tx, &account_id, None).await?;
+        // A reset follows a lost phone or a forgotten password: what the account's devices
+        // hold goes either way, and the person signs in anew on each.
+        super::super::devices::server::revoke_all(&mut *tx, &account_id).await?;
         tx.commit().await?;
         Ok(())
     }

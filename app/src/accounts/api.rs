@@ -154,6 +154,7 @@ mod server {
             device_cookie,
             label: user_agent(),
             now,
+            unlock_window_secs: settings.unlock_window_secs,
             stand_in_hash: STAND_IN_HASH.as_str(),
         }
         .finish_detached()

@@ -15,6 +15,13 @@ const LAST_ACTIVE_KEY: &str = "zq.last_active";
 const UNLOCKED_KEY: &str = "zq.unlocked";
 /// Local keys of this app start with this, so a wipe removes them all and nothing else.
 const KEY_PREFIX: &str = "zq.";
+/// Set when a wipe starts and removed when it ends: a wipe a closed tab cut short is finished
+/// at the next start, before the app shows anything (docs/offline-unlock.md).
+const WIPE_PENDING_KEY: &str = "zq.wipe_pending";
+/// A cookie the device sets the moment it wipes (sign-out, five wrong PINs, revocation): the
+/// server ends the session it names at the browser's next request, with signal or without it
+/// now. Not `HttpOnly`, so the page can write it; it carries no secret.
+pub const SIGNED_OUT_COOKIE: &str = "zq_signed_out";
 
 /// After this long without a touch or a key, the PIN is asked again.
 pub const LOCK_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -211,39 +218,65 @@ pub fn lock() {
 }
 
 fn wipe_storage() {
+    if let Some(storage) = session() {
+        let _ = storage.clear();
+    }
     if let Some(storage) = local() {
         let keys: Vec<String> = (0..storage.length().unwrap_or(0))
             .filter_map(|i| storage.key(i).ok().flatten())
-            .filter(|key| key.starts_with(KEY_PREFIX))
+            .filter(|key| key.starts_with(KEY_PREFIX) && key != WIPE_PENDING_KEY)
             .collect();
         for key in keys {
             let _ = storage.remove_item(&key);
         }
-    }
-    if let Some(storage) = session() {
-        let _ = storage.clear();
+        let _ = storage.remove_item(WIPE_PENDING_KEY);
     }
 }
 
 /// Removes everything this device kept for the signed-in person: the profile, the PIN, the
-/// IndexedDB copy (records, outbox, drafts) and the pages the service worker kept.
+/// IndexedDB copy (records, outbox, drafts, the device key) and the pages the service worker
+/// kept. The device goes first and the server is told after (docs/offline-unlock.md): the
+/// signed-out cookie tells it at the next request, and a wipe cut short by a closed tab is
+/// finished by `finish_interrupted_wipe` at the next start.
 pub async fn wipe() {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    wipe_storage();
+    mark_signed_out();
+    if let Some(storage) = local() {
+        let _ = storage.set_item(WIPE_PENDING_KEY, "1");
+    }
+    crate::sync::lock_cache();
     crate::sync::local::wipe().await;
-    let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) else {
-        return;
-    };
-    let Ok(keys) = JsFuture::from(caches.keys()).await else {
-        return;
-    };
-    let keys: js_sys::Array = keys.unchecked_into();
-    for key in keys.iter().filter_map(|key| key.as_string()) {
-        if key.starts_with("zq-pages-") {
-            let _ = JsFuture::from(caches.delete(&key)).await;
+    if let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) {
+        if let Ok(keys) = JsFuture::from(caches.keys()).await {
+            let keys: js_sys::Array = keys.unchecked_into();
+            for key in keys.iter().filter_map(|key| key.as_string()) {
+                if key.starts_with("zq-pages-") {
+                    let _ = JsFuture::from(caches.delete(&key)).await;
+                }
+            }
         }
     }
+    // Last, with the mark that says the wipe is done.
+    wipe_storage();
+}
+
+/// The signed-out cookie (`SIGNED_OUT_COOKIE`), a year long: it waits for the next request.
+fn mark_signed_out() {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().and_then(|window| window.document());
+    if let Some(document) = document.and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+        let _ = document.set_cookie(&format!(
+            "{SIGNED_OUT_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Strict"
+        ));
+    }
+}
+
+/// Whether a wipe was started here and never finished (the tab closed meanwhile).
+pub fn wipe_interrupted() -> bool {
+    local()
+        .and_then(|storage| storage.get_item(WIPE_PENDING_KEY).ok().flatten())
+        .is_some()
 }
 
 #[cfg(test)]

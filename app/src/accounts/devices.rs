@@ -31,7 +31,7 @@ pub async fn revoke_device(device_id: String) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(super) mod server {
     use super::super::gate::admin;
     use super::DeviceSummary;
     use crate::access::Action;
@@ -80,6 +80,22 @@ mod server {
             .ok()?
             .format(&time::format_description::well_known::Rfc3339)
             .ok()
+    }
+
+    /// Revokes every device of the account (disabled, or its password reset): each is told at
+    /// its next request, session or not, and wipes what it holds (docs/offline-unlock.md).
+    pub(in crate::accounts) async fn revoke_all<'e>(
+        executor: impl crate::db::DbExecutor<'e>,
+        account_id: &str,
+    ) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(
+            "UPDATE devices SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(crate::db::now_rfc3339())
+        .bind(account_id)
+        .execute(executor)
+        .await?
+        .rows_affected())
     }
 
     pub async fn revoke(device_id: String) -> Result<(), AppError> {

@@ -7,16 +7,32 @@ use crate::i18n::*;
 use leptos::ev;
 use leptos::prelude::*;
 
-/// Ends the session on the server, wipes this device and shows the sign-in page (replacing
-/// the current history entry). Offline the server cannot be told; the session then ends by
-/// its timeouts, and this device forgets everything now either way.
+/// Wipes this device, then ends the session on the server and shows the sign-in page
+/// (replacing the current history entry). The device goes first: with no signal, or a server
+/// that never answers, nothing is left on it, and the signed-out cookie the wipe sets ends the
+/// session at the browser's next request (docs/offline-unlock.md).
 pub fn sign_out_and_wipe() {
     crate::sync::local::stop_sync_writes();
     leptos::task::spawn_local(async move {
+        device::wipe().await;
         let _ = sign_out().await;
+        let _ = window().location().replace("/sign-in");
+    });
+}
+
+/// At the app's start: a wipe that a closed tab cut short is finished before anything shows,
+/// and the sign-in page follows. `true` when it did so.
+pub fn finish_interrupted_wipe() -> bool {
+    if !device::wipe_interrupted() {
+        return false;
+    }
+    crate::sync::local::stop_sync_writes();
+    // Before hydration: Leptos's executor is not running yet.
+    wasm_bindgen_futures::spawn_local(async move {
         device::wipe().await;
         let _ = window().location().replace("/sign-in");
     });
+    true
 }
 
 /// Sign-out asked for by the person: entries not yet accepted by the server would be lost
@@ -26,10 +42,18 @@ pub fn sign_out_after_warning(
     done: impl FnOnce(bool) + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        let unsent = crate::sync::local::outbox()
+        #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
+        let mut unsent = crate::sync::local::outbox()
             .await
             .map(|e| e.len())
             .unwrap_or(0);
+        // Reads of persons made here are reported before the wipe when there is signal;
+        // those that could not be are counted with the entries.
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = crate::sync::reads::send().await;
+            unsent += crate::sync::reads::queued().await;
+        }
         if unsent > 0 {
             let question =
                 td_string!(i18n.get_locale(), sync.unsynced_sign_out, count = unsent).to_string();
@@ -41,6 +65,12 @@ pub fn sign_out_after_warning(
         done(true);
         sign_out_and_wipe();
     });
+}
+
+/// The server forgets the session's unlock (browser only).
+fn tell_server_locked() {
+    #[cfg(feature = "hydrate")]
+    crate::sync::transport::lock_server();
 }
 
 /// The lock screen's switch, shared so a page can ask for the PIN (to open the persons cache
@@ -68,23 +98,43 @@ pub fn PinLock(locked: RwSignal<bool>) -> impl IntoView {
         device::mark_active();
         let touch = window_event_listener(ev::pointerdown, |_| device::mark_active());
         let key = window_event_listener(ev::keydown, |_| device::mark_active());
-        let watch = set_interval_with_handle(
-            move || {
-                if !locked.get_untracked() && device::must_lock() {
-                    device::lock();
-                    sync.persons.set(crate::sync::state::PersonsCache::Locked);
-                    locked.set(true);
-                }
-            },
-            std::time::Duration::from_secs(15),
-        );
+        let lock_if_idle = move || {
+            if !locked.get_untracked() && device::must_lock() {
+                device::lock();
+                tell_server_locked();
+                sync.persons.set(crate::sync::state::PersonsCache::Locked);
+                locked.set(true);
+            }
+        };
+        let watch = set_interval_with_handle(lock_if_idle, std::time::Duration::from_secs(15));
+        // Back on screen, the idle time is checked at once, not at the next tick. Off screen
+        // (another app, the phone's own lock, the tab closing) the server forgets the unlock;
+        // the app proves it again when it next reads a person.
+        let shown = window_event_listener(ev::visibilitychange, move |_| {
+            if !document().hidden() {
+                lock_if_idle();
+            } else {
+                tell_server_locked();
+            }
+        });
+        let gone = window_event_listener(ev::pagehide, |_| tell_server_locked());
         on_cleanup(move || {
+            shown.remove();
+            gone.remove();
             touch.remove();
             key.remove();
             if let Ok(watch) = watch {
                 watch.clear();
             }
         });
+    });
+    // The app's requests say whether the lock screen shows (docs/offline-unlock.md).
+    Effect::new(move |_| {
+        let shown = locked.get();
+        #[cfg(feature = "hydrate")]
+        crate::sync::transport::set_lock_shown(shown);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = shown;
     });
     let checking = RwSignal::new(false);
     let submit = move |ev: ev::SubmitEvent| {

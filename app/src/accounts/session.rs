@@ -32,6 +32,9 @@ pub struct AuthSettings {
     /// Reverse proxies in front of the server, each appending to `X-Forwarded-For`; 0 when
     /// browsers connect directly.
     pub trusted_proxy_hops: u8,
+    /// How long a session reads persons after its device proved an unlock (sliding while the
+    /// unlocked app is used; docs/offline-unlock.md).
+    pub unlock_window_secs: i64,
 }
 
 impl AuthSettings {
@@ -56,6 +59,7 @@ impl Default for AuthSettings {
             failure_window_secs: 15 * 60,
             lockout_secs: 15 * 60,
             trusted_proxy_hops: 0,
+            unlock_window_secs: 5 * 60,
         }
     }
 }
@@ -74,6 +78,11 @@ pub struct SignedIn {
     pub member_id: Option<String>,
     pub device_id: String,
     pub token_hash: String,
+    /// Whether the device proved lately that it was unlocked (sign-in counts): persons are
+    /// read only then (`accounts::unlock`).
+    pub unlocked: bool,
+    /// When the password was typed for this session (seconds since 1970).
+    pub signed_in_at: i64,
 }
 
 pub fn now_secs() -> i64 {
@@ -94,22 +103,25 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Opens a session; returns the cookie token. A new token every time: a token planted before
-/// sign-in is never promoted (session fixation, ASVS 3.2.1).
+/// sign-in is never promoted (session fixation, ASVS 3.2.1). The password just typed counts as
+/// an unlock for `unlocked_until`.
 pub async fn start(
     conn: &mut DbConnection,
     account_id: &str,
     device_id: &str,
     now: i64,
+    unlocked_until: i64,
 ) -> Result<String, sqlx::Error> {
     let (token, hash) = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, device_id, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO sessions (token_hash, account_id, device_id, created_at, last_seen_at, \
+         unlocked_until) VALUES ($1, $2, $3, $4, $4, $5)",
     )
     .bind(&hash)
     .bind(account_id)
     .bind(device_id)
     .bind(now)
+    .bind(unlocked_until)
     .execute(&mut *conn)
     .await?;
     seen(conn, device_id, now, None).await?;
@@ -146,25 +158,38 @@ pub enum Invalid {
     Revoked,
 }
 
+/// What a request says of the person behind it (the app's lock header).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    /// A page, or the app in use: the session's idle time and its unlock window start again.
+    InUse,
+    /// The app's lock screen shows (its background sync): not the person's activity, and the
+    /// session's unlock is over (docs/offline-unlock.md).
+    Locked,
+}
+
 /// Looks the token up; an expired session is deleted on the spot. A live one has its
-/// `last_seen_at` moved forward (at most once a minute, to spare the disk).
+/// `last_seen_at` (and a live unlock, its `unlocked_until`) moved forward when it is in use
+/// (at most once a minute, to spare the disk).
 pub async fn resolve(
     pool: &DbPool,
     token: &str,
     settings: &AuthSettings,
     now: i64,
     app_version: Option<&str>,
+    activity: Activity,
 ) -> Result<Result<SignedIn, Invalid>, sqlx::Error> {
     let hash = hash_token(token);
-    let row: Option<(String, String, i64, i64, bool)> = sqlx::query_as(
+    let row: Option<(String, String, i64, i64, bool, Option<i64>)> = sqlx::query_as(
         "SELECT s.account_id, s.device_id, s.created_at, s.last_seen_at, \
-         d.revoked_at IS NOT NULL FROM sessions s JOIN devices d ON d.id = s.device_id \
-         WHERE s.token_hash = $1",
+         d.revoked_at IS NOT NULL, s.unlocked_until FROM sessions s \
+         JOIN devices d ON d.id = s.device_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(pool)
     .await?;
-    let Some((account_id, device_id, created_at, last_seen_at, revoked)) = row else {
+    let Some((account_id, device_id, created_at, last_seen_at, revoked, unlocked_until)) = row
+    else {
         return Ok(Err(Invalid::Unknown));
     };
     if revoked {
@@ -181,13 +206,30 @@ pub async fn resolve(
         end(pool, &hash).await?;
         return Ok(Err(Invalid::Unknown));
     };
-    if now - last_seen_at >= 60 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+    let mut unlocked = unlocked_until.is_some_and(|until| until > now);
+    match activity {
+        Activity::Locked if unlocked_until.is_some() => {
+            sqlx::query("UPDATE sessions SET unlocked_until = NULL WHERE token_hash = $1")
+                .bind(&hash)
+                .execute(pool)
+                .await?;
+            unlocked = false;
+        }
+        Activity::Locked => {}
+        Activity::InUse if now - last_seen_at >= 60 => {
+            let slid = unlocked.then_some(now + settings.unlock_window_secs);
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1, \
+                 unlocked_until = COALESCE($2, unlocked_until) WHERE token_hash = $3",
+            )
             .bind(now)
+            .bind(slid)
             .bind(&hash)
             .execute(pool)
             .await?;
-        seen(pool, &device_id, now, app_version).await?;
+            seen(pool, &device_id, now, app_version).await?;
+        }
+        Activity::InUse => {}
     }
     Ok(Ok(SignedIn {
         principal: account.principal,
@@ -196,6 +238,8 @@ pub async fn resolve(
         member_id: account.member_id,
         device_id,
         token_hash: hash,
+        unlocked,
+        signed_in_at: created_at,
     }))
 }
 

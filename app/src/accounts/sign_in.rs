@@ -29,6 +29,8 @@ pub struct Attempt {
     /// The browser's own name (User-Agent, cut to 120 characters) for a new device row.
     pub label: String,
     pub now: i64,
+    /// The password counts as an unlock for this long (`AuthSettings::unlock_window_secs`).
+    pub unlock_window_secs: i64,
     /// Checked when the login does not exist, so the timing does not tell which logins exist.
     pub stand_in_hash: &'static str,
 }
@@ -98,7 +100,14 @@ impl Attempt {
         }
         let (device_id, device_cookie) =
             known_device(&mut tx, &account_id, self.device_cookie, self.label).await?;
-        let token = session::start(&mut tx, &account_id, &device_id, self.now).await?;
+        let token = session::start(
+            &mut tx,
+            &account_id,
+            &device_id,
+            self.now,
+            self.now + self.unlock_window_secs,
+        )
+        .await?;
         let Some(account) = session::load_account(&mut tx, &account_id).await? else {
             tx.rollback().await?;
             return Err(AppError::WrongCredentials);

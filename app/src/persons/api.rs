@@ -28,7 +28,7 @@ mod server {
     use super::super::store;
     use super::{Person, PersonHistory};
     use crate::access::{can, Action, RecordKind, Target};
-    use crate::accounts::signed_in;
+    use crate::accounts::signed_in_unlocked as signed_in;
     use crate::audit::store::{self as audit, Entry};
     use crate::audit::AuditAction;
     use crate::errors::{refuse, AppError};

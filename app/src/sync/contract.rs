@@ -305,3 +305,6 @@ pub struct ReferenceMember {
 
 /// The request header in which the app names its version (shown on the admin's device list).
 pub const APP_VERSION_HEADER: &str = "x-zq-app-version";
+/// Sent as `locked` by the app while its lock screen shows: the request does not count as the
+/// person's activity, and the server forgets the session's unlock (docs/offline-unlock.md).
+pub const LOCK_HEADER: &str = "x-zq-lock";

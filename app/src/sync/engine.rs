@@ -246,7 +246,13 @@ async fn pull(state: SyncState, stream: Stream) -> Result<Pulled, SyncFailure> {
                 .map(|d| format!("&device={d}"))
                 .unwrap_or_default()
         );
-        let (status, body) = fetch("GET", &address, None).await?;
+        let (mut status, mut body) = fetch("GET", &address, None).await?;
+        // The session forgot the unlock (the app was hidden, or the window passed): the open
+        // cache proves it again, and the page is asked for once more.
+        if super::transport::asks_unlock(status, &body) {
+            super::proof::prove().await?;
+            (status, body) = fetch("GET", &address, None).await?;
+        }
         check(status)?;
         let page: PullPage =
             serde_json::from_str(&body).map_err(|_| SyncFailure::Server(status))?;

@@ -287,6 +287,38 @@ pub async fn unwrap(stored: &Wrapped, kek: &CryptoKey, aad: &[u8]) -> Result<Cry
     )
 }
 
+/// The key this device proves its unlock with (docs/offline-unlock.md): 32 bytes only the
+/// cache key gives, AES-GCM of zeros under a fixed, all-zero IV and a label. The same input
+/// always gives the same bytes; no record is ever sealed under that IV (theirs are random, 96
+/// bits), and the bytes tell nothing of the cache key itself.
+pub async fn proof_key(cache: &CryptoKey) -> Result<Vec<u8>, KeyError> {
+    let stream = call(subtle()?.encrypt_with_object_and_u8_array(
+        &gcm(&[0u8; 12], b"zq unlock proof v1"),
+        cache,
+        &[0u8; 32],
+    ))
+    .await?;
+    let mut bytes = Uint8Array::new(&stream).to_vec();
+    bytes.truncate(32);
+    Ok(bytes)
+}
+
+/// HMAC-SHA-256 of `data` under `key` (the answer to the server's unlock nonce).
+pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let algorithm = object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]);
+    let key: CryptoKey = call(subtle()?.import_key_with_object(
+        "raw",
+        &Uint8Array::from(key),
+        &algorithm,
+        false,
+        &usages(&["sign"]),
+    ))
+    .await?
+    .unchecked_into();
+    let mac = call(subtle()?.sign_with_str_and_u8_array("HMAC", &key, data)).await?;
+    Ok(Uint8Array::new(&mac).to_vec())
+}
+
 /// `plain` encrypted under `key`: hex(IV ‖ ciphertext).
 pub async fn encrypt(key: &CryptoKey, plain: &[u8]) -> Option<String> {
     let iv = random_bytes(12)?;

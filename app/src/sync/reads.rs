@@ -93,6 +93,15 @@ pub async fn note(kind: ReadKind, record_id: &str) {
     let _ = (kind, record_id);
 }
 
+/// Reads waiting to be reported (counted in the sign-out warning: a sign-out wipes them).
+#[cfg(feature = "hydrate")]
+pub async fn queued() -> usize {
+    super::local::meta_with_prefix::<DeviceRead>(QUEUE_PREFIX)
+        .await
+        .map(|queued| queued.len())
+        .unwrap_or(0)
+}
+
 /// Sends the queued reads, oldest first; each batch leaves the queue once the server took it.
 #[cfg(feature = "hydrate")]
 pub async fn send() -> Result<(), super::state::SyncFailure> {

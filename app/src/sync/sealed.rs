@@ -51,6 +51,9 @@ pub enum SealError {
     WindowPassed,
     /// The server refused this device its share (revoked): the cache was dropped.
     Revoked,
+    /// The server answered but refused the session (ended, signed out): a refusal is not "no
+    /// signal", so the offline wrap stays shut (docs/offline-unlock.md).
+    Refused,
     /// The password typed does not open the cache.
     WrongPassword,
     Crypto,
@@ -184,6 +187,12 @@ pub async fn reopen_for_tab(locked: bool) -> bool {
     }
 }
 
+/// The proof key of the open cache (`keys::proof_key`); `None` while it is closed.
+pub async fn proof_key() -> Option<Vec<u8>> {
+    let key = CACHE_KEY.with(|k| k.borrow().clone())?;
+    keys::proof_key(&key).await.ok()
+}
+
 /// Drops every wrap and the sealed records: what was sealed can no longer be opened.
 async fn drop_cache() {
     clear_key();
@@ -207,6 +216,9 @@ pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
         Ok((403, _)) | Err(super::state::SyncFailure::DeviceRevoked) => {
             drop_cache().await;
             Err(SealError::Revoked)
+        }
+        Ok((400..=499, _)) | Err(super::state::SyncFailure::SignInNeeded) => {
+            Err(SealError::Refused)
         }
         Ok((200, text)) => {
             let answer: serde_json::Value =

@@ -61,6 +61,14 @@ async fn gzip(text: &str) -> Option<js_sys::Uint8Array> {
     Some(js_sys::Uint8Array::new(&buffer))
 }
 
+/// Whether the server answered that the session must prove the device is unlocked before it
+/// reads persons (docs/offline-unlock.md; `AppError::Locked`).
+pub fn asks_unlock(status: u16, body: &str) -> bool {
+    status == 401
+        && error_code(body)
+            .is_some_and(|error| error == crate::errors::AppError::Locked.to_string())
+}
+
 async fn send(
     method: &str,
     address: &str,
@@ -71,11 +79,16 @@ async fn send(
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| SyncFailure::Offline)?;
     let _ = headers.set("accept", "application/json");
-    // The server shows the admin which version each device runs.
+    // The server shows the admin which version each device runs; the sync endpoints answer
+    // only requests that carry it (docs/offline-unlock.md).
     let _ = headers.set(
         super::contract::APP_VERSION_HEADER,
         env!("CARGO_PKG_VERSION"),
     );
+    // Behind the lock screen the app's requests are not the person's activity.
+    if LOCK_SHOWN.with(std::cell::Cell::get) {
+        let _ = headers.set(super::contract::LOCK_HEADER, "locked");
+    }
     if let Some((body, encoding)) = body {
         let _ = headers.set("content-type", "application/json");
         if let Some(encoding) = encoding {
@@ -116,10 +129,45 @@ async fn send(
     Ok((status, text))
 }
 
+thread_local! {
+    static LOCK_SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the lock screen shows now (set by the lock screen): requests then say so.
+pub fn set_lock_shown(shown: bool) {
+    LOCK_SHOWN.with(|flag| flag.set(shown));
+}
+
+/// Tells the server the app locked or was put away (`POST /api/v1/sync/lock`): the session
+/// reads no person until the device proves an unlock again (docs/offline-unlock.md). Sent with
+/// `keepalive`, so it leaves even as the page goes; with no signal it is lost, and the lock
+/// header of the app's next request says the same.
+pub fn lock_server() {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    // (web-sys has no setter for it without its unstable APIs.)
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    if let Ok(headers) = web_sys::Headers::new() {
+        let _ = headers.set(
+            super::contract::APP_VERSION_HEADER,
+            env!("CARGO_PKG_VERSION"),
+        );
+        let _ = headers.set(super::contract::LOCK_HEADER, "locked");
+        init.set_headers(&headers);
+    }
+    let _ = window().fetch_with_str_and_init("/api/v1/sync/lock", &init);
+}
+
 /// The server's answer to a session whose device was revoked (`AppError::DeviceRevoked`).
 fn revoked(body: &str) -> bool {
+    error_code(body)
+        .is_some_and(|error| error == crate::errors::AppError::DeviceRevoked.to_string())
+}
+
+/// The `error` of a refusal's JSON body.
+fn error_code(body: &str) -> Option<String> {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|answer| answer.get("error")?.as_str().map(str::to_owned))
-        .is_some_and(|error| error == crate::errors::AppError::DeviceRevoked.to_string())
 }

@@ -26,12 +26,16 @@ pub async fn unlock_cache(sync: state::SyncState, pin: keys::Derived) {
         }
         sync.persons.set(match outcome {
             Ok(_) => PersonsCache::Open,
-            Err(sealed::SealError::Locked) => PersonsCache::Locked,
+            // Refused (the session is over): the sync asks to sign in again.
+            Err(sealed::SealError::Locked | sealed::SealError::Refused) => PersonsCache::Locked,
             Err(sealed::SealError::WindowPassed) if sealed::has_password_wrap().await => {
                 PersonsCache::NeedsPassword
             }
             Err(_) => PersonsCache::NeedsConnection,
         });
+        if outcome.is_ok() {
+            super::proof::prove_soon();
+        }
         // A revoked device learns it at this sync and is wiped (`runner`).
         if matches!(outcome, Ok(_) | Err(sealed::SealError::Revoked)) {
             sync.changed();
@@ -79,6 +83,7 @@ pub async fn unlock_cache_with_password(
         use leptos::prelude::Set;
         match sealed::unlock_with_password(&password).await {
             Ok(()) => {
+                super::proof::prove_soon();
                 sync.persons.set(state::PersonsCache::Open);
                 sync.changed();
                 PasswordUnlock::Opened
@@ -120,6 +125,7 @@ pub async fn reopen_cache(sync: state::SyncState, locked: bool) {
     #[cfg(feature = "hydrate")]
     if sealed::reopen_for_tab(locked).await {
         use leptos::prelude::Set;
+        super::proof::prove_soon();
         sync.persons.set(state::PersonsCache::Open);
     }
     #[cfg(not(feature = "hydrate"))]
