@@ -11,6 +11,7 @@ import { newContext, PHONE, signInWithPin, TABLET, waitForActiveServiceWorker, w
 import { signIn, sqlite } from "../support/server.mjs";
 import { device, newId, person, push, reference, task } from "../support/sync.mjs";
 import { chooseVillage, open, syncBar, until } from "../support/outbox.mjs";
+import { everythingStored, readyPhone, reopenWithPin } from "../support/phone.mjs";
 
 const PIN = "2468";
 const PASSWORD = "demo-zq-2026";
@@ -30,64 +31,6 @@ async function goInApp(page, path) {
     link.remove();
   }, path);
   await page.waitForURL((u) => `${new URL(u).pathname}${new URL(u).search}` === path);
-}
-
-/** Opens the app anew in a fresh tab (the lock screen shows) and types the PIN. */
-async function reopenWithPin(context, url) {
-  const page = await context.newPage();
-  await page.goto(url);
-  await waitForHydration(page);
-  await page.fill("#unlock-pin", PIN);
-  await page.click("#unlock-form button[type=submit]");
-  await page.waitForSelector("#unlock-form", { state: "detached", timeout: 30_000 });
-  return page;
-}
-
-/** Every Cache Storage entry's text, every IndexedDB value and every local/session storage item. */
-function everythingStored(page) {
-  return page.evaluate(async () => {
-    const found = [];
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name);
-      for (const request of await cache.keys()) {
-        const response = await cache.match(request);
-        const type = response.headers.get("content-type") ?? "";
-        // Wasm and images cannot hold a person's data; their bytes are not text.
-        if (!/wasm|image/.test(type)) found.push(`cache ${request.url}: ${await response.text()}`);
-      }
-    }
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open("zq");
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    for (const store of db.objectStoreNames) {
-      const all = await new Promise((resolve) => {
-        const request = db.transaction([store]).objectStore(store).getAll();
-        request.onsuccess = () => resolve(request.result);
-      });
-      // A CryptoKey (the device key) serialises as {}: its bytes are out of script's reach.
-      for (const value of all) found.push(`${store}: ${JSON.stringify(value)}`);
-    }
-    for (const storage of [localStorage, sessionStorage]) {
-      for (let i = 0; i < storage.length; i += 1) found.push(`storage ${storage.key(i)}: ${storage.getItem(storage.key(i))}`);
-    }
-    return found;
-  });
-}
-
-/**
- * A new phone signed in with the PIN, the service worker active, `paths` opened once online
- * (so the worker keeps them) and home last, after the first sync: `{ context, page }`.
- */
-async function readyPhone(browser, url, login, paths = []) {
-  const context = await newContext(browser, { viewport: PHONE });
-  const page = await context.newPage();
-  await signInWithPin(page, url, login, PIN);
-  await waitForActiveServiceWorker(page);
-  for (const path of [...paths, "/"]) await open(page, url, path);
-  await until(() => settled(page), "the first sync finished", 60_000);
-  return { context, page };
 }
 
 /** One value of the app's IndexedDB (`null` when there is none). */
