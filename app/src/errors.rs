@@ -68,6 +68,10 @@ pub enum AppError {
     /// password: persons are not read (docs/offline-unlock.md).
     #[error("unlock the app first")]
     Locked,
+    /// The device must confirm the account password (sign in again) before it reads persons:
+    /// its unlock key is new to the server, or it gave too many wrong proofs.
+    #[error("sign in again to read persons")]
+    SignInAgain,
     #[error("server error")]
     Internal,
     /// The request never reached the server or its answer never came back (offline).
@@ -78,7 +82,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            Self::SignInRequired | Self::WrongCredentials | Self::Locked => 401,
+            Self::SignInRequired | Self::WrongCredentials | Self::Locked | Self::SignInAgain => 401,
             Self::Forbidden | Self::DeviceRevoked => 403,
             Self::NotFound => 404,
             Self::NameTaken(_) => 409,
@@ -149,6 +153,7 @@ impl AppError {
             }
             Self::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
             Self::Locked => td_string!(locale, errors.locked).to_string(),
+            Self::SignInAgain => td_string!(locale, errors.sign_in_again).to_string(),
             Self::Internal => td_string!(locale, errors.internal).to_string(),
             Self::Network(_) => td_string!(locale, errors.network).to_string(),
         }
@@ -259,6 +264,7 @@ mod tests {
             AppError::TooManyRequests { seconds: 3 },
             AppError::DeviceRevoked,
             AppError::Locked,
+            AppError::SignInAgain,
             AppError::Internal,
             AppError::Network("offline".into()),
         ];

@@ -59,11 +59,17 @@ pub async fn backup(location: &str, to: &Path) -> Result<u64, BackupError> {
             }
             other => BackupError::Open(location.to_owned(), other),
         })?;
-    sqlx::query("VACUUM INTO $1")
+    // The copy holds every person and password hash: readable by the server's user alone.
+    // VACUUM INTO writes into an empty file it is given, keeping the file's permissions.
+    owner_only_file(to).map_err(|e| BackupError::Write(to.to_path_buf(), sqlx::Error::Io(e)))?;
+    if let Err(e) = sqlx::query("VACUUM INTO $1")
         .bind(target)
         .execute(&mut connection)
         .await
-        .map_err(|e| BackupError::Write(to.to_path_buf(), e))?;
+    {
+        let _ = std::fs::remove_file(to);
+        return Err(BackupError::Write(to.to_path_buf(), e));
+    }
     connection
         .close()
         .await
@@ -93,6 +99,15 @@ pub async fn backup(location: &str, to: &Path) -> Result<u64, BackupError> {
     Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
 }
 
+/// Creates `path` empty, readable and writable by this user only (0600 on Unix).
+fn owner_only_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +125,12 @@ mod tests {
             .unwrap();
         let copy = dir.path().join("copy.sqlite");
         let bytes = backup(database.to_str().unwrap(), &copy).await.unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&copy).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "only the server's user reads a backup");
+        }
         assert!(bytes > 0);
         let copied = crate::db::connect(copy.to_str().unwrap()).await.unwrap();
         let name: String = sqlx::query_scalar("SELECT name_ru FROM districts WHERE id = 'd1'")

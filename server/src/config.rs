@@ -113,7 +113,7 @@ pub struct Config {
     pub offline_window_secs: u64,
 
     /// A session reads persons for this many seconds after its device last proved it was
-    /// unlocked with its PIN or password, the time sliding while the unlocked app is used
+    /// unlocked with its PIN or password; the app proves again by itself while it is unlocked
     /// (`docs/offline-unlock.md`). Sign-in counts as an unlock.
     #[arg(long, env = "ZQ_UNLOCK_WINDOW_SECS", default_value_t = 5 * 60, value_parser = clap::value_parser!(i64).range(10..))]
     pub unlock_window_secs: i64,
@@ -212,8 +212,10 @@ pub enum Command {
         /// The SQLite database, as sqlite:PATH.
         #[arg(long, value_name = "sqlite:FILE")]
         from: String,
-        /// The new database, as postgres://user:password@host/name.
-        #[arg(long, value_name = "postgres://…")]
+        /// The new database, as postgres://user@host/name. Its password never goes on the
+        /// command line (every user of the machine reads that): give it in `PGPASSWORD` or
+        /// `~/.pgpass`, or give the whole URL in `ZQ_MIGRATE_TO` instead of `--to`.
+        #[arg(long, env = "ZQ_MIGRATE_TO", value_name = "postgres://…")]
         to: String,
     },
     /// Gives the database a new epoch, then exits: run it after restoring a database by other

@@ -100,10 +100,31 @@ async fn migrate(_: &str, _: &str) -> Result<(), BoxError> {
 
 #[cfg(feature = "postgres")]
 async fn migrate(from: &str, to: &str) -> Result<(), BoxError> {
+    let from_environment = std::env::var("ZQ_MIGRATE_TO").is_ok_and(|url| url == to);
+    if !from_environment && url_has_password(to) {
+        return Err(
+            "the PostgreSQL password must not be on the command line, where every user \
+                    of the machine reads it: give it in PGPASSWORD or ~/.pgpass, or the whole \
+                    URL in ZQ_MIGRATE_TO (README, \"On PostgreSQL\")"
+                .into(),
+        );
+    }
     let report = server::migrate::migrate(from, to).await?;
     tracing::info!(to = %server::db::shown(to), %report, "installation moved");
     println!("moved to {}: {report}", server::db::shown(to));
     Ok(())
+}
+
+/// Whether a `postgres://user:password@host/…` URL carries a password.
+#[cfg(feature = "postgres")]
+fn url_has_password(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(user, _)| user.contains(':'))
 }
 
 async fn new_epoch(config: &Config) -> Result<(), BoxError> {

@@ -80,17 +80,16 @@ pub async fn layer(
     let address = client_address(&request, &settings);
     request.extensions_mut().insert(ClientAddress(address));
 
-    let token = request
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|cookies| session::read_cookie(cookies, settings.session_cookie()))
-        .filter(|token| !token.is_empty())
-        .map(str::to_owned);
+    let token = cookie_of(&request, settings.session_cookie()).filter(|token| !token.is_empty());
     let mut invalid = None;
     // The device wiped itself (sign-out, too many wrong PINs), maybe with no signal: the
     // session its cookie names ends now, before anything is served with it.
-    let signed_out = cookie_of(&request, app::accounts::device::SIGNED_OUT_COOKIE).is_some();
+    let signed_out_cookie = if settings.secure_cookies {
+        app::accounts::device::SECURE_SIGNED_OUT_COOKIE
+    } else {
+        app::accounts::device::SIGNED_OUT_COOKIE
+    };
+    let signed_out = cookie_of(&request, signed_out_cookie).is_some();
     let token = match (token, signed_out) {
         (Some(token), true) => {
             if let Err(error) = app::accounts::device_end::end_signed_out(&pool, &token).await {
@@ -165,7 +164,7 @@ pub async fn layer(
             _ => {}
         }
         Redirect::to(&target).into_response()
-    } else if page && navigation && signed_in && path == "/sign-in" {
+    } else if page && navigation && signed_in && path == "/sign-in" && !signing_in_again(&request) {
         Redirect::to("/").into_response()
     } else {
         next.run(request).await
@@ -183,10 +182,12 @@ pub async fn layer(
                 .starts_with(settings.session_cookie().as_bytes())
         });
     if signed_out {
-        let done = format!(
-            "{}=; Path=/; Max-Age=0; SameSite=Strict",
-            app::accounts::device::SIGNED_OUT_COOKIE
-        );
+        let secure = if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let done = format!("{signed_out_cookie}=; Path=/; Max-Age=0; SameSite=Lax{secure}");
         if let Ok(value) = HeaderValue::from_str(&done) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -213,6 +214,15 @@ pub async fn layer(
         );
     }
     response
+}
+
+/// The sign-in page asked for by a signed-in session: the device must confirm the password
+/// (its unlock key is new to the server; docs/offline-unlock.md).
+fn signing_in_again(request: &Request) -> bool {
+    request
+        .uri()
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "again=1"))
 }
 
 fn cookie_of(request: &Request, name: &str) -> Option<String> {

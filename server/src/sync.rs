@@ -93,6 +93,10 @@ async fn push(
         Err(BodyRefusal::Unreadable(what)) => return Err(invalid(what)),
     };
     let batch: PushRequest = serde_json::from_slice(&bytes).map_err(|_| invalid("body"))?;
+    // Persons are written, like read, only by a device that proved it is unlocked.
+    if batch.mutations.iter().any(|m| m.entity.sensitive()) {
+        app::accounts::unlock::require(&who).map_err(|error| Refusal::new(reader, error))?;
+    }
     let now = app::db::now_rfc3339();
     let response = server::push(&pool, &Kinds, &who, batch, &now, hold)
         .await

@@ -4,8 +4,8 @@
 //! - `GET /api/v1/sync/unlock?device=ID`: a nonce, and whether the device has a proof key;
 //! - `POST /api/v1/sync/unlock` `{device_id, nonce, proof}`: the nonce's HMAC under the proof key;
 //!   the session reads persons for the unlock window;
-//! - `POST /api/v1/sync/unlock/key` `{device_id, key}`: registers the proof key (an unlocked
-//!   session, or one just signed in on a device with no key);
+//! - `POST /api/v1/sync/unlock/key` `{device_id, key}`: registers the proof key (a session
+//!   whose password was typed within the window only);
 //! - `POST /api/v1/sync/lock`: the app locked or was put away; the session's unlock ends.
 use crate::api::{json_body, Account, Reader, Refusal};
 use app::accounts::session::AuthSettings;
@@ -77,6 +77,9 @@ fn refusal(reader: Reader, error: UnlockError) -> Refusal {
         UnlockError::Locked => Refusal::new(reader, AppError::Locked),
         // The device reads this answer as the order to wipe (`sync::transport`).
         UnlockError::Revoked => Refusal::new(reader, AppError::DeviceRevoked),
+        UnlockError::SignInAgain => Refusal::new(reader, AppError::SignInAgain),
+        // Asked again at once: another tab's nonce took this one's place.
+        UnlockError::Stale => Refusal::new(reader, AppError::Busy { seconds: 1 }),
         UnlockError::Database(error) => Refusal::database(reader, error, "unlock"),
     }
 }

@@ -167,6 +167,15 @@ describe("persons with no signal, inside the offline window", () => {
     await page.click("#person-form button[type=submit]");
     await page.waitForURL(/\/persons\?saved=1/);
     await goInApp(page, "/pin?next=%2Fpersons");
+    // The current PIN first: a wrong one is refused and counted.
+    await page.fill("#pin-current", "0000");
+    await page.fill("#pin", "13579");
+    await page.fill("#pin-confirm", "13579");
+    await page.click("#pin-form button[type=submit]");
+    await page.waitForSelector('#pin-form + p[role="alert"]', { timeout: 30_000 });
+    assert.match(await page.textContent('#pin-form + p[role="alert"]'), /Осталось попыток: 4/);
+    assert.match(new URL(page.url()).pathname, /^\/pin$/, "the PIN stays as it was");
+    await page.fill("#pin-current", PIN);
     await page.fill("#pin", "13579");
     await page.fill("#pin-confirm", "13579");
     await page.click("#pin-form button[type=submit]");

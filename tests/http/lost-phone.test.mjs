@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { callFn, cookiesFrom, DEMO_PASSWORD, sqlite, sqliteWrite, startServer } from "../support/server.mjs";
-import { APP_HEADER, device } from "../support/sync.mjs";
+import { APP_HEADER, device, person, push } from "../support/sync.mjs";
 
 const LOCKED = "unlock the app first";
 const REVOKED = "device revoked";
+const SIGN_IN_AGAIN = "sign in again to read persons";
 /** What a browser sends when a person types an address into its address bar. */
 const TYPED = { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document", "sec-fetch-site": "none", "sec-fetch-user": "?1" };
 
@@ -107,9 +108,19 @@ describe("a lost phone over HTTP", () => {
     assert.equal((await json(locked)).error, LOCKED);
     const listed = await callFn(server.url, "list_persons", {}, { cookie: phone.cookie });
     assert.equal(listed.status, 401);
-    // A locked session cannot put a key of its own in place.
+    // Nor write one: a person pushed by a locked session is refused whole, and nothing is written.
+    const villageId = sqlite(server.database, "SELECT village_id FROM account_villages a JOIN accounts c ON c.id = a.account_id WHERE c.login = 'demo.inspector' LIMIT 1")[0][0];
+    const writer = device();
+    const before = Number(sqlite(server.database, "SELECT COUNT(*) FROM persons")[0][0]);
+    const written = await push(server.url, phone.cookie, writer.id, [writer.mutation("person", "create", crypto.randomUUID(), person(villageId, "Запертый Телефон"))]);
+    assert.equal(written.status, 401);
+    assert.equal(Number(sqlite(server.database, "SELECT COUNT(*) FROM persons")[0][0]), before);
+    // Once the password was typed longer ago than the window, the session cannot put a key of
+    // its own in place, locked or not.
+    sqliteWrite(server.database, `UPDATE sessions SET created_at = created_at - 60 WHERE device_id = '${phone.browser}'`);
     const planted = await post(server.url, "/api/v1/sync/unlock/key", phone.cookie, { device_id: id, key: "77".repeat(32) });
     assert.equal(planted.status, 401);
+    assert.equal((await json(planted)).error, SIGN_IN_AGAIN);
     // The right proof unlocks it; the records stream never needed one.
     const right = await prove(server.url, phone.cookie, id, key);
     assert.equal(right.registered, true);
@@ -126,7 +137,8 @@ describe("a lost phone over HTTP", () => {
     await lock(server.url, phone.cookie);
     const proof = createHmac("sha256", Buffer.from(key, "hex")).update(again.nonce).digest("hex");
     const replay = await post(server.url, "/api/v1/sync/unlock", phone.cookie, { device_id: id, nonce: again.nonce, proof });
-    assert.equal(replay.status, 401);
+    assert.equal(replay.status, 503, "asked to try again with a fresh nonce");
+    assert.equal((await sensitivePull(server.url, phone.cookie)).status, 401);
     assert.equal(Number(sqlite(server.database, `SELECT unlock_failures FROM devices WHERE id = '${id}'`)[0][0]), 0);
     // The window passes with nothing used: locked again.
     await new Promise((resolve) => setTimeout(resolve, 13_000));
@@ -134,18 +146,27 @@ describe("a lost phone over HTTP", () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });
 
-  test("wrong proofs are counted on the device; the fifth revokes it", async () => {
+  test("wrong proofs are counted on the device; after five even the right one waits for the password", async () => {
     const phone = await signInPhone(server.url);
     const id = device().id;
+    const key = "3c".repeat(32);
     await claim(server.url, phone.cookie, id);
-    assert.equal((await post(server.url, "/api/v1/sync/unlock/key", phone.cookie, { device_id: id, key: "3c".repeat(32) })).status, 204);
+    assert.equal((await post(server.url, "/api/v1/sync/unlock/key", phone.cookie, { device_id: id, key })).status, 204);
     await lock(server.url, phone.cookie);
     const answers = [];
     for (let guess = 0; guess < 5; guess += 1) answers.push((await prove(server.url, phone.cookie, id, guess.toString(16).padStart(2, "0").repeat(32))).res.status);
-    assert.deepEqual(answers, [401, 401, 401, 401, 403]);
-    const after = await sensitivePull(server.url, phone.cookie);
-    assert.equal(after.status, 403);
-    assert.equal((await json(after)).error, REVOKED);
+    assert.deepEqual(answers, [401, 401, 401, 401, 401]);
+    const right = await prove(server.url, phone.cookie, id, key);
+    assert.equal(right.res.status, 401);
+    assert.equal((await json(right.res)).error, SIGN_IN_AGAIN);
+    assert.equal((await sensitivePull(server.url, phone.cookie)).status, 401);
+    // The password typed again (a new sign-in on the same browser) registers the key anew.
+    const again = await signInPhone(server.url, "demo.inspector", { cookie: phone.cookie });
+    assert.equal(again.browser, phone.browser);
+    assert.equal((await post(server.url, "/api/v1/sync/unlock/key", again.cookie, { device_id: id, key })).status, 204);
+    await lock(server.url, again.cookie);
+    assert.equal((await prove(server.url, again.cookie, id, key)).res.status, 200);
+    assert.equal((await sensitivePull(server.url, again.cookie)).status, 200);
   });
 
   test("a request behind the lock screen is not the person's activity", async () => {

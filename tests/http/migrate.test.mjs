@@ -185,6 +185,24 @@ describe("server migrate --from sqlite: --to postgres://", { skip: ON_POSTGRES ?
   });
 });
 
+describe("server migrate and the database password", { skip: ON_POSTGRES ? false : "runs in the PostgreSQL pass" }, () => {
+  test("a password on the command line is refused before anything is read; the environment carries it", () => {
+    const url = process.env.ZQ_TEST_POSTGRES.replace("://", "://postgres:not-on-the-command-line@");
+    const typed = migrate("sqlite:/nonexistent.sqlite", url);
+    assert.equal(typed.code, 1);
+    assert.match(typed.stderr, /PGPASSWORD/);
+    assert.ok(!typed.stderr.includes("/nonexistent.sqlite"), "refused before the source was opened");
+    // The same URL from ZQ_MIGRATE_TO gets past that check (and stops at the missing file).
+    const result = spawnSync(process.env.ZQ_SERVER_BIN, ["migrate", "--from", "sqlite:/nonexistent.sqlite"], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, ZQ_LOG: "warn", ZQ_MIGRATE_TO: url },
+    });
+    assert.equal(result.status, 1);
+    assert.doesNotMatch(result.stderr, /PGPASSWORD/);
+  });
+});
+
 describe("server migrate in the build for SQLite", { skip: ON_POSTGRES ? "the PostgreSQL pass runs the move itself" : false }, () => {
   test("says which build moves an installation", () => {
     const result = runServer(["migrate", "--from", "sqlite:x.sqlite", "--to", "postgres://zq@db/zq"]);

@@ -20,8 +20,15 @@ const KEY_PREFIX: &str = "zq.";
 const WIPE_PENDING_KEY: &str = "zq.wipe_pending";
 /// A cookie the device sets the moment it wipes (sign-out, five wrong PINs, revocation): the
 /// server ends the session it names at the browser's next request, with signal or without it
-/// now. Not `HttpOnly`, so the page can write it; it carries no secret.
+/// now. Not `HttpOnly`, so the page can write it; it carries no secret. Over HTTPS it has the
+/// `__Host-` prefix, so no other host can set it. A finder who deletes it before the next
+/// request keeps the session until it idles out (docs/offline-unlock.md): the device holds
+/// nothing by then.
 pub const SIGNED_OUT_COOKIE: &str = "zq_signed_out";
+pub const SECURE_SIGNED_OUT_COOKIE: &str = "__Host-zq_signed_out";
+/// The wipe mark's value when the server is to be told (a sign-out), not only the device
+/// cleared (another account signed in on it).
+const SIGNING_OUT: &str = "signed-out";
 
 /// After this long without a touch or a key, the PIN is asked again.
 pub const LOCK_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -239,11 +246,21 @@ fn wipe_storage() {
 /// signed-out cookie tells it at the next request, and a wipe cut short by a closed tab is
 /// finished by `finish_interrupted_wipe` at the next start.
 pub async fn wipe() {
+    mark_signed_out();
+    clear(SIGNING_OUT).await;
+}
+
+/// As `wipe`, but the session goes on: another account just signed in on this device, and
+/// the previous one's data goes (the sign-in ended that one's session already).
+pub async fn wipe_for_another_account() {
+    clear("local").await;
+}
+
+async fn clear(mark: &str) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    mark_signed_out();
     if let Some(storage) = local() {
-        let _ = storage.set_item(WIPE_PENDING_KEY, "1");
+        let _ = storage.set_item(WIPE_PENDING_KEY, mark);
     }
     crate::sync::lock_cache();
     crate::sync::local::wipe().await;
@@ -264,15 +281,41 @@ pub async fn wipe() {
 /// The signed-out cookie (`SIGNED_OUT_COOKIE`), a year long: it waits for the next request.
 fn mark_signed_out() {
     use wasm_bindgen::JsCast;
-    let document = web_sys::window().and_then(|window| window.document());
-    if let Some(document) = document.and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let secure = window.location().protocol().is_ok_and(|p| p == "https:");
+    let (name, flags) = if secure {
+        (SECURE_SIGNED_OUT_COOKIE, "; Secure")
+    } else {
+        (SIGNED_OUT_COOKIE, "")
+    };
+    if let Some(document) = window
+        .document()
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
         let _ = document.set_cookie(&format!(
-            "{SIGNED_OUT_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Strict"
+            "{name}=1; Path=/; Max-Age=31536000; SameSite=Lax{flags}"
         ));
     }
 }
 
-/// Whether a wipe was started here and never finished (the tab closed meanwhile).
+/// Finishes a wipe started here and never finished (the tab closed meanwhile), the way it
+/// was started; `false` when there is none.
+pub async fn finish_interrupted_wipe() -> bool {
+    let Some(mark) = local().and_then(|storage| storage.get_item(WIPE_PENDING_KEY).ok().flatten())
+    else {
+        return false;
+    };
+    if mark == SIGNING_OUT {
+        wipe().await;
+    } else {
+        wipe_for_another_account().await;
+    }
+    true
+}
+
+/// Whether a wipe was started here and never finished.
 pub fn wipe_interrupted() -> bool {
     local()
         .and_then(|storage| storage.get_item(WIPE_PENDING_KEY).ok().flatten())

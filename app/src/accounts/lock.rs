@@ -29,7 +29,7 @@ pub fn finish_interrupted_wipe() -> bool {
     crate::sync::local::stop_sync_writes();
     // Before hydration: Leptos's executor is not running yet.
     wasm_bindgen_futures::spawn_local(async move {
-        device::wipe().await;
+        device::finish_interrupted_wipe().await;
         let _ = window().location().replace("/sign-in");
     });
     true
@@ -67,10 +67,17 @@ pub fn sign_out_after_warning(
     });
 }
 
-/// The server forgets the session's unlock (browser only).
+/// The server forgets the session's unlock (browser only), on a device with a PIN: its open
+/// cache proves the unlock again when needed. A tab with no PIN (signed in, PIN not yet set)
+/// reads persons from the server on the strength of the sign-in alone, and keeps that.
 fn tell_server_locked() {
+    let with_pin = device::remembered_profile().is_some_and(|p| device::has_pin(&p.account_id));
     #[cfg(feature = "hydrate")]
-    crate::sync::transport::lock_server();
+    if with_pin {
+        crate::sync::transport::lock_server();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = with_pin;
 }
 
 /// The lock screen's switch, shared so a page can ask for the PIN (to open the persons cache

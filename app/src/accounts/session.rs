@@ -32,8 +32,8 @@ pub struct AuthSettings {
     /// Reverse proxies in front of the server, each appending to `X-Forwarded-For`; 0 when
     /// browsers connect directly.
     pub trusted_proxy_hops: u8,
-    /// How long a session reads persons after its device proved an unlock (sliding while the
-    /// unlocked app is used; docs/offline-unlock.md).
+    /// How long a session reads persons after its sign-in or its device's last unlock proof
+    /// (docs/offline-unlock.md).
     pub unlock_window_secs: i64,
 }
 
@@ -161,7 +161,7 @@ pub enum Invalid {
 /// What a request says of the person behind it (the app's lock header).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activity {
-    /// A page, or the app in use: the session's idle time and its unlock window start again.
+    /// A page, or the app in use: the session's idle time starts again.
     InUse,
     /// The app's lock screen shows (its background sync): not the person's activity, and the
     /// session's unlock is over (docs/offline-unlock.md).
@@ -169,8 +169,9 @@ pub enum Activity {
 }
 
 /// Looks the token up; an expired session is deleted on the spot. A live one has its
-/// `last_seen_at` (and a live unlock, its `unlocked_until`) moved forward when it is in use
-/// (at most once a minute, to spare the disk).
+/// `last_seen_at` moved forward when it is in use (at most once a minute, to spare the disk).
+/// Its unlock never slides: it lasts the window from the sign-in or the last proof, and the app
+/// proves again when it needs to (docs/offline-unlock.md).
 pub async fn resolve(
     pool: &DbPool,
     token: &str,
@@ -217,16 +218,11 @@ pub async fn resolve(
         }
         Activity::Locked => {}
         Activity::InUse if now - last_seen_at >= 60 => {
-            let slid = unlocked.then_some(now + settings.unlock_window_secs);
-            sqlx::query(
-                "UPDATE sessions SET last_seen_at = $1, \
-                 unlocked_until = COALESCE($2, unlocked_until) WHERE token_hash = $3",
-            )
-            .bind(now)
-            .bind(slid)
-            .bind(&hash)
-            .execute(pool)
-            .await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(pool)
+                .await?;
             seen(pool, &device_id, now, app_version).await?;
         }
         Activity::InUse => {}

@@ -9,8 +9,8 @@ use crate::db::{BeginWrite, DbPool};
 use crate::errors::AppError;
 use hmac::{Hmac, Mac};
 
-/// Wrong proofs in a row that revoke the device (as many as wrong PINs wipe it,
-/// `device::MAX_WRONG_SECRETS`).
+/// Wrong proofs in a row after which no proof is taken until the password is typed again (as
+/// many as wrong PINs wipe the device, `device::MAX_WRONG_SECRETS`).
 pub const MAX_WRONG_PROOFS: i64 = 5;
 
 /// Refuses a read of persons by a session whose device has not proved an unlock lately.
@@ -39,9 +39,17 @@ pub enum UnlockError {
     /// A wrong proof, no nonce, or no key registered: the session stays locked.
     #[error("locked")]
     Locked,
-    /// The device was revoked (now, by too many wrong proofs, or before).
+    /// The device was revoked.
     #[error("revoked")]
     Revoked,
+    /// Registering a key, or proving after too many wrong proofs, needs the password typed
+    /// within the window: the person signs in again.
+    #[error("sign in again")]
+    SignInAgain,
+    /// The proof answered a nonce that is not the session's any more (another tab asked for
+    /// one since): not counted; the device asks again.
+    #[error("stale nonce")]
+    Stale,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -88,10 +96,10 @@ pub async fn challenge(
     })
 }
 
-/// Registers the device's proof key. A finder with a locked phone must not put a key of his
-/// own in place, so only a session unlocked now may, or one whose password was typed within
-/// the window on a device with no key yet (the app locks the session at each page load, the
-/// one from sign-in to the PIN page among them).
+/// Registers the device's proof key. Whoever holds a session, unlocked or not, must not put a
+/// key of his own in place (he would unlock it for good): only a session whose password was
+/// typed within the window may, whether the device had a key or not (a cache key made anew,
+/// a device that set its PIN before proofs were asked for).
 pub async fn register(
     pool: &DbPool,
     who: &SignedIn,
@@ -103,10 +111,9 @@ pub async fn register(
         return Err(UnlockError::Malformed("key"));
     }
     let mut tx = pool.begin_write().await?;
-    let (key, _) = own_key(&mut tx, who, device_id).await?;
-    let just_signed_in = session::now_secs() - who.signed_in_at < settings.unlock_window_secs;
-    if !who.unlocked && !(key.is_none() && just_signed_in) {
-        return Err(UnlockError::Locked);
+    own_key(&mut tx, who, device_id).await?;
+    if session::now_secs() - who.signed_in_at >= settings.unlock_window_secs {
+        return Err(UnlockError::SignInAgain);
     }
     sqlx::query("UPDATE devices SET unlock_key = $1, unlock_failures = 0 WHERE id = $2")
         .bind(key_hex)
@@ -118,7 +125,8 @@ pub async fn register(
 }
 
 /// Checks the device's answer to the session's nonce. Right: the session is unlocked for the
-/// window, returned as its end. Wrong: counted, and the last allowed one revokes the device.
+/// window, returned as its end. Wrong: counted; after the last allowed one no proof is taken
+/// until the password is typed again (a key registered anew at sign-in clears the count).
 pub async fn prove(
     pool: &DbPool,
     who: &SignedIn,
@@ -141,33 +149,27 @@ pub async fn prove(
         .bind(&who.token_hash)
         .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
+    let Some(key) = key else {
+        return Err(UnlockError::SignInAgain);
+    };
+    if failures >= MAX_WRONG_PROOFS {
+        return Err(UnlockError::SignInAgain);
+    }
     // A proof of another nonce (one asked for since, or used already) proves nothing and is
     // not counted either: two tabs may well ask at once.
-    let (Some(key), Some(nonce)) = (key, nonce.filter(|nonce| nonce == nonce_answered)) else {
-        tx.commit().await?;
-        return Err(UnlockError::Locked);
+    let Some(nonce) = nonce.filter(|nonce| nonce == nonce_answered) else {
+        return Err(UnlockError::Stale);
     };
+    let mut tx = pool.begin_write().await?;
     if !verifies(&key, &nonce, &proof) {
-        let failures = failures + 1;
-        let revoke = failures >= MAX_WRONG_PROOFS;
-        sqlx::query(
-            "UPDATE devices SET unlock_failures = $1, \
-             revoked_at = CASE WHEN $2 THEN $3 ELSE revoked_at END WHERE id = $4 OR id = $5",
-        )
-        .bind(failures)
-        .bind(revoke)
-        .bind(crate::db::now_rfc3339())
-        .bind(device_id)
-        .bind(&who.device_id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE devices SET unlock_failures = unlock_failures + 1 WHERE id = $1")
+            .bind(device_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        tracing::warn!(device = %device_id, failures, revoke, "wrong unlock proof");
-        return Err(if revoke {
-            UnlockError::Revoked
-        } else {
-            UnlockError::Locked
-        });
+        tracing::warn!(device = %device_id, "wrong unlock proof");
+        return Err(UnlockError::Locked);
     }
     let until = session::now_secs() + settings.unlock_window_secs;
     sqlx::query("UPDATE devices SET unlock_failures = 0 WHERE id = $1")

@@ -59,7 +59,7 @@ pub fn SignInPage() -> impl IntoView {
                 // Another person's data never stays on a device handed over.
                 if device::remembered_profile().is_some_and(|p| p.account_id != profile.account_id)
                 {
-                    device::wipe().await;
+                    device::wipe_for_another_account().await;
                 }
                 device::remember_profile(&profile);
                 // The password will open the persons cache once the offline window has passed.
@@ -121,8 +121,15 @@ pub fn SetPinPage() -> impl IntoView {
     let sync = crate::sync::state::use_sync();
     let pin = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<&'static str>);
+    let current = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
+    // A PIN is changed only by whoever knows the one it replaces (docs/offline-unlock.md):
+    // an unlocked phone left on a table does not get a PIN of the finder's choosing.
+    let changing = RwSignal::new(false);
+    Effect::new(move |_| {
+        changing.set(device::remembered_profile().is_some_and(|p| device::has_pin(&p.account_id)));
+    });
     let navigate = leptos_router::hooks::use_navigate();
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -134,20 +141,39 @@ pub fn SetPinPage() -> impl IntoView {
             return;
         };
         if !device::valid_pin(&pin.get_untracked()) {
-            problem.set(Some(t_string!(i18n, pin.invalid)));
+            problem.set(Some(t_string!(i18n, pin.invalid).to_string()));
         } else if pin.get_untracked() != confirm.get_untracked() {
-            problem.set(Some(t_string!(i18n, pin.differ)));
+            problem.set(Some(t_string!(i18n, pin.differ).to_string()));
         } else {
             let next = safe_next(query.get_untracked().get("next").as_deref());
             let pin = pin.get_untracked();
             let navigate = navigate.clone();
+            let typed_current = current.get_untracked();
             saving.set(true);
             leptos::task::spawn_local(async move {
-                // A new PIN must be able to take the persons cache over.
-                if device::has_pin(&profile.account_id) && !crate::sync::pin_may_change().await {
-                    saving.set(false);
-                    problem.set(Some(t_string!(i18n, pin.change_locked)));
-                    return;
+                if device::has_pin(&profile.account_id) {
+                    // The current PIN first; a wrong one counts towards the wipe.
+                    match device::check_pin(&typed_current).await {
+                        device::PinCheck::Correct(_) => {}
+                        device::PinCheck::Wrong { attempts_left } => {
+                            saving.set(false);
+                            current.set(String::new());
+                            problem.set(Some(
+                                t_string!(i18n, pin.wrong, left = attempts_left).to_string(),
+                            ));
+                            return;
+                        }
+                        device::PinCheck::Wiped => {
+                            super::sign_out_and_wipe();
+                            return;
+                        }
+                    }
+                    // A new PIN must be able to take the persons cache over.
+                    if !crate::sync::pin_may_change().await {
+                        saving.set(false);
+                        problem.set(Some(t_string!(i18n, pin.change_locked).to_string()));
+                        return;
+                    }
                 }
                 match device::set_pin(&profile.account_id, &pin).await {
                     // The cache is opened (or made) now, while the PIN is at hand; then on to
@@ -158,7 +184,7 @@ pub fn SetPinPage() -> impl IntoView {
                     }
                     None => {
                         saving.set(false);
-                        problem.set(Some(t_string!(i18n, pin.not_saved)));
+                        problem.set(Some(t_string!(i18n, pin.not_saved).to_string()));
                     }
                 }
             });
@@ -169,6 +195,17 @@ pub fn SetPinPage() -> impl IntoView {
             <h1>{t!(i18n, pin.set_title)}</h1>
             <p>{t!(i18n, pin.set_hint)}</p>
             <form class="form" id="pin-form" on:submit=submit>
+                <Show when=move || changing.get()>
+                    <label for="pin-current">{t!(i18n, pin.current)}</label>
+                    <input
+                        id="pin-current"
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="current-password"
+                        required
+                        bind:value=current
+                    />
+                </Show>
                 <label for="pin">{t!(i18n, pin.pin)}</label>
                 <input
                     id="pin"

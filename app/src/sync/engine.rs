@@ -171,7 +171,13 @@ async fn push_all() -> Result<(), SyncFailure> {
             mutations: batch,
         };
         let body = serde_json::to_string(&request).unwrap_or_default();
-        let (status, text) = fetch_gzipped("POST", "/api/v1/sync/push", body).await?;
+        let (mut status, mut text) =
+            fetch_gzipped("POST", "/api/v1/sync/push", body.clone()).await?;
+        // A person's entry goes only with the unlock proved (docs/offline-unlock.md).
+        if super::transport::asks_unlock(status, &text) {
+            super::proof::prove().await?;
+            (status, text) = fetch_gzipped("POST", "/api/v1/sync/push", body).await?;
+        }
         check(status)?;
         let mut response: PushResponse =
             serde_json::from_str(&text).map_err(|_| SyncFailure::Server(status))?;

@@ -8,6 +8,9 @@ pub enum SyncFailure {
     Offline,
     /// The session ended: changes wait on the device until the person signs in again.
     SignInNeeded,
+    /// The device must confirm the password (sign in again) before the server takes its
+    /// unlock proofs: its proof key is new, or too many proofs were wrong.
+    SignInAgain,
     /// The server refused this device (revoked, or another account's).
     DeviceRefused,
     /// An administrator revoked this device: its data is wiped and the person signs in again.

@@ -45,7 +45,7 @@ async fn prove_once() -> Result<(), SyncFailure> {
         .map_err(|error| SyncFailure::Storage(error.to_string()))?;
     let address = format!("/api/v1/sync/unlock?device={device_id}");
     let (status, body) = fetch("GET", &address, None).await?;
-    refused(status)?;
+    refused(status, &body)?;
     let answer: serde_json::Value =
         serde_json::from_str(&body).map_err(|_| SyncFailure::Server(status))?;
     let nonce = answer
@@ -53,25 +53,30 @@ async fn prove_once() -> Result<(), SyncFailure> {
         .and_then(serde_json::Value::as_str)
         .ok_or(SyncFailure::Server(status))?;
     if answer.get("registered") != Some(&serde_json::Value::Bool(true)) {
-        // Accepted only while the session is unlocked (just signed in): a device that set
-        // its PIN before the server asked for proofs signs in again once.
+        // Accepted only within the window after a password sign-in: a device that set its PIN
+        // before the server asked for proofs signs in again once.
         let body = serde_json::json!({ "device_id": device_id, "key": hex(&key) }).to_string();
-        let (status, _) = fetch("POST", "/api/v1/sync/unlock/key", Some(body)).await?;
-        refused(status)?;
+        let (status, answer) = fetch("POST", "/api/v1/sync/unlock/key", Some(body)).await?;
+        refused(status, &answer)?;
     }
     let proof = keys::hmac_sha256(&key, nonce.as_bytes())
         .await
         .map_err(|_| SyncFailure::PersonsLocked)?;
     let body = serde_json::json!({ "device_id": device_id, "nonce": nonce, "proof": hex(&proof) })
         .to_string();
-    let (status, _) = fetch("POST", "/api/v1/sync/unlock", Some(body)).await?;
-    refused(status)
+    let (status, answer) = fetch("POST", "/api/v1/sync/unlock", Some(body)).await?;
+    refused(status, &answer)
 }
 
-fn refused(status: u16) -> Result<(), SyncFailure> {
+fn refused(status: u16, body: &str) -> Result<(), SyncFailure> {
     match status {
         200 | 204 => Ok(()),
-        401 => Err(SyncFailure::SignInNeeded),
+        // A key the server will not take, or a proof it finds wrong: only the password,
+        // typed at a new sign-in, puts the key in place again.
+        401 if body.contains(&crate::errors::AppError::SignInRequired.to_string()) => {
+            Err(SyncFailure::SignInNeeded)
+        }
+        401 => Err(SyncFailure::SignInAgain),
         403 => Err(SyncFailure::DeviceRefused),
         other => Err(SyncFailure::Server(other)),
     }

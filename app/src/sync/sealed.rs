@@ -217,9 +217,7 @@ pub async fn unlock_with_pin(pin: &Derived) -> Result<Opened, SealError> {
             drop_cache().await;
             Err(SealError::Revoked)
         }
-        Ok((400..=499, _)) | Err(super::state::SyncFailure::SignInNeeded) => {
-            Err(SealError::Refused)
-        }
+        Ok((401, _)) | Err(super::state::SyncFailure::SignInNeeded) => Err(SealError::Refused),
         Ok((200, text)) => {
             let answer: serde_json::Value =
                 serde_json::from_str(&text).map_err(|_| SealError::Crypto)?;

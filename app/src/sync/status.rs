@@ -34,6 +34,7 @@ fn failure_text(i18n: I18n, failure: SyncFailure) -> String {
     match failure {
         SyncFailure::Offline => td_string!(locale, sync.failure_offline).to_string(),
         SyncFailure::SignInNeeded => td_string!(locale, sync.failure_sign_in).to_string(),
+        SyncFailure::SignInAgain => td_string!(locale, errors.sign_in_again).to_string(),
         SyncFailure::DeviceRefused => td_string!(locale, sync.failure_device).to_string(),
         SyncFailure::DeviceRevoked => td_string!(locale, errors.device_revoked).to_string(),
         SyncFailure::PersonsLocked => td_string!(locale, sync.failure_persons_locked).to_string(),
@@ -153,7 +154,13 @@ pub fn SyncNotices() -> impl IntoView {
                 .get()
                 .filter(|failure| *failure != SyncFailure::Offline)
                 .map(|failure| {
-                    view! { <p class="sync-failure" role="alert">{failure_text(i18n, failure)}</p> }
+                    // The session lives on, so the sign-in page is asked for anew.
+                    let again = (failure == SyncFailure::SignInAgain).then(|| {
+                        view! { " " <a href="/sign-in?again=1">{t!(i18n, sign_in.submit)}</a> }
+                    });
+                    view! {
+                        <p class="sync-failure" role="alert">{failure_text(i18n, failure)} {again}</p>
+                    }
                 })
         }}
         <Show when=move || sync.storage_kept.get() == Some(false) && !dismissed.get()>
