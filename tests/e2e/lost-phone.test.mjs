@@ -215,9 +215,9 @@ describe("a phone in someone else's hands", () => {
     await assertNothingLeft(next, personNames());
     assert.ok(!(await next.content()).includes(OWNER));
 
-    // The same, with the wipe's mark left as a tab closed in its middle leaves it.
+    // The same, with the mark a sign-out's wipe sets first left as a tab closed in its middle leaves it.
     const { context: other, page: phone } = await readyPhone(browser, server.url, "demo.inspector", ["/persons"]);
-    await phone.evaluate(() => localStorage.setItem("zq.wipe_pending", "1"));
+    await phone.evaluate(() => localStorage.setItem("zq.wipe_pending", "signed-out"));
     await phone.close();
     const reopened = await other.newPage();
     await reopened.goto(server.url);

@@ -15,7 +15,11 @@ pub async fn read_persons() -> Vec<Person> {
 /// a form that offers no picker to this role reads nobody.
 pub fn use_person_choices(offered: impl Fn() -> bool + 'static) -> RwSignal<Vec<Person>> {
     let choices = RwSignal::new(Vec::new());
+    let sync = crate::sync::state::use_sync();
     Effect::new(move |_| {
+        // Read again once the cache opens: a page load reopens it a moment after the form
+        // shows, and the server reads persons only to a device that proved it is unlocked.
+        sync.persons.track();
         if !offered() {
             return;
         }
