@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { waitForHydration, withServerAndBrowser } from "../support/browser.mjs";
 import { until } from "../support/outbox.mjs";
-import { everythingStored, readyPhone } from "../support/phone.mjs";
+import { everythingStored, PIN, readyPhone } from "../support/phone.mjs";
 import { callFn, signIn, sqlite, sqliteWrite } from "../support/server.mjs";
 
 const OWNER = "Демо Участковый инспектор";
@@ -196,6 +196,33 @@ describe("a phone in someone else's hands", () => {
       await context.close();
     });
   }
+
+  test("a PIN typed on an open tab whose session the server ended opens nothing: a refusal is not 'no signal'", async () => {
+    const { server, browser } = env;
+    const { context, page } = await readyPhone(browser, server.url, "demo.inspector", ["/persons"]);
+    // The tab locks (idle), and meanwhile the session ends on the server (idle timeout).
+    await page.evaluate(() => {
+      localStorage.setItem("zq.last_active", "0");
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    });
+    await page.waitForSelector("#unlock-form");
+    sqliteWrite(env.server.database, `DELETE FROM sessions WHERE device_id = '${await browserDevice(context)}'`);
+    await page.fill("#unlock-pin", PIN);
+    await page.click("#unlock-form button[type=submit]");
+    await page.waitForSelector("#unlock-form", { state: "detached", timeout: 30_000 });
+    // The persons list, followed in the app: with the offline wrap opened it would name them.
+    await page.evaluate(() => {
+      const link = document.createElement("a");
+      link.href = "/persons";
+      document.querySelector("main").appendChild(link);
+      link.click();
+    });
+    await page.waitForURL(/\/persons$/);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const shown = await page.textContent("main");
+    for (const name of personNames()) assert.ok(!shown.includes(name), `no "${name}" on the page`);
+    await context.close();
+  });
 
   test("a wipe cut short by a closed tab is finished at the next start, before the app shows anything", async () => {
     const { server, browser } = env;
