@@ -250,6 +250,14 @@ describe("a lost phone over HTTP", () => {
     assert.match(cookie, /zq_session=/);
     assert.equal((await fetch(`${server.url}/api/v1/sync/reference`, { headers: { ...APP_HEADER, cookie } })).status, 200);
   });
+});
+
+describe("sync ids a session makes", () => {
+  let server;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server.dispose());
 
   test("fifty new sync ids from one browser leave the newest eight unused ones; one that pushed stays", async () => {
     const phone = await signInPhone(server.url);
