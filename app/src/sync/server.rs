@@ -242,7 +242,6 @@ pub(super) async fn claim_device(
             .bind(&who.device_id)
             .execute(&mut *conn)
             .await?;
-            super::device_rows::prune_unused(conn, &who.device_id, device_id).await?;
             Ok(0)
         }
     }
