@@ -23,16 +23,8 @@ pub async fn end_signed_out(pool: &DbPool, token: &str) -> Result<(), sqlx::Erro
     super::session::end(&mut *tx, &hash).await?;
     audit::record(
         &mut *tx,
-        Entry {
-            account_id: Some(&account_id),
-            device_id: Some(&device_id),
-            action: AuditAction::SignOut,
-            entity: "account",
-            record_id: Some(&account_id),
-            village_id: None,
-            allowed: true,
-            detail: Some("wiped on the device".into()),
-        },
+        Entry::on_account(&account_id, &device_id, AuditAction::SignOut)
+            .detail("wiped on the device".into()),
     )
     .await?;
     tx.commit().await

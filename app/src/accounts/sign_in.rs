@@ -114,16 +114,7 @@ impl Attempt {
         };
         audit::record(
             &mut *tx,
-            Entry {
-                account_id: Some(&account_id),
-                device_id: Some(&device_id),
-                action: AuditAction::SignIn,
-                entity: "account",
-                record_id: Some(&account_id),
-                village_id: None,
-                allowed: true,
-                detail: None,
-            },
+            Entry::on_account(&account_id, &device_id, AuditAction::SignIn),
         )
         .await?;
         tx.commit().await?;

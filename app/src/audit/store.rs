@@ -32,6 +32,21 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// Something that happened to an account on one of its devices where no session stands
+    /// for it (sign-in, a sign-out the device made by wiping itself).
+    pub fn on_account(account_id: &'a str, device_id: &'a str, action: AuditAction) -> Self {
+        Self {
+            account_id: Some(account_id),
+            device_id: Some(device_id),
+            action,
+            entity: "account",
+            record_id: Some(account_id),
+            village_id: None,
+            allowed: true,
+            detail: None,
+        }
+    }
+
     pub fn record(mut self, id: &'a str) -> Self {
         self.record_id = Some(id);
         self
