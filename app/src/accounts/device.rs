@@ -33,7 +33,7 @@ const SIGNING_OUT: &str = "signed-out";
 /// After this long without a touch or a key, the PIN is asked again.
 pub const LOCK_AFTER_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// Wrong PINs or passwords in a row that wipe the device's data.
-pub const MAX_WRONG_SECRETS: u32 = 5;
+pub use super::fields::MAX_WRONG_SECRETS;
 
 /// A PIN is 4 to 8 digits: typed on a phone's number pad.
 pub fn valid_pin(pin: &str) -> bool {

@@ -2,6 +2,11 @@
 //! Parse, don't validate: a `Login` or `NewPassword` that exists is a valid one.
 use serde::{Deserialize, Serialize};
 
+/// Wrong secrets in a row a device takes: wrong PINs or passwords on the device wipe it, and
+/// wrong unlock proofs at the server stop it taking proofs until the password is typed again
+/// (docs/offline-unlock.md). One number for both.
+pub const MAX_WRONG_SECRETS: u32 = 5;
+
 /// Why a login or password was refused; the forms translate these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AccountFieldError {

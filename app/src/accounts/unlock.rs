@@ -9,9 +9,8 @@ use crate::db::{BeginWrite, DbPool};
 use crate::errors::AppError;
 use hmac::{Hmac, Mac};
 
-/// Wrong proofs in a row after which no proof is taken until the password is typed again (as
-/// many as wrong PINs wipe the device, `device::MAX_WRONG_SECRETS`).
-pub const MAX_WRONG_PROOFS: i64 = 5;
+/// Wrong proofs in a row after which no proof is taken until the password is typed again.
+pub const MAX_WRONG_PROOFS: i64 = super::fields::MAX_WRONG_SECRETS as i64;
 
 /// Refuses a read of persons by a session whose device has not proved an unlock lately.
 pub fn require(who: &SignedIn) -> Result<(), AppError> {
