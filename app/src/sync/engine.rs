@@ -171,13 +171,10 @@ async fn push_all() -> Result<(), SyncFailure> {
             mutations: batch,
         };
         let body = serde_json::to_string(&request).unwrap_or_default();
-        let (mut status, mut text) =
-            fetch_gzipped("POST", "/api/v1/sync/push", body.clone()).await?;
         // A person's entry goes only with the unlock proved (docs/offline-unlock.md).
-        if super::transport::asks_unlock(status, &text) {
-            super::proof::prove().await?;
-            (status, text) = fetch_gzipped("POST", "/api/v1/sync/push", body).await?;
-        }
+        let (status, text) =
+            super::proof::send_proving(|| fetch_gzipped("POST", "/api/v1/sync/push", body.clone()))
+                .await?;
         check(status)?;
         let mut response: PushResponse =
             serde_json::from_str(&text).map_err(|_| SyncFailure::Server(status))?;
@@ -252,13 +249,7 @@ async fn pull(state: SyncState, stream: Stream) -> Result<Pulled, SyncFailure> {
                 .map(|d| format!("&device={d}"))
                 .unwrap_or_default()
         );
-        let (mut status, mut body) = fetch("GET", &address, None).await?;
-        // The session forgot the unlock (the app was hidden, or the window passed): the open
-        // cache proves it again, and the page is asked for once more.
-        if super::transport::asks_unlock(status, &body) {
-            super::proof::prove().await?;
-            (status, body) = fetch("GET", &address, None).await?;
-        }
+        let (status, body) = super::proof::send_proving(|| fetch("GET", &address, None)).await?;
         check(status)?;
         let page: PullPage =
             serde_json::from_str(&body).map_err(|_| SyncFailure::Server(status))?;

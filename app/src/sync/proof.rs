@@ -35,6 +35,22 @@ pub fn prove_soon() {
     });
 }
 
+/// Sends a request that reads or writes persons; when the server answers that the session
+/// must prove the unlock first (the app was hidden, or the window passed), the open cache
+/// proves it and the request goes once more.
+pub async fn send_proving<F, Sent>(send: F) -> Result<(u16, String), SyncFailure>
+where
+    F: Fn() -> Sent,
+    Sent: std::future::Future<Output = Result<(u16, String), SyncFailure>>,
+{
+    let (status, body) = send().await?;
+    if !super::transport::asks_unlock(status, &body) {
+        return Ok((status, body));
+    }
+    prove().await?;
+    send().await
+}
+
 /// Registers the proof key if the server has none, then answers a fresh nonce with it.
 async fn prove_once() -> Result<(), SyncFailure> {
     let Some(key) = super::sealed::proof_key().await else {
